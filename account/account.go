@@ -1,0 +1,319 @@
+// Package account runs the flows of accounts: signing in and out, password
+// reset by e-mailed link, public sign-up with address verification, and the
+// purge of sign-ups never verified.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"coin/auth"
+	"coin/config"
+	"coin/form"
+	"coin/mail"
+	"coin/member"
+	"coin/store"
+)
+
+// Errors a person can be told about.
+var (
+	ErrBadCredentials = errors.New("wrong login or password")
+	ErrThrottled      = errors.New("too many failed attempts, try again later")
+	ErrNotVerified    = errors.New("e-mail address not verified yet")
+	ErrBadToken       = errors.New("link invalid or expired")
+)
+
+// How long e-mailed links stay valid.
+const ResetValidity = 2 * time.Hour
+
+// Service carries what the flows need.
+type Service struct {
+	Store *store.Store
+	Cfg   *config.Config
+	Mail  *mail.Composer
+	// Wake nudges the outbox sender after a commit.
+	Wake func()
+	// Site returns the ISP identity for e-mail templates.
+	Site func(ctx context.Context) mail.Site
+	Log  *slog.Logger
+}
+
+func (s *Service) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+// Login checks credentials under rate limits and opens a session. It
+// returns the member and the session token for the cookie.
+func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (*store.Member, string, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	byLogin, byIP, err := s.Store.FailedLoginAttempts(ctx, login, ip, time.Now().Add(-auth.FailureWindow))
+	if err != nil {
+		return nil, "", err
+	}
+	if !auth.LoginAllowed(byLogin, byIP) {
+		s.Log.Warn("sign-in throttled", "login", login, "ip", ip)
+		return nil, "", ErrThrottled
+	}
+	m, err := s.Store.MemberByLogin(ctx, login)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, "", err
+	}
+	hash := ""
+	if m != nil {
+		hash = m.PasswordHash
+	}
+	if !auth.CheckPassword(password, hash) {
+		if err := s.Store.RecordLoginAttempt(ctx, login, ip, false); err != nil {
+			return nil, "", err
+		}
+		return nil, "", ErrBadCredentials
+	}
+	if m.SelfRegistered && m.EmailVerifiedAt == nil {
+		return nil, "", ErrNotVerified
+	}
+	if err := s.Store.RecordLoginAttempt(ctx, login, ip, true); err != nil {
+		return nil, "", err
+	}
+	token := auth.NewToken()
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	sess := &store.Session{TokenHash: auth.HashToken(token), MemberID: m.ID, IP: ip, UserAgent: userAgent,
+		ExpiresAt: time.Now().Add(s.Cfg.Server.SessionLifetime)}
+	if err := s.Store.CreateSession(ctx, sess); err != nil {
+		return nil, "", err
+	}
+	return m, token, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.Store.DeleteSession(ctx, auth.HashToken(token))
+}
+
+// RequestPasswordReset e-mails a reset link to the accounts matching a login
+// or an address. It says nothing of whether any matched, so that the form
+// cannot be used to discover accounts.
+func (s *Service) RequestPasswordReset(ctx context.Context, loginOrEmail string) error {
+	loginOrEmail = strings.TrimSpace(loginOrEmail)
+	if loginOrEmail == "" {
+		return nil
+	}
+	var targets []*store.Member
+	if strings.Contains(loginOrEmail, "@") {
+		ms, err := s.Store.MembersByEmail(ctx, loginOrEmail)
+		if err != nil {
+			return err
+		}
+		targets = ms
+	} else if m, err := s.Store.MemberByLogin(ctx, loginOrEmail); err == nil {
+		targets = []*store.Member{m}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	for _, m := range targets {
+		if err := s.SendPasswordReset(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SendPasswordReset queues a reset link for m (also used by staff).
+func (s *Service) SendPasswordReset(ctx context.Context, m *store.Member) error {
+	token := auth.NewToken()
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateMemberToken(ctx, m.ID, store.TokenPasswordReset, auth.HashToken(token),
+			time.Now().Add(ResetValidity)); err != nil {
+			return err
+		}
+		return s.queue(ctx, tx, "password_reset", m, map[string]any{
+			"Link":       s.Cfg.AbsoluteURL("/password-reset/" + token),
+			"ValidHours": int(ResetValidity.Hours()),
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("send password reset to member %d: %w", m.ID, err)
+	}
+	s.wake()
+	return nil
+}
+
+// ResetPasswordTokenValid tells whether a reset link can still be used.
+func (s *Service) ResetPasswordTokenValid(ctx context.Context, token string) bool {
+	return s.Store.MemberTokenValid(ctx, store.TokenPasswordReset, auth.HashToken(token))
+}
+
+// ResetPassword sets a new password with a reset token and closes every
+// open session of the account. Form errors come back as form.Errors.
+func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string) (form.Errors, error) {
+	errs := checkNewPassword(password, confirm)
+	if errs.Any() {
+		return errs, nil
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		id, err := tx.UseMemberToken(ctx, store.TokenPasswordReset, auth.HashToken(token))
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrBadToken
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.SetMemberPassword(ctx, id, hash); err != nil {
+			return err
+		}
+		return tx.DeleteMemberSessions(ctx, id)
+	})
+	return nil, err
+}
+
+// ChangePassword lets a signed-in member replace their password.
+func (s *Service) ChangePassword(ctx context.Context, m *store.Member, current, password, confirm string) (form.Errors, error) {
+	errs := checkNewPassword(password, confirm)
+	if !auth.CheckPassword(current, m.PasswordHash) {
+		errs.Add("current", "err.password_wrong")
+	}
+	if errs.Any() {
+		return errs, nil
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.Store.SetMemberPassword(ctx, m.ID, hash)
+}
+
+func checkNewPassword(password, confirm string) form.Errors {
+	errs := form.Errors{}
+	if err := auth.CheckPasswordStrength(password); err != nil {
+		errs.Add("password", "err.password_short")
+	}
+	if password != confirm {
+		errs.Add("confirm", "err.password_mismatch")
+	}
+	return errs
+}
+
+// SignUp creates a pending, self-registered account, e-mails the address
+// verification link and tells the staff listed in
+// subscriptions_notification_emails, all in one transaction.
+func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, lang string) (*store.Member, form.Errors, error) {
+	m := &store.Member{Language: lang, SendFeeReminders: true}
+	f.SendFeeReminders = true
+	if f.Language == "" {
+		f.Language = lang
+	}
+	errs := f.Validate(member.SignUp, m)
+	for k, v := range checkNewPassword(password, confirm) {
+		errs.Add(k, v)
+	}
+	if errs.Any() {
+		return nil, errs, nil
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.PasswordHash = hash
+	token := auth.NewToken()
+	days := s.Cfg.Members.AccountActivationDays
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateMember(ctx, m); err != nil {
+			return err
+		}
+		if err := tx.CreateMemberToken(ctx, m.ID, store.TokenVerifyEmail, auth.HashToken(token),
+			time.Now().Add(time.Duration(days)*24*time.Hour)); err != nil {
+			return err
+		}
+		if err := s.queue(ctx, tx, "verify_email", m, map[string]any{
+			"Link": s.Cfg.AbsoluteURL("/verify-email/" + token), "ValidDays": days,
+		}); err != nil {
+			return err
+		}
+		return s.notifyStaff(ctx, tx, m)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		errs.Add("login", "err.login_taken")
+		return nil, errs, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("sign up %q: %w", f.Login, err)
+	}
+	s.wake()
+	return m, nil, nil
+}
+
+func (s *Service) notifyStaff(ctx context.Context, tx *store.Store, m *store.Member) error {
+	for _, addr := range s.Cfg.Members.SubscriptionsNotificationEmails {
+		msg, err := s.Mail.Compose("signup_notification", s.Cfg.Server.DefaultLanguage, addr, nil, map[string]any{
+			"Site": s.Site(ctx), "Member": m, "Link": s.Cfg.AbsoluteURL(fmt.Sprintf("/admin/members/%d", m.ID)),
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.QueueMessage(ctx, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VerifyEmail confirms a sign-up's address from its link.
+func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.Member, error) {
+	var m *store.Member
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		id, err := tx.UseMemberToken(ctx, store.TokenVerifyEmail, auth.HashToken(token))
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrBadToken
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.VerifyMemberEmail(ctx, id); err != nil {
+			return err
+		}
+		m, err = tx.MemberByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.queue(ctx, tx, "welcome", m, map[string]any{"Link": s.Cfg.AbsoluteURL("/")})
+	})
+	if err == nil {
+		s.wake()
+	}
+	return m, err
+}
+
+// PurgeUnverified removes sign-ups whose address was not verified within
+// account_activation_days of now.
+func (s *Service) PurgeUnverified(ctx context.Context, now time.Time) ([]string, error) {
+	before := now.Add(-time.Duration(s.Cfg.Members.AccountActivationDays) * 24 * time.Hour)
+	return s.Store.DeleteUnverifiedMembers(ctx, before)
+}
+
+// queue composes a message to m in their language and adds it to the outbox
+// inside tx.
+func (s *Service) queue(ctx context.Context, tx *store.Store, kind string, m *store.Member, data map[string]any) error {
+	data["Site"] = s.Site(ctx)
+	data["Member"] = m
+	lang := m.Language
+	if lang == "" {
+		lang = s.Cfg.Server.DefaultLanguage
+	}
+	id := m.ID
+	msg, err := s.Mail.Compose(kind, lang, m.Email, &id, data)
+	if err != nil {
+		return err
+	}
+	return tx.QueueMessage(ctx, msg)
+}

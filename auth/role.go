@@ -1,0 +1,42 @@
+package auth
+
+// Permission is something a role may do in the back office.
+type Permission string
+
+const (
+	ViewBackOffice      Permission = "backoffice"
+	ManageMembers       Permission = "members.manage"
+	DeleteMembers       Permission = "members.delete"
+	ManageRoles         Permission = "members.roles"
+	ViewOutbox          Permission = "outbox.view"
+	ManageOffers        Permission = "offers.manage"
+	ManageSubscriptions Permission = "subscriptions.manage"
+	ViewBilling         Permission = "billing.view"
+	ManageBilling       Permission = "billing.manage"
+	ManageNetwork       Permission = "network.manage"
+	ManageISP           Permission = "isp.manage"
+	RunJobs             Permission = "jobs.run"
+	ManageInventory     Permission = "inventory.manage"
+	ManageLists         Permission = "lists.manage"
+)
+
+// grants says which staff role holds which permission. Admins hold all;
+// members hold none.
+var grants = map[string][]Permission{
+	"treasurer": {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ManageBilling},
+	"support": {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewBilling,
+		ManageNetwork, ManageInventory, ManageLists},
+}
+
+// Can tells whether role holds permission p.
+func Can(role string, p Permission) bool {
+	if role == "admin" {
+		return true
+	}
+	for _, g := range grants[role] {
+		if g == p {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"coin/overrides"
+)
+
+// CheckCmd verifies that coin can start: configuration, template overrides,
+// database reachable and migrated.
+type CheckCmd struct{}
+
+func (CheckCmd) Run(g *Globals) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	where := cfg.Path
+	if where == "" {
+		where = "built-in defaults"
+	}
+	fmt.Fprintf(g.Stdout, "ok   configuration (%s)\n", where)
+	problems := 0
+	if cfg.Server.SecretKey == "" {
+		fmt.Fprintln(g.Stdout, "FAIL server.secret_key is not set (serve refuses to start outside --demo)")
+		problems++
+	}
+	for _, err := range overrides.New(cfg.Server.OverridesDir, g.logger()).Check() {
+		fmt.Fprintf(g.Stdout, "FAIL template override: %v\n", err)
+		problems++
+	}
+	if problems == 0 {
+		fmt.Fprintln(g.Stdout, "ok   templates")
+	}
+	st, err := g.openStore()
+	if err != nil {
+		fmt.Fprintf(g.Stdout, "FAIL database: %v\n", err)
+		return statusError(1)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := st.Ping(ctx); err != nil {
+		fmt.Fprintf(g.Stdout, "FAIL database: %v\n", err)
+		return statusError(1)
+	}
+	ms, err := st.MigrationStatus(ctx)
+	if err != nil {
+		fmt.Fprintf(g.Stdout, "FAIL database schema: %v\n", err)
+		problems++
+	} else if ms.Dirty {
+		fmt.Fprintf(g.Stdout, "FAIL database schema: version %d is dirty\n", ms.Current)
+		problems++
+	} else {
+		fmt.Fprintf(g.Stdout, "ok   %s database reachable (schema %d of %d; serve applies what is pending)\n", st.Dialect(), ms.Current, ms.Latest)
+	}
+	if problems > 0 {
+		return statusError(1)
+	}
+	return nil
+}

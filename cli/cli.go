@@ -1,0 +1,98 @@
+// Package cli is the `coin` command line: one small type per command, each
+// loading the configuration and calling the domain packages. Errors end the
+// command with a one-line message and a non-zero status; usage errors with
+// status 2.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+)
+
+// Globals are the flags every command accepts.
+type Globals struct {
+	Config string `help:"Path to isp.toml (default: none, built-in defaults)." env:"COIN_CONFIG" type:"path" placeholder:"FILE"`
+
+	// Filled by Run, not flags.
+	Stdin   io.Reader `kong:"-"`
+	Stdout  io.Writer `kong:"-"`
+	Stderr  io.Writer `kong:"-"`
+	Environ []string  `kong:"-"`
+}
+
+// CLI is the grammar of `coin`.
+type CLI struct {
+	Globals
+
+	Serve           ServeCmd           `cmd:"" help:"Run the web server and the scheduled jobs."`
+	Migrate         MigrateCmd         `cmd:"" help:"Apply or inspect database migrations."`
+	Createsuperuser CreateSuperuserCmd `cmd:"" name:"createsuperuser" help:"Create an administrator account."`
+	Demo            DemoCmd            `cmd:"" help:"Load demo data into the configured database."`
+	Check           CheckCmd           `cmd:"" help:"Check the configuration, templates and database; exit non-zero with the reason."`
+	PurgeUnverified PurgeUnverifiedCmd `cmd:"" name:"purge-unverified" help:"Delete sign-ups whose e-mail address was not verified in time."`
+	Version         VersionCmd         `cmd:"" help:"Print the version."`
+}
+
+// exitCode carries kong's request to exit (after --help) out of Parse.
+type exitCode int
+
+// Run runs the command line args (without the program name) and returns the
+// process exit status.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) (status int) {
+	var cli CLI
+	cli.Stdin, cli.Stdout, cli.Stderr, cli.Environ = stdin, stdout, stderr, environ
+	parser, err := kong.New(&cli,
+		kong.Name("coin"),
+		kong.Description("Member, subscription, billing and network information system of associative ISPs."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(exitCode(code)) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": Version()},
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "coin:", err)
+		return 1
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			code, ok := r.(exitCode)
+			if !ok {
+				panic(r)
+			}
+			status = int(code)
+		}
+	}()
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		var pe *kong.ParseError
+		fmt.Fprintln(stderr, "coin: error:", err)
+		if errors.As(err, &pe) && pe.Context != nil {
+			pe.Context.Stdout = stderr
+			pe.Context.PrintUsage(true)
+		}
+		return 2
+	}
+	if err := ctx.Run(&cli.Globals); err != nil {
+		fmt.Fprintln(stderr, "coin:", err)
+		var se statusError
+		if errors.As(err, &se) {
+			return int(se)
+		}
+		return 1
+	}
+	return 0
+}
+
+// statusError lets a command choose its exit status.
+type statusError int
+
+func (s statusError) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// Main is the program entry point.
+func Main() {
+	os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+}

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"coin/assets"
+	"coin/demo"
+	"coin/handlers"
+)
+
+// ServeCmd runs the web server.
+type ServeCmd struct {
+	Addr   string `help:"Address to listen on (default from server.addr: 127.0.0.1:8080)." placeholder:"HOST:PORT"`
+	Demo   bool   `help:"Demo mode: demo data in an empty database, e-mail kept in the outbox, a banner on every page."`
+	NoJobs bool   `help:"Do not run scheduled jobs (for a second instance)." name:"no-jobs"`
+}
+
+func (s *ServeCmd) Run(g *Globals) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	log := g.logger()
+	if s.Addr != "" {
+		cfg.Server.Addr = s.Addr
+	}
+	cfg.Demo = s.Demo
+	if cfg.Server.SecretKey == "" {
+		if !s.Demo {
+			return errors.New("server.secret_key is not set: generate one with `openssl rand -hex 32` and put it in isp.toml or COIN_SERVER_SECRET_KEY")
+		}
+		var b [32]byte
+		rand.Read(b[:])
+		cfg.Server.SecretKey = hex.EncodeToString(b[:])
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if s.Demo {
+		loaded, err := demo.LoadIfEmpty(ctx, a.store, cfg.Location())
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		if loaded {
+			log.Info("demo data loaded")
+		}
+		fmt.Fprintln(g.Stdout, demo.Banner)
+	}
+	for _, err := range a.templates.Check() {
+		log.Error("broken template override (the built-in default is used)", "err", err)
+	}
+	as, err := assets.Load()
+	if err != nil {
+		return err
+	}
+	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
+		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Log: log, Site: a.site})
+
+	if !s.NoJobs {
+		go a.sender.Run(ctx, time.Minute)
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
+	}
+	log.Info("coin is listening", "url", "http://"+ln.Addr().String()+cfg.Server.BasePath+"/",
+		"database", a.store.Dialect(), "version", Version())
+	errc := make(chan error, 1)
+	go func() { errc <- web.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := web.ShutdownWithTimeout(15 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

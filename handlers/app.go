@@ -1,0 +1,145 @@
+// Package handlers is the web interface: one handler per file, each reading
+// the request, calling the domain packages or the store, and rendering a
+// view. Plain requests get whole pages; htmx requests get fragments.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/account"
+	"coin/assets"
+	"coin/auth"
+	"coin/config"
+	"coin/i18n"
+	"coin/mail"
+	"coin/overrides"
+	"coin/store"
+	"coin/views"
+)
+
+// Deps is what the web interface needs from the rest of the program.
+type Deps struct {
+	Cfg       *config.Config
+	Store     *store.Store
+	Catalog   *i18n.Catalog
+	Assets    *assets.Set
+	Accounts  *account.Service
+	Templates *overrides.Registry
+	Mail      *mail.Composer
+	Log       *slog.Logger
+	// Site returns the ISP's identity for the interface.
+	Site func(ctx context.Context) views.Site
+}
+
+// Handler holds the dependencies shared by every handler.
+type Handler struct {
+	Deps
+	secret []byte
+}
+
+// New builds the Fiber application with every route under base_path.
+func New(d Deps) *fiber.App {
+	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
+	app := fiber.New(fiber.Config{
+		AppName:                 "coin",
+		DisableStartupMessage:   true,
+		ErrorHandler:            h.errorHandler,
+		BodyLimit:               16 << 20,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             2 * time.Minute,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Cfg.Server.TrustedProxies,
+	})
+	app.Use(h.recover, h.logRequests, h.securityHeaders)
+
+	r := app.Group(d.Cfg.Server.BasePath)
+	r.Get("/healthz", h.health)
+	r.Get("/assets/:hash/*", h.asset)
+	r.Use(h.loadSession, h.csrf, h.prepare)
+	h.routes(r)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app
+}
+
+func (h *Handler) routes(r fiber.Router) {
+	r.Get("/login", h.loginPage)
+	r.Post("/login", h.login)
+	r.Post("/logout", h.logout)
+	r.Post("/language", h.setLanguage)
+	r.Get("/password-reset", h.passwordResetRequestPage)
+	r.Post("/password-reset", h.passwordResetRequest)
+	r.Get("/password-reset/:token", h.passwordResetPage)
+	r.Post("/password-reset/:token", h.passwordReset)
+	r.Get("/signup", h.signupPage)
+	r.Post("/signup", h.signup)
+	r.Get("/verify-email/:token", h.verifyEmail)
+
+	me := r.Group("", h.signedIn)
+	me.Get("/", h.home)
+	me.Get("/profile", h.profile)
+	me.Get("/profile/edit", h.profileEditPage)
+	me.Post("/profile/edit", h.profileEdit)
+	me.Get("/password", h.passwordChangePage)
+	me.Post("/password", h.passwordChange)
+
+	admin := r.Group("/admin", h.require(auth.ViewBackOffice))
+	admin.Get("/", h.dashboard)
+	members := admin.Group("/members", h.require(auth.ManageMembers))
+	members.Get("/", h.memberList)
+	members.Get("/new", h.memberNewPage)
+	members.Post("/new", h.memberCreate)
+	members.Get("/:id<int>", h.memberShow)
+	members.Get("/:id<int>/edit", h.memberEditPage)
+	members.Post("/:id<int>/edit", h.memberEdit)
+	members.Post("/:id<int>/password-reset", h.memberPasswordReset)
+	members.Get("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDeletePage)
+	members.Post("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDelete)
+	outbox := admin.Group("/outbox", h.require(auth.ViewOutbox))
+	outbox.Get("/", h.outboxList)
+	outbox.Get("/:id<int>", h.outboxShow)
+	outbox.Post("/:id<int>/resend", h.outboxResend)
+}
+
+// errorHandler renders refusals and failures as pages in the reader's language.
+func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		status = fe.Code
+	case errors.Is(err, store.ErrNotFound):
+		status = fiber.StatusNotFound
+	}
+	if status >= 500 {
+		h.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	msg := "error.generic"
+	switch status {
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		msg = "error.not_found"
+	case fiber.StatusForbidden:
+		msg = "error.forbidden"
+	case fiber.StatusRequestEntityTooLarge:
+		msg = "error.too_large"
+	case fiber.StatusBadRequest:
+		msg = "error.bad_request"
+	case fiber.StatusTooManyRequests:
+		msg = "error.too_many"
+	}
+	if fe != nil && status == fiber.StatusForbidden && fe.Message == csrfFailure {
+		msg = "error.csrf"
+	}
+	if c.UserContext().Value(preparedKey{}) == nil {
+		// The failure happened before the request was prepared (unknown
+		// path, bad CSRF…): give it a language and an Env now.
+		h.prepareContext(c)
+	}
+	return h.page(c, status, h.tr(c, "error.title"), views.Error(status, msg))
+}

@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"coin/views"
+)
+
+func (h *Handler) memberDeletePage(c *fiber.Ctx) error {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "common.delete"), views.MemberDeleteConfirm(m))
+}
+
+// memberDelete removes a member. One cannot delete one's own account.
+func (h *Handler) memberDelete(c *fiber.Ctx) error {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return err
+	}
+	if m.ID == user(c).ID {
+		h.flash(c, "members.cannot_delete_self", true)
+		return h.redirect(c, "/admin/members/"+c.Params("id"))
+	}
+	if err := h.Store.DeleteMember(c.UserContext(), m.ID); err != nil {
+		return err
+	}
+	h.Log.Info("member deleted", "member", m.ID, "login", m.Login, "by", user(c).ID)
+	h.flash(c, "members.deleted", false)
+	return h.redirect(c, "/admin/members")
+}

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/auth"
+	"coin/date"
+	"coin/form"
+	"coin/member"
+	"coin/store"
+	"coin/views"
+)
+
+// memberScope is what the staff member may edit: admins also set roles.
+func memberScope(c *fiber.Ctx) member.Scope {
+	if auth.Can(user(c).Role, auth.ManageRoles) {
+		return member.Admin
+	}
+	return member.Staff
+}
+
+// memberFormPage renders the member form, alone for htmx (inline errors)
+// or in its page.
+func (h *Handler) memberFormPage(c *fiber.Ctx, status int, d views.MemberFormData) error {
+	if hxTarget(c) == "member-form" {
+		return h.partial(c, status, views.MemberForm(d))
+	}
+	title := h.tr(c, "members.new")
+	if d.ID != 0 {
+		title = h.trf(c, "members.edit_title", map[string]any{"Login": d.Form.Login})
+	}
+	return h.page(c, status, title, views.MemberFormPage(d))
+}
+
+func (h *Handler) memberNewPage(c *fiber.Ctx) error {
+	f := member.Form{PersonType: store.NaturalPerson, Status: store.StatusPending, Role: store.RoleMember,
+		DateJoined: date.Today(h.Cfg.Location()).String(), SendFeeReminders: true}
+	return h.memberFormPage(c, fiber.StatusOK, views.MemberFormData{Form: f, Scope: memberScope(c),
+		Action: h.Cfg.URL("/admin/members/new"), Cancel: h.Cfg.URL("/admin/members")})
+}
+
+func (h *Handler) memberCreate(c *fiber.Ctx) error {
+	f := memberFormFromRequest(c)
+	scope := memberScope(c)
+	d := views.MemberFormData{Form: f, Scope: scope, Action: h.Cfg.URL("/admin/members/new"),
+		Cancel: h.Cfg.URL("/admin/members")}
+	m := &store.Member{}
+	if errs := f.Validate(scope, m); errs.Any() {
+		d.Errs = errs
+		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, d)
+	}
+	err := h.Store.CreateMember(c.UserContext(), m)
+	if errors.Is(err, store.ErrConflict) {
+		d.Errs = form.Errors{"login": "err.login_taken"}
+		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, d)
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("member created", "member", m.ID, "login", m.Login, "by", user(c).ID)
+	if c.FormValue("send_password_link") == "1" {
+		if err := h.Accounts.SendPasswordReset(c.UserContext(), m); err != nil {
+			return err
+		}
+	}
+	h.flash(c, "members.created", false)
+	return h.redirect(c, fmt.Sprintf("/admin/members/%d", m.ID))
+}
+
+func (h *Handler) memberEditPage(c *fiber.Ctx) error {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return err
+	}
+	return h.memberFormPage(c, fiber.StatusOK, views.MemberFormData{Form: member.FromMember(m),
+		Scope: memberScope(c), ID: m.ID, Action: h.Cfg.URL(fmt.Sprintf("/admin/members/%d/edit", m.ID)),
+		Cancel: h.Cfg.URL(fmt.Sprintf("/admin/members/%d", m.ID))})
+}
+
+func (h *Handler) memberEdit(c *fiber.Ctx) error {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return err
+	}
+	f := memberFormFromRequest(c)
+	f.Login = m.Login
+	scope := memberScope(c)
+	if errs := f.Validate(scope, m); errs.Any() {
+		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, views.MemberFormData{Form: f, Errs: errs,
+			Scope: scope, ID: m.ID, Action: h.Cfg.URL(fmt.Sprintf("/admin/members/%d/edit", m.ID)),
+			Cancel: h.Cfg.URL(fmt.Sprintf("/admin/members/%d", m.ID))})
+	}
+	if err := h.Store.UpdateMember(c.UserContext(), m); err != nil {
+		return err
+	}
+	h.flash(c, "members.saved", false)
+	return h.redirect(c, fmt.Sprintf("/admin/members/%d", m.ID))
+}
+
+func (h *Handler) memberFromParam(c *fiber.Ctx) (*store.Member, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.Store.MemberByID(c.UserContext(), id)
+}

@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/store"
+	"coin/views"
+)
+
+const membersPerPage = 25
+
+// memberList shows the searchable, sortable, paged list. The search box and
+// the sort and page links ask htmx for the table alone.
+func (h *Handler) memberList(c *fiber.Ctx) error {
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	f := store.MemberFilter{Search: c.Query("q"), Status: c.Query("status"), Sort: c.Query("sort"),
+		Desc: c.Query("desc") == "1", Limit: membersPerPage, Offset: (page - 1) * membersPerPage}
+	if _, ok := store.MemberSorts[f.Sort]; !ok {
+		f.Sort = ""
+	}
+	switch f.Status {
+	case "", store.StatusPending, store.StatusMember, store.StatusNotMember:
+	default:
+		f.Status = ""
+	}
+	members, total, err := h.Store.ListMembers(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	d := views.MemberListData{Members: members, Total: total, Filter: f, Page: page, PerPage: membersPerPage}
+	if hxTarget(c) == "member-table" {
+		c.Set("HX-Push-Url", c.OriginalURL())
+		return h.partial(c, fiber.StatusOK, views.MemberTable(d))
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "members.title"), views.MemberList(d))
+}

@@ -1,0 +1,28 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"coin/views"
+)
+
+func (h *Handler) memberShow(c *fiber.Ctx) error {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(views.MemberDetailData{Member: m}))
+}
+
+// memberPasswordReset e-mails the member a link to choose a password.
+func (h *Handler) memberPasswordReset(c *fiber.Ctx) error {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Accounts.SendPasswordReset(c.UserContext(), m); err != nil {
+		return err
+	}
+	h.flash(c, "members.reset_sent", false)
+	return h.redirect(c, "/admin/members/"+c.Params("id"))
+}

@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/store"
+	"coin/views"
+)
+
+const messagesPerPage = 50
+
+func (h *Handler) outboxList(c *fiber.Ctx) error {
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	status := c.Query("status")
+	switch status {
+	case "", store.OutboxQueued, store.OutboxSent, store.OutboxFailed, store.OutboxHeld:
+	default:
+		status = ""
+	}
+	msgs, total, err := h.Store.ListMessages(c.UserContext(), store.OutboxFilter{Status: status,
+		Limit: messagesPerPage, Offset: (page - 1) * messagesPerPage})
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "outbox.title"), views.Outbox(views.OutboxData{
+		Messages: msgs, Total: total, Status: status, Page: page, PerPage: messagesPerPage}))
+}
+
+func (h *Handler) outboxShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	m, err := h.Store.MessageByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, m.Subject, views.OutboxMessage(m))
+}
+
+func (h *Handler) outboxResend(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.RequeueMessage(c.UserContext(), id); err != nil {
+		return err
+	}
+	if h.Accounts.Wake != nil {
+		h.Accounts.Wake()
+	}
+	h.flash(c, "outbox.requeued", false)
+	return h.redirect(c, "/admin/outbox/"+c.Params("id"))
+}

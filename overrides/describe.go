@@ -1,0 +1,29 @@
+package overrides
+
+import "strings"
+
+// descriptions say what each template is for, by base name (no language or
+// extension), for `coin templates list` and the back office.
+var descriptions = map[string]string{
+	"email/password_reset":      "E-mail with the link to choose a new password",
+	"email/verify_email":        "E-mail asking a new sign-up to confirm their address",
+	"email/welcome":             "E-mail sent when an account is created",
+	"email/signup_notification": "E-mail telling staff of a new sign-up",
+	"portal/home":               "Text at the top of the members' home page",
+	"portal/membership_info":    "How to become a member and pay the fee",
+	"portal/signup_terms":       "Terms shown on the sign-up form",
+}
+
+// Describe returns the description of a template name.
+func Describe(name string) string {
+	base := name
+	for i := 0; i < 2; i++ {
+		if j := strings.LastIndex(base, "."); j > 0 {
+			base = base[:j]
+		}
+	}
+	if d, ok := descriptions[base]; ok {
+		return d
+	}
+	return ""
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database"
+	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	sqlitemigrate "github.com/golang-migrate/migrate/v4/database/sqlite3"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+
+	"coin/migrations"
+)
+
+// MigrationStatus describes where the schema stands.
+type MigrationStatus struct {
+	Current uint // 0 when nothing is applied
+	Latest  uint
+	Dirty   bool
+}
+
+// migrator opens golang-migrate on its own connection pool, because closing
+// the migrator closes the pool it was given.
+func (s *Store) migrator() (*migrate.Migrate, error) {
+	src, err := iofs.New(migrations.FS, string(s.dialect))
+	if err != nil {
+		return nil, fmt.Errorf("read embedded migrations: %w", err)
+	}
+	var drv database.Driver
+	switch s.dialect {
+	case SQLite:
+		db, err := sql.Open("sqlite3", sqliteDSN(s.dsn))
+		if err != nil {
+			return nil, err
+		}
+		drv, err = sqlitemigrate.WithInstance(db, &sqlitemigrate.Config{})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("prepare sqlite migrations: %w", err)
+		}
+	case Postgres:
+		db, err := sql.Open("pgx", s.dsn)
+		if err != nil {
+			return nil, err
+		}
+		drv, err = pgxmigrate.WithInstance(db, &pgxmigrate.Config{})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("prepare postgres migrations: %w", err)
+		}
+	}
+	m, err := migrate.NewWithInstance("iofs", src, string(s.dialect), drv)
+	if err != nil {
+		return nil, fmt.Errorf("prepare migrations: %w", err)
+	}
+	return m, nil
+}
+
+// Migrate applies every pending migration.
+func (s *Store) Migrate(ctx context.Context) error {
+	m, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// MigrationStatus reports the applied and the latest embedded version.
+func (s *Store) MigrationStatus(ctx context.Context) (MigrationStatus, error) {
+	var st MigrationStatus
+	m, err := s.migrator()
+	if err != nil {
+		return st, err
+	}
+	defer m.Close()
+	v, dirty, err := m.Version()
+	if err != nil && !errors.Is(err, migrate.ErrNilVersion) {
+		return st, fmt.Errorf("read schema version: %w", err)
+	}
+	st.Current, st.Dirty = v, dirty
+	st.Latest, err = latestMigration(string(s.dialect))
+	return st, err
+}
+
+func latestMigration(dir string) (uint, error) {
+	src, err := iofs.New(migrations.FS, dir)
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	v, err := src.First()
+	if err != nil {
+		return 0, err
+	}
+	for {
+		next, err := src.Next(v)
+		if err != nil {
+			return v, nil
+		}
+		v = next
+	}
+}

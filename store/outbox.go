@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Outbox statuses.
+const (
+	OutboxQueued = "queued"  // waiting for the sender
+	OutboxSent   = "sent"    // accepted by the SMTP server
+	OutboxFailed = "failed"  // gave up after the last retry
+	OutboxHeld   = "held"    // demo mode: kept for reading, never sent
+)
+
+// Message is an e-mail in the outbox.
+type Message struct {
+	ID            int64
+	Kind          string // template name, e.g. "password_reset"
+	MemberID      *int64
+	To            string
+	From          string
+	Subject       string
+	TextBody      string
+	HTMLBody      string
+	Status        string
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+const messageColumns = `id, kind, member_id, to_addr, from_addr, subject, text_body, html_body,
+	status, attempts, last_error, next_attempt_at, created_at, sent_at`
+
+func scanMessage(row scanner) (*Message, error) {
+	var m Message
+	err := row.Scan(&m.ID, &m.Kind, &m.MemberID, &m.To, &m.From, &m.Subject, &m.TextBody,
+		&m.HTMLBody, &m.Status, &m.Attempts, &m.LastError, &m.NextAttemptAt, &m.CreatedAt, &m.SentAt)
+	return &m, err
+}
+
+// QueueMessage adds a message to the outbox; call it inside the transaction
+// of the change that causes the message.
+func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
+	now := s.now()
+	m.CreatedAt, m.NextAttemptAt = now, now
+	if m.Status == "" {
+		m.Status = OutboxQueued
+	}
+	id, err := s.insert(ctx, `INSERT INTO outbox (kind, member_id, to_addr, from_addr, subject,
+		text_body, html_body, status, attempts, last_error, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
+		m.Kind, m.MemberID, m.To, m.From, m.Subject, m.TextBody, m.HTMLBody, m.Status,
+		m.NextAttemptAt, m.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
+	}
+	m.ID = id
+	return nil
+}
+
+// DueMessages returns queued messages whose next attempt is due.
+func (s *Store) DueMessages(ctx context.Context, limit int) ([]*Message, error) {
+	rows, err := s.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE status = 'queued'
+		AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, s.now(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due messages: %w", err)
+	}
+	return collectMessages(rows)
+}
+
+func collectMessages(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}) ([]*Message, error) {
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan message: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkMessageSent records a successful delivery.
+func (s *Store) MarkMessageSent(ctx context.Context, id int64) error {
+	now := s.now()
+	_, err := s.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
+		last_error = '' WHERE id = ?`, now, id)
+	if err != nil {
+		return fmt.Errorf("mark message %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkMessageFailed records a failed attempt: the message is retried at next,
+// or given up (status failed) when next is zero.
+func (s *Store) MarkMessageFailed(ctx context.Context, id int64, errText string, next time.Time) error {
+	status := OutboxQueued
+	if next.IsZero() {
+		status, next = OutboxFailed, s.now()
+	}
+	if len(errText) > 2000 {
+		errText = errText[:2000]
+	}
+	_, err := s.exec(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,
+		next_attempt_at = ? WHERE id = ?`, status, errText, next.UTC(), id)
+	if err != nil {
+		return fmt.Errorf("mark message %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// RequeueMessage puts a failed or sent message back in the queue (resend).
+func (s *Store) RequeueMessage(ctx context.Context, id int64) error {
+	res, err := s.exec(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, attempts = 0
+		WHERE id = ? AND status <> 'held'`, s.now(), id)
+	if err != nil {
+		return fmt.Errorf("requeue message %d: %w", id, err)
+	}
+	return expectOne(res, "message", id)
+}
+
+// MessageByID returns one message.
+func (s *Store) MessageByID(ctx context.Context, id int64) (*Message, error) {
+	m, err := scanMessage(s.queryRow(ctx, `SELECT `+messageColumns+` FROM outbox WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "message", id)
+	}
+	return m, nil
+}
+
+// OutboxFilter selects messages for the back office.
+type OutboxFilter struct {
+	Status   string
+	MemberID int64
+	Limit    int
+	Offset   int
+}
+
+// ListMessages returns messages, newest first, and the total.
+func (s *Store) ListMessages(ctx context.Context, f OutboxFilter) ([]*Message, int, error) {
+	where := " WHERE 1=1"
+	var args []any
+	if f.Status != "" {
+		where += " AND status = ?"
+		args = append(args, f.Status)
+	}
+	if f.MemberID != 0 {
+		where += " AND member_id = ?"
+		args = append(args, f.MemberID)
+	}
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM outbox`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count messages: %w", err)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := s.query(ctx, `SELECT `+messageColumns+` FROM outbox`+where+
+		` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list messages: %w", err)
+	}
+	msgs, err := collectMessages(rows)
+	return msgs, total, err
+}
