@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -109,9 +110,8 @@ func Load(path string, environ []string) (Config, error) {
 		}
 		cfg.Path = path
 	}
-	envs := envMap(environ)
-	if err := env.ParseWithOptions(&cfg, env.Options{Prefix: "COIN_", Environment: envs}); err != nil {
-		return cfg, envError(err)
+	if err := applyEnv(&cfg, envMap(environ)); err != nil {
+		return cfg, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
@@ -129,16 +129,51 @@ func envMap(environ []string) map[string]string {
 	return m
 }
 
-func envError(err error) error {
-	var agg env.AggregateError
-	if errors.As(err, &agg) && len(agg.Errors) > 0 {
-		err = agg.Errors[0]
+// applyEnv applies COIN_* variables one at a time, so that an error names
+// the variable at fault; a variable under a section prefix that matches no
+// key is refused like an unknown key in the file.
+func applyEnv(cfg *Config, envs map[string]string) error {
+	opts := env.Options{Prefix: "COIN_"}
+	params, err := env.GetFieldParamsWithOptions(cfg, opts)
+	if err != nil {
+		return fmt.Errorf("environment: %w", err)
 	}
-	var pe env.ParseError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("environment: bad value for %s: %v", pe.Name, pe.Err)
+	known := map[string]bool{}
+	sections := map[string]bool{}
+	for _, p := range params {
+		known[p.Key] = true
+		if i := strings.Index(p.Key[len("COIN_"):], "_"); i > 0 {
+			sections[p.Key[:len("COIN_")+i+1]] = true
+		}
 	}
-	return fmt.Errorf("environment: %w", err)
+	keys := make([]string, 0, len(envs))
+	for k := range envs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !known[k] {
+			for sec := range sections {
+				if strings.HasPrefix(k, sec) {
+					return fmt.Errorf("environment: unknown variable %s", k)
+				}
+			}
+			continue
+		}
+		opts.Environment = map[string]string{k: envs[k]}
+		if err := env.ParseWithOptions(cfg, opts); err != nil {
+			var agg env.AggregateError
+			if errors.As(err, &agg) && len(agg.Errors) > 0 {
+				err = agg.Errors[0]
+			}
+			var pe env.ParseError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("environment: bad value for %s: %v", k, err)
+		}
+	}
+	return nil
 }
 
 func decodeFile(path string, cfg *Config) error {
@@ -155,6 +190,9 @@ func decodeFile(path string, cfg *Config) error {
 			}
 			return fmt.Errorf("%s:%d: %s", path, pe.Position.Line, pe.Message)
 		}
+		if m := typeErrorRE.FindStringSubmatch(err.Error()); m != nil {
+			return fmt.Errorf("%s:%s: key %s: %s", path, m[1], m[2], m[3])
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
@@ -163,6 +201,9 @@ func decodeFile(path string, cfg *Config) error {
 	}
 	return nil
 }
+
+// typeErrorRE reads the position out of the decoder's type mismatch errors.
+var typeErrorRE = regexp.MustCompile(`line (\d+) \(last key "([^"]+)"\): (.*)`)
 
 // keyLine finds the line that defines key, for messages: the TOML decoder
 // reports unknown keys without their position.

@@ -100,6 +100,12 @@ func (f *Form) Validate(scope Scope, m *store.Member) form.Errors {
 		}
 	}
 	if scope == Admin {
+		if f.Role == "" {
+			f.Role = m.Role
+			if f.Role == "" {
+				f.Role = store.RoleMember
+			}
+		}
 		errs.OneOf("role", f.Role, store.RoleMember, store.RoleSupport, store.RoleTreasurer, store.RoleAdmin)
 	}
 	if errs.Any() {

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "isp.toml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExampleFileLoadsAndMatchesDefaults(t *testing.T) {
+	cfg, err := Load("../isp.example.toml", nil)
+	if err != nil {
+		t.Fatalf("isp.example.toml: %v", err)
+	}
+	def := Default()
+	if cfg.Server.Addr != def.Server.Addr || cfg.Server.SessionLifetime != def.Server.SessionLifetime ||
+		cfg.Mail.Timeout != def.Mail.Timeout || cfg.Members.AccountActivationDays != def.Members.AccountActivationDays {
+		t.Fatalf("example differs from defaults: %+v", cfg)
+	}
+}
+
+func TestUnknownKeyNamesKeyAndLine(t *testing.T) {
+	p := write(t, "[server]\naddr = \"127.0.0.1:9000\"\n\n[members]\nregistration_opn = true\n")
+	_, err := Load(p, nil)
+	if err == nil || !strings.Contains(err.Error(), ":5: unknown key members.registration_opn") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestBadValueNamesKeyAndLine(t *testing.T) {
+	p := write(t, "[mail]\nport = \"twenty-five\"\n")
+	_, err := Load(p, nil)
+	if err == nil || !strings.Contains(err.Error(), ":2:") || !strings.Contains(err.Error(), "port") {
+		t.Fatalf("got %v", err)
+	}
+	p = write(t, "[server]\ntimezone = \"Mars/Olympus\"\n")
+	if _, err = Load(p, nil); err == nil || !strings.Contains(err.Error(), "server.timezone") {
+		t.Fatalf("got %v", err)
+	}
+	p = write(t, "[server\n")
+	if _, err = Load(p, nil); err == nil || !strings.Contains(err.Error(), "isp.toml:") {
+		t.Fatalf("syntax error: %v", err)
+	}
+}
+
+func TestEnvironmentOverridesFile(t *testing.T) {
+	p := write(t, "[server]\naddr = \"127.0.0.1:9000\"\n[members]\nregistration_open = false\n")
+	cfg, err := Load(p, []string{"COIN_SERVER_ADDR=0.0.0.0:80", "COIN_MEMBERS_REGISTRATION_OPEN=true",
+		"COIN_DATABASE_URL=postgres://u@db/coin", "COIN_SERVER_SESSION_LIFETIME=1h",
+		"COIN_MEMBERS_SUBSCRIPTIONS_NOTIFICATION_EMAILS=a@x.org,b@x.org", "PATH=/bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Server.Addr != "0.0.0.0:80" || !cfg.Members.RegistrationOpen || cfg.Server.SessionLifetime != time.Hour ||
+		len(cfg.Members.SubscriptionsNotificationEmails) != 2 {
+		t.Fatalf("overrides not applied: %+v", cfg)
+	}
+	if d, dsn, _ := cfg.DatabaseTarget(); d != "postgres" || dsn != "postgres://u@db/coin" {
+		t.Fatalf("database: %s %s", d, dsn)
+	}
+	_, err = Load(p, []string{"COIN_MAIL_PORT=abc"})
+	if err == nil || !strings.Contains(err.Error(), "COIN_MAIL_PORT") {
+		t.Fatalf("bad env value: %v", err)
+	}
+}
+
+func TestDatabaseTargets(t *testing.T) {
+	c := Default()
+	c.Server.DataDir = "/var/lib/coin"
+	if d, dsn, _ := c.DatabaseTarget(); d != "sqlite" || dsn != "/var/lib/coin/coin.db" {
+		t.Fatalf("default: %s %s", d, dsn)
+	}
+	c.Database.URL = "sqlite:other.db"
+	if _, dsn, _ := c.DatabaseTarget(); dsn != "/var/lib/coin/other.db" {
+		t.Fatalf("relative: %s", dsn)
+	}
+	c.Database.URL = "mysql://x"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "database.url") {
+		t.Fatalf("mysql accepted: %v", err)
+	}
+}
+
+func TestBasePathNormalised(t *testing.T) {
+	c := Default()
+	c.Server.BasePath = "coin/"
+	if err := c.Validate(); err != nil || c.Server.BasePath != "/coin" || c.URL("/x") != "/coin/x" {
+		t.Fatalf("%q %v", c.Server.BasePath, err)
+	}
+	c.Server.SecretKey = "short"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "server.secret_key") {
+		t.Fatalf("short secret: %v", err)
+	}
+}

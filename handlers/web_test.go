@@ -1,0 +1,190 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/account"
+	"coin/assets"
+	"coin/auth"
+	"coin/config"
+	"coin/handlers"
+	"coin/i18n"
+	"coin/mail"
+	"coin/overrides"
+	"coin/store"
+	"coin/store/storetest"
+	"coin/views"
+)
+
+// testApp is the web interface over a fresh database.
+type testApp struct {
+	t     *testing.T
+	app   *fiber.App
+	store *store.Store
+	cfg   *config.Config
+}
+
+func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Server.SecretKey = strings.Repeat("k", 32)
+	cfg.Server.PublicURL = "http://coin.test"
+	cfg.Members.RegistrationOpen = true
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := assets.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	reg := overrides.New(cfg.Server.OverridesDir, log)
+	composer := &mail.Composer{Templates: reg, From: "coin@isp.test"}
+	site := func(context.Context) mail.Site { return mail.Site{Name: "FAI Test"} }
+	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
+	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
+		Templates: reg, Mail: composer, Log: log,
+		Site: func(context.Context) views.Site { return views.Site{Name: "FAI Test"} }})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg}
+}
+
+// addMember creates an account with a password.
+func (a *testApp) addMember(login, role, password string) *store.Member {
+	a.t.Helper()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	m := &store.Member{Login: login, PasswordHash: hash, Role: role, PersonType: store.NaturalPerson,
+		FirstName: strings.ToUpper(login[:1]) + login[1:], LastName: "Test", Email: login + "@example.org",
+		Status: store.StatusMember, SendFeeReminders: true}
+	if err := a.store.CreateMember(context.Background(), m); err != nil {
+		a.t.Fatal(err)
+	}
+	return m
+}
+
+// browser is a cookie-keeping client of the test app.
+type browser struct {
+	a       *testApp
+	cookies map[string]string
+	csrf    string
+	lang    string
+}
+
+func (a *testApp) browser() *browser { return &browser{a: a, cookies: map[string]string{}, lang: "en"} }
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) response {
+	b.a.t.Helper()
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
+	}
+	res, err := b.a.app.Test(req, 10_000)
+	if err != nil {
+		b.a.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	if m := csrfRE.FindStringSubmatch(string(body)); m != nil {
+		b.csrf = m[1]
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: string(body)}
+}
+
+func (b *browser) get(path string, headers ...string) response {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return b.do(req)
+}
+
+// post submits a form with the CSRF token of the last page seen.
+func (b *browser) post(path string, form url.Values, headers ...string) response {
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" && b.csrf != "" {
+		form.Set("_csrf", b.csrf)
+	}
+	return b.postRaw(path, form, headers...)
+}
+
+// postRaw submits a form as is (no token added).
+func (b *browser) postRaw(path string, form url.Values, headers ...string) response {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return b.do(req)
+}
+
+// login signs in through the form and fails the test if it does not work.
+func (b *browser) login(login, password string) {
+	b.a.t.Helper()
+	b.get(b.a.cfg.URL("/login"))
+	res := b.post(b.a.cfg.URL("/login"), url.Values{"login": {login}, "password": {password}})
+	if res.Status != http.StatusSeeOther {
+		b.a.t.Fatalf("login %s: status %d\n%s", login, res.Status, res.Body)
+	}
+}
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Fatalf("page does not contain %q:\n%s", w, body)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if strings.Contains(body, w) {
+			t.Fatalf("page contains %q:\n%s", w, body)
+		}
+	}
+}
+
+// eachApp runs fn against a test app on every database.
+func eachApp(t *testing.T, tweak func(*config.Config), fn func(t *testing.T, a *testApp)) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) { fn(t, newTestApp(t, s, tweak)) })
+}
