@@ -5,19 +5,19 @@ type Permission string
 
 const (
 	ViewBackOffice      Permission = "backoffice"
-	ManageMembers       Permission = "members.manage"
-	DeleteMembers       Permission = "members.delete"
-	ManageRoles         Permission = "members.roles"
-	ViewOutbox          Permission = "outbox.view"
-	ManageOffers        Permission = "offers.manage"
-	ManageSubscriptions Permission = "subscriptions.manage"
-	ViewBilling         Permission = "billing.view"
-	ManageBilling       Permission = "billing.manage"
-	ManageNetwork       Permission = "network.manage"
-	ManageISP           Permission = "isp.manage"
-	RunJobs             Permission = "jobs.run"
-	ManageInventory     Permission = "inventory.manage"
-	ManageLists         Permission = "lists.manage"
+	ManageMembers       Permission = "members:manage"
+	DeleteMembers       Permission = "members:delete"
+	ManageRoles         Permission = "members:roles"
+	ViewOutbox          Permission = "outbox:view"
+	ManageOffers        Permission = "offers:manage"
+	ManageSubscriptions Permission = "subscriptions:manage"
+	ViewBilling         Permission = "billing:view"
+	ManageBilling       Permission = "billing:manage"
+	ManageNetwork       Permission = "network:manage"
+	ManageISP           Permission = "isp:manage"
+	RunJobs             Permission = "jobs:run"
+	ManageInventory     Permission = "inventory:manage"
+	ManageLists         Permission = "lists:manage"
 )
 
 // grants says which staff role holds which permission. Admins hold all;

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
+	"strings"
 
 	"coin/account"
 	"coin/config"
@@ -32,7 +32,15 @@ func (g *Globals) logger() *slog.Logger {
 
 // loadConfig reads --config / COIN_CONFIG and the COIN_* variables.
 func (g *Globals) loadConfig() (*config.Config, error) {
-	cfg, err := config.Load(g.Config, g.Environ)
+	path := g.Config
+	if path == "" {
+		for _, kv := range g.Environ {
+			if v, ok := strings.CutPrefix(kv, "COIN_CONFIG="); ok {
+				path = v
+			}
+		}
+	}
+	cfg, err := config.Load(path, g.Environ)
 	if err != nil {
 		return nil, err
 	}
@@ -79,5 +87,3 @@ func (a *app) mailSite(ctx context.Context) mail.Site {
 	s := a.site(ctx)
 	return mail.Site{Name: s.Name, Email: s.Email, Website: s.Website, URL: a.cfg.AbsoluteURL("/")}
 }
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -15,7 +15,7 @@ import (
 
 // Globals are the flags every command accepts.
 type Globals struct {
-	Config string `help:"Path to isp.toml (default: none, built-in defaults)." env:"COIN_CONFIG" type:"path" placeholder:"FILE"`
+	Config string `help:"Path to isp.toml (default: $COIN_CONFIG, else built-in defaults)." type:"path" placeholder:"FILE"`
 
 	// Filled by Run, not flags.
 	Stdin   io.Reader `kong:"-"`
@@ -77,11 +77,11 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []str
 		return 2
 	}
 	if err := ctx.Run(&cli.Globals); err != nil {
-		fmt.Fprintln(stderr, "coin:", err)
 		var se statusError
 		if errors.As(err, &se) {
 			return int(se)
 		}
+		fmt.Fprintln(stderr, "coin:", err)
 		return 1
 	}
 	return 0

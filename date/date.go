@@ -56,11 +56,11 @@ func MustParse(s string) Date {
 	return d
 }
 
-func (d Date) IsZero() bool       { return d.t.IsZero() }
-func (d Date) Year() int          { return d.t.Year() }
-func (d Date) Month() time.Month  { return d.t.Month() }
-func (d Date) Day() int           { return d.t.Day() }
-func (d Date) Time() time.Time    { return d.t }
+func (d Date) IsZero() bool          { return d.t.IsZero() }
+func (d Date) Year() int             { return d.t.Year() }
+func (d Date) Month() time.Month     { return d.t.Month() }
+func (d Date) Day() int              { return d.t.Day() }
+func (d Date) Time() time.Time       { return d.t }
 func (d Date) Weekday() time.Weekday { return d.t.Weekday() }
 
 // String is the ISO form, or "" for the zero Date.

@@ -35,7 +35,15 @@ func Parse(s string) (int64, error) {
 	if i := strings.LastIndexAny(s, ".,"); i >= 0 && len(s)-i-1 <= 2 {
 		intPart, frac = s[:i], s[i+1:]
 	}
-	// What remains of separators in the integer part must be thousands groups.
+	// What remains of separators in the integer part must be thousands
+	// groups of three digits.
+	if groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == '.' || r == ',' }); len(groups) > 1 {
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, ErrInvalid
+			}
+		}
+	}
 	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
 	if intPart == "" {
 		intPart = "0"

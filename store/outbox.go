@@ -8,10 +8,10 @@ import (
 
 // Outbox statuses.
 const (
-	OutboxQueued = "queued"  // waiting for the sender
-	OutboxSent   = "sent"    // accepted by the SMTP server
-	OutboxFailed = "failed"  // gave up after the last retry
-	OutboxHeld   = "held"    // demo mode: kept for reading, never sent
+	OutboxQueued = "queued" // waiting for the sender
+	OutboxSent   = "sent"   // accepted by the SMTP server
+	OutboxFailed = "failed" // gave up after the last retry
+	OutboxHeld   = "held"   // demo mode: kept for reading, never sent
 )
 
 // Message is an e-mail in the outbox.

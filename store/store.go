@@ -196,15 +196,6 @@ func (s *Store) insert(ctx context.Context, q string, args ...any) (int64, error
 	return id, err
 }
 
-// forUpdate locks selected rows on PostgreSQL; SQLite's write transactions
-// already hold the database lock (BEGIN IMMEDIATE).
-func (s *Store) forUpdate() string {
-	if s.dialect == Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // now is the store clock in UTC, truncated to microseconds so that both
 // databases round-trip the same value.
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
