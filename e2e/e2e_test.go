@@ -51,7 +51,7 @@ type server struct {
 	URL    string // including the base path
 	Origin string // scheme and host only
 	Data   string
-	Env  []string
+	Env    []string
 }
 
 func freePort(t *testing.T) string {
