@@ -6,11 +6,14 @@ import (
 	"strings"
 
 	"coin/account"
+	"coin/backend"
 	"coin/config"
 	"coin/i18n"
 	"coin/mail"
 	"coin/overrides"
+	"coin/provision"
 	"coin/store"
+	"coin/subscription"
 	"coin/views"
 )
 
@@ -24,6 +27,7 @@ type app struct {
 	composer  *mail.Composer
 	sender    *mail.Sender
 	accounts  *account.Service
+	subs      *subscription.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -72,6 +76,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer, Wake: a.sender.Wake,
 		Site: a.mailSite, Log: log}
+	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
+		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log}
 	return a, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coin/overrides"
+	"coin/provision"
 )
 
 // CheckCmd verifies that coin can start: configuration, template overrides,
@@ -34,6 +35,14 @@ func (CheckCmd) Run(g *Globals) error {
 	if problems == 0 {
 		fmt.Fprintln(g.Stdout, "ok   templates")
 	}
+	hookProblems := provision.Check(&cfg.Services)
+	for _, p := range hookProblems {
+		fmt.Fprintf(g.Stdout, "FAIL hook %v\n", p)
+	}
+	if len(hookProblems) == 0 {
+		fmt.Fprintln(g.Stdout, "ok   provisioning hooks")
+	}
+	problems += len(hookProblems)
 	st, err := g.openStore()
 	if err != nil {
 		fmt.Fprintf(g.Stdout, "FAIL database: %v\n", err)

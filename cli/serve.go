@@ -33,6 +33,11 @@ func (s *ServeCmd) Run(g *Globals) error {
 		cfg.Server.Addr = s.Addr
 	}
 	cfg.Demo = s.Demo
+	if s.Demo {
+		if err := useDemoHooks(&cfg.Services); err != nil {
+			return err
+		}
+	}
 	if cfg.Server.SecretKey == "" {
 		if !s.Demo {
 			return errors.New("server.secret_key is not set: generate one with `openssl rand -hex 32` and put it in isp.toml or COIN_SERVER_SECRET_KEY")
@@ -67,7 +72,7 @@ func (s *ServeCmd) Run(g *Globals) error {
 		return err
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
-		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Log: log, Site: a.site})
+		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Log: log, Site: a.site})
 
 	if !s.NoJobs {
 		go a.sender.Run(ctx, time.Minute)

@@ -66,14 +66,106 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 				return fmt.Errorf("demo account %s: %w", a.login, err)
 			}
 		}
+		members := []*store.Member{}
 		for i := 0; i < 46; i++ {
 			m := randomMember(rng, i, today)
 			if err := tx.CreateMember(ctx, m); err != nil {
 				return fmt.Errorf("demo member %s: %w", m.Login, err)
 			}
+			members = append(members, m)
 		}
-		return nil
+		return loadSubscriptions(ctx, tx, rng, today, hash, members)
 	})
+}
+
+var demoOffers = []store.Offer{
+	{Name: "VPN mensuel", Reference: "VPN", Backend: "vpn", BillingPeriodMonths: 1, PeriodFeeCents: 500, Open: true,
+		Description: "Un tunnel chiffré avec une IPv4 fixe et un préfixe IPv6 /56."},
+	{Name: "VPN annuel", Reference: "VPN-AN", Backend: "vpn", BillingPeriodMonths: 12, PeriodFeeCents: 5000, Open: true},
+	{Name: "ADSL / VDSL", Reference: "DSL", Backend: "dsl", BillingPeriodMonths: 1, PeriodFeeCents: 3000, SetupFeeCents: 5000, Open: true},
+	{Name: "DSL marque blanche", Reference: "DSL-MB", Backend: "simple_dsl", BillingPeriodMonths: 1, PeriodFeeCents: 2500, Open: true},
+	{Name: "Serveur virtuel (VPS)", Reference: "VPS", Backend: "vps", BillingPeriodMonths: 1, PeriodFeeCents: 800, Open: true},
+	{Name: "Hébergement 1U", Reference: "HEB-1U", Backend: "housing", BillingPeriodMonths: 12, PeriodFeeCents: 12000, SetupFeeCents: 3000, Open: true},
+	{Name: "VPN solidaire (gratuit)", Reference: "VPN-SOL", Backend: "vpn", BillingPeriodMonths: 1, NonBillable: true, Open: true},
+	{Name: "ADSL (ancienne offre)", Reference: "DSL-2019", Backend: "dsl", BillingPeriodMonths: 1, PeriodFeeCents: 2800, Open: false},
+}
+
+// loadSubscriptions adds the offers and about forty subscriptions; the demo
+// account "member" has a VPN and a VPS.
+func loadSubscriptions(ctx context.Context, tx *store.Store, rng *rand.Rand, today date.Date, hash string, members []*store.Member) error {
+	offers := make([]*store.Offer, len(demoOffers))
+	for i := range demoOffers {
+		o := demoOffers[i]
+		if err := tx.CreateOffer(ctx, &o); err != nil {
+			return fmt.Errorf("demo offer %s: %w", o.Reference, err)
+		}
+		offers[i] = &o
+	}
+	me, err := tx.MemberByLogin(ctx, "member")
+	if err != nil {
+		return err
+	}
+	n := 0
+	add := func(m *store.Member, o *store.Offer, start date.Date, resign date.Date) error {
+		n++
+		sub := &store.Subscription{MemberID: m.ID, OfferID: o.ID, StartDate: start, ResignDate: resign,
+			CommitmentMonths: []int{0, 0, 12}[n%3]}
+		if err := tx.CreateSubscription(ctx, sub); err != nil {
+			return err
+		}
+		c := &store.Configuration{SubscriptionID: sub.ID, Backend: o.Backend, Data: demoConfig(o.Backend, m, n)}
+		c.Login = c.Data["login"]
+		if o.Backend == "vpn" || o.Backend == "dsl" {
+			c.SecretHash = hash
+		}
+		return tx.SaveConfiguration(ctx, c)
+	}
+	if err := add(me, offers[0], today.AddMonths(-14).FirstOfMonth(), date.Date{}); err != nil {
+		return err
+	}
+	if err := add(me, offers[4], today.AddMonths(-3).AddDays(9), date.Date{}); err != nil {
+		return err
+	}
+	weights := []int{0, 0, 0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 7}
+	for i, m := range members {
+		if m.Status == store.StatusPending || i%5 == 4 {
+			continue
+		}
+		o := offers[weights[rng.IntN(len(weights))]]
+		start := m.DateJoined.AddDays(rng.IntN(60))
+		if start.After(today) {
+			start = today
+		}
+		var resign date.Date
+		if m.Status == store.StatusNotMember {
+			resign = m.ResignDate
+			if resign.Before(start) {
+				resign = start.AddMonths(1)
+			}
+		}
+		if err := add(m, o, start, resign); err != nil {
+			return fmt.Errorf("demo subscription of %s: %w", m.Login, err)
+		}
+	}
+	return nil
+}
+
+// demoConfig invents a configuration in documentation address ranges.
+func demoConfig(backend string, m *store.Member, n int) map[string]string {
+	switch backend {
+	case "vpn":
+		return map[string]string{"login": fmt.Sprintf("vpn-%s", m.Login),
+			"ipv4_endpoint": fmt.Sprintf("198.51.100.%d/32", n), "ipv6_endpoint": fmt.Sprintf("2001:db8:%x::/56", n*256)}
+	case "dsl":
+		return map[string]string{"login": fmt.Sprintf("dsl-%s@demo", m.Login), "line_number": fmt.Sprintf("04 78 %02d %02d %02d", n%100, (n*7)%100, (n*13)%100)}
+	case "simple_dsl":
+		return map[string]string{"line_number": fmt.Sprintf("04 72 %02d %02d %02d", n%100, (n*3)%100, (n*11)%100)}
+	case "vps":
+		return map[string]string{"hostname": fmt.Sprintf("vps%d.demo.coin.example", n), "os": "debian",
+			"ipv4_endpoint": fmt.Sprintf("203.0.113.%d/32", n)}
+	default:
+		return map[string]string{"location": fmt.Sprintf("Baie 2, U%d", 10+n%30), "power": "0,5 A"}
+	}
 }
 
 func randomMember(rng *rand.Rand, i int, today date.Date) *store.Member {

@@ -19,6 +19,7 @@ import (
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
+	"coin/subscription"
 	"coin/views"
 )
 
@@ -31,6 +32,7 @@ type Deps struct {
 	Accounts  *account.Service
 	Templates *overrides.Registry
 	Mail      *mail.Composer
+	Subs      *subscription.Service
 	Log       *slog.Logger
 	// Site returns the ISP's identity for the interface.
 	Site func(ctx context.Context) views.Site
@@ -88,6 +90,10 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Post("/profile/edit", h.profileEdit)
 	me.Get("/password", h.passwordChangePage)
 	me.Post("/password", h.passwordChange)
+	me.Get("/subscriptions", h.portalSubscriptions)
+	me.Get("/subscriptions/:id<int>/config", h.portalConfigPage)
+	me.Post("/subscriptions/:id<int>/config", h.portalConfig)
+	me.Post("/subscriptions/:id<int>/password", h.portalPassword)
 
 	admin := r.Group("/admin", h.require(auth.ViewBackOffice))
 	admin.Get("/", h.dashboard)
@@ -101,6 +107,28 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/password-reset", h.memberPasswordReset)
 	members.Get("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDeletePage)
 	members.Post("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDelete)
+	admin.Get("/offers", h.offerList)
+	offers := admin.Group("/offers", h.require(auth.ManageOffers))
+	offers.Get("/new", h.offerNewPage)
+	offers.Post("/new", h.offerCreate)
+	offers.Get("/:id<int>/edit", h.offerEditPage)
+	offers.Post("/:id<int>/edit", h.offerEdit)
+	offers.Post("/:id<int>/delete", h.offerDelete)
+	admin.Get("/subscriptions", h.subscriptionList)
+	admin.Get("/subscriptions/:id<int>", h.subscriptionShow)
+	subs := admin.Group("/subscriptions", h.require(auth.ManageSubscriptions))
+	subs.Get("/new", h.subscriptionNewPage)
+	subs.Post("/new", h.subscriptionCreate)
+	subs.Get("/member-options", h.subscriptionMemberOptions)
+	subs.Get("/config-fields", h.subscriptionConfigFields)
+	subs.Get("/:id<int>/edit", h.subscriptionEditPage)
+	subs.Post("/:id<int>/edit", h.subscriptionEdit)
+	subs.Get("/:id<int>/config", h.subscriptionConfigPage)
+	subs.Post("/:id<int>/config", h.subscriptionConfig)
+	subs.Post("/:id<int>/password", h.subscriptionPassword)
+	subs.Post("/:id<int>/suspend", h.subscriptionSuspend)
+	subs.Post("/:id<int>/resume", h.subscriptionResume)
+	subs.Post("/:id<int>/runs/:run<int>/retry", h.subscriptionRetry)
 	outbox := admin.Group("/outbox", h.require(auth.ViewOutbox))
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)

@@ -1,8 +1,12 @@
 package handlers
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
+	"coin/date"
+	"coin/i18n"
 	"coin/store"
 	"coin/views"
 )
@@ -22,6 +26,23 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	}
 	if _, d.QueuedMails, err = h.Store.ListMessages(ctx, store.OutboxFilter{Status: store.OutboxQueued, Limit: 1}); err != nil {
 		return err
+	}
+	today := date.Today(h.Cfg.Location())
+	if d.Offers, err = h.Store.CountSubscriptionsByOffer(ctx, today); err != nil {
+		return err
+	}
+	locale := i18n.From(ctx)
+	for i := 11; i >= 0; i-- {
+		// The count on the last day of each of the past twelve months, today for this one.
+		day := today.FirstOfMonth().AddMonths(-i + 1).AddDays(-1)
+		if i == 0 {
+			day = today
+		}
+		n, err := h.Store.CountActiveSubscriptions(ctx, day)
+		if err != nil {
+			return err
+		}
+		d.Months = append(d.Months, views.MonthCount{Label: locale.MonthName(day.Month()) + " " + strconv.Itoa(day.Year()), Total: n})
 	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "dashboard.title"), views.Dashboard(d))
 }

@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
+	"coin/store"
 	"coin/views"
 )
 
@@ -24,7 +27,10 @@ func (h *Handler) memberDelete(c *fiber.Ctx) error {
 		h.flash(c, "members.cannot_delete_self", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
 	}
-	if err := h.Store.DeleteMember(c.UserContext(), m.ID); err != nil {
+	if err := h.Store.DeleteMember(c.UserContext(), m.ID); errors.Is(err, store.ErrInUse) {
+		h.flash(c, "members.in_use", true)
+		return h.redirect(c, "/admin/members/"+c.Params("id"))
+	} else if err != nil {
 		return err
 	}
 	h.Log.Info("member deleted", "member", m.ID, "login", m.Login, "by", user(c).ID)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coin/store"
 	"coin/views"
 )
 
@@ -11,7 +12,12 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(views.MemberDetailData{Member: m}))
+	subs, _, err := h.Store.ListSubscriptions(c.UserContext(), store.SubscriptionFilter{MemberID: m.ID})
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(views.MemberDetailData{
+		Member: m, Subscriptions: subs, Refs: h.references(subs)}))
 }
 
 // memberPasswordReset e-mails the member a link to choose a password.

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/auth"
+	"coin/date"
 	"coin/i18n"
 	"coin/store"
 	"coin/views"
@@ -167,6 +168,7 @@ func (h *Handler) prepareContext(c *fiber.Ctx) {
 		User:   user,
 		Demo:   h.Cfg.Demo,
 		Lang:   lang,
+		Today:  date.Today(h.Cfg.Location()),
 		Assets: h.assetURL,
 		Features: views.Features{
 			Signup: h.Cfg.Members.RegistrationOpen,

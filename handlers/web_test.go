@@ -17,13 +17,16 @@ import (
 	"coin/account"
 	"coin/assets"
 	"coin/auth"
+	"coin/backend"
 	"coin/config"
 	"coin/handlers"
 	"coin/i18n"
 	"coin/mail"
 	"coin/overrides"
+	"coin/provision"
 	"coin/store"
 	"coin/store/storetest"
+	"coin/subscription"
 	"coin/views"
 )
 
@@ -33,6 +36,7 @@ type testApp struct {
 	app   *fiber.App
 	store *store.Store
 	cfg   *config.Config
+	subs  *subscription.Service
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -60,10 +64,12 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	composer := &mail.Composer{Templates: reg, From: "coin@isp.test"}
 	site := func(context.Context) mail.Site { return mail.Site{Name: "FAI Test"} }
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
+	subs := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(),
+		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log}
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Log: log,
+		Templates: reg, Mail: composer, Subs: subs, Log: log,
 		Site: func(context.Context) views.Site { return views.Site{Name: "FAI Test"} }})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg}
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, subs: subs}
 }
 
 // addMember creates an account with a password.

@@ -33,6 +33,10 @@ func TestBothLanguagesHaveTheSameMessages(t *testing.T) {
 
 var literalRE = regexp.MustCompile(`"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
 
+// callRE finds ids passed to the translation helpers and flash messages,
+// whatever their area, so that a new area cannot slip through.
+var callRE = regexp.MustCompile(`(?:\bt|\btf|\.tr|\.trf|\.T|\.Tf|\.flash|i18n\.T|i18n\.Tf)\((?:ctx|c), "([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"|Label: +"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"`)
+
 // TestEveryMessageIDUsedExists scans the code for string literals shaped
 // like message ids of a known area ("members.title") and checks both
 // catalogs define them, so a forgotten string cannot reach a page.
@@ -61,6 +65,12 @@ func TestEveryMessageIDUsedExists(t *testing.T) {
 		body, err := os.ReadFile(p)
 		if err != nil {
 			return err
+		}
+		for _, m := range callRE.FindAllStringSubmatch(string(body), -1) {
+			id := m[1] + m[2]
+			if !c.IDs("en")[id] || !c.IDs("fr")[id] {
+				missing[id] = append(missing[id], p)
+			}
 		}
 		for _, m := range literalRE.FindAllStringSubmatch(string(body), -1) {
 			id := m[1]

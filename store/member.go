@@ -170,6 +170,9 @@ func (s *Store) VerifyMemberEmail(ctx context.Context, id int64) error {
 // DeleteMember removes a member and what cascades from it.
 func (s *Store) DeleteMember(ctx context.Context, id int64) error {
 	res, err := s.exec(ctx, `DELETE FROM members WHERE id = ?`, id)
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("delete member %d: %w", id, ErrInUse)
+	}
 	if err != nil {
 		return fmt.Errorf("delete member %d: %w", id, err)
 	}

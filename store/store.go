@@ -36,6 +36,9 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write breaks a uniqueness rule.
 var ErrConflict = errors.New("already exists")
 
+// ErrInUse is returned when a row cannot be deleted because others refer to it.
+var ErrInUse = errors.New("still in use")
+
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -212,6 +215,23 @@ func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return pe.Code == "23505" || pe.Code == "23P01" // unique_violation, exclusion_violation
+	}
+	return false
+}
+
+// isForeignKeyViolation tells whether err is a refused delete or insert
+// because of a foreign key.
+func isForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var le sqlite3.Error
+	if errors.As(err, &le) {
+		return le.ExtendedCode == sqlite3.ErrConstraintForeignKey
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503" // foreign_key_violation
 	}
 	return false
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"coin/auth"
+	"coin/date"
 	"coin/i18n"
 	"coin/store"
 )
@@ -47,6 +48,7 @@ type Env struct {
 	FlashErr bool
 	Assets   func(name string) string
 	Lang     string
+	Today    date.Date // the ISP's current day
 }
 
 type envKey struct{}

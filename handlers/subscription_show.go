@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/store"
+	"coin/subscription"
+	"coin/views"
+)
+
+func (h *Handler) subscriptionFromParam(c *fiber.Ctx) (*store.SubscriptionRow, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.Store.SubscriptionByID(c.UserContext(), id)
+}
+
+func (h *Handler) subscriptionShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return h.subscriptionDetail(c, id, nil)
+}
+
+// subscriptionDetail renders a subscription's page, with the outcome of the
+// change that led there (a hook run, a password to show once).
+func (h *Handler) subscriptionDetail(c *fiber.Ctx, id int64, res *subscription.Result) error {
+	ctx := c.UserContext()
+	row, err := h.Store.SubscriptionByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := views.SubscriptionDetailData{Row: row, Reference: h.reference(row)}
+	if b := h.Subs.Backends.Get(row.Backend); b != nil {
+		d.Fields, d.HasSecret = b.Fields(), b.HasSecret()
+		if b.HasState() && h.Subs.Hooks.Configured(row.Backend, "state") {
+			if t, err := h.Subs.Target(ctx, &row.Subscription); err == nil {
+				d.State, _ = h.Subs.Hooks.State(ctx, t)
+			}
+		}
+	}
+	if d.Config, err = h.Store.ConfigurationOf(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if d.Runs, err = h.Store.HookRuns(ctx, id, 50); err != nil {
+		return err
+	}
+	if res != nil {
+		d.Password, d.LastRun = res.Password, res.Run
+		if isHTMX(c) {
+			// A reload then shows the page without the one-time password.
+			c.Set("HX-Push-Url", h.Cfg.URL("/admin/subscriptions/"+strconv.FormatInt(id, 10)))
+		}
+	}
+	return h.page(c, fiber.StatusOK, d.Reference, views.SubscriptionDetail(d))
+}

@@ -1,0 +1,4 @@
+DROP TABLE hook_runs;
+DROP TABLE configurations;
+DROP TABLE subscriptions;
+DROP TABLE offers;

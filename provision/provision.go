@@ -1,0 +1,292 @@
+// Package provision runs the ISP's provisioning hooks: external programs
+// that create, suspend, resume or remove a service on the real
+// infrastructure, or report its state.
+//
+// A hook is an argv array from isp.toml, run without a shell: placeholders
+// are replaced inside each argument, so a login like "x; rm -rf /" reaches
+// the program as one literal argument. The program gets a clean environment,
+// the configuration as JSON on stdin, and a timeout after which its whole
+// process group is killed. Every run is recorded.
+package provision
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"coin/config"
+	"coin/store"
+)
+
+// OutputLimit is how much of a hook's output is kept.
+const OutputLimit = 4096
+
+// cleanPath is the only environment inherited by hooks, with the locale.
+const cleanPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// Target is what a hook acts on.
+type Target struct {
+	Subscription *store.Subscription
+	Reference    string
+	Member       *store.Member
+	Offer        *store.Offer
+	Config       *store.Configuration // nil when the subscription has none yet
+	// Password is set only right after one was generated, so that the
+	// provision hook can install it; it is never stored in clear.
+	Password string
+}
+
+// Runner runs and records hooks.
+type Runner struct {
+	Store    *store.Store
+	Services *config.Services
+	Log      *slog.Logger
+
+	mu    sync.Mutex
+	state map[int64]cachedState
+}
+
+type cachedState struct {
+	at  time.Time
+	run *store.HookRun
+}
+
+// ErrNoHook is returned when no command is configured for an action.
+var ErrNoHook = errors.New("no hook configured")
+
+// Configured tells whether a backend has a hook for an action.
+func (r *Runner) Configured(backendName, action string) bool {
+	return len(r.Services.Hooks.For(backendName).Argv(action)) > 0
+}
+
+// Run runs the hook of action for t and records the run. A hook that fails
+// is recorded and returned without error: the database change that caused
+// it stands. The error is for failures to record.
+func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookRun, error) {
+	set := r.Services.Hooks.For(t.Offer.Backend)
+	argv := set.Argv(action)
+	if len(argv) == 0 {
+		return nil, ErrNoHook
+	}
+	timeout := set.Timeout
+	if timeout <= 0 {
+		timeout = r.Services.HookTimeout
+	}
+	env := []string{"COIN_BACKEND=" + t.Offer.Backend, "COIN_SUBSCRIPTION_ID=" + strconv.FormatInt(t.Subscription.ID, 10)}
+	run := execute(ctx, action, Expand(argv, t), env, payload(action, t), timeout)
+	run.SubscriptionID = t.Subscription.ID
+	if err := r.Store.RecordHookRun(context.WithoutCancel(ctx), run); err != nil {
+		return run, err
+	}
+	level := slog.LevelInfo
+	if !run.OK() {
+		level = slog.LevelWarn
+	}
+	exit := "none"
+	if run.ExitCode != nil {
+		exit = strconv.Itoa(*run.ExitCode)
+	}
+	r.Log.Log(ctx, level, "provisioning hook", "action", action, "subscription", t.Subscription.ID,
+		"exit", exit, "duration_ms", run.Duration.Milliseconds(), "error", run.Error)
+	return run, nil
+}
+
+// State returns the last output of the state hook, running it when the
+// cached one is older than services.state_cache.
+func (r *Runner) State(ctx context.Context, t Target) (*store.HookRun, error) {
+	r.mu.Lock()
+	c, ok := r.state[t.Subscription.ID]
+	r.mu.Unlock()
+	if ok && time.Since(c.at) < r.Services.StateCache {
+		return c.run, nil
+	}
+	run, err := r.Run(ctx, "state", t)
+	if err != nil {
+		return run, err
+	}
+	r.mu.Lock()
+	if r.state == nil {
+		r.state = map[int64]cachedState{}
+	}
+	r.state[t.Subscription.ID] = cachedState{at: time.Now(), run: run}
+	r.mu.Unlock()
+	return run, nil
+}
+
+// Forget drops the cached state of a subscription (after a change).
+func (r *Runner) Forget(subscriptionID int64) {
+	r.mu.Lock()
+	delete(r.state, subscriptionID)
+	r.mu.Unlock()
+}
+
+// Expand fills the placeholders inside each argument of argv.
+func Expand(argv []string, t Target) []string {
+	values := map[string]string{
+		"{subscription_id}": strconv.FormatInt(t.Subscription.ID, 10),
+		"{member_login}":    t.Member.Login,
+		"{offer}":           t.Offer.Reference,
+		"{login}":           "",
+		"{ipv4}":            "",
+		"{ipv6}":            "",
+	}
+	if t.Config != nil {
+		values["{login}"] = t.Config.Login
+		values["{ipv4}"] = t.Config.Data["ipv4_endpoint"]
+		values["{ipv6}"] = t.Config.Data["ipv6_endpoint"]
+	}
+	pairs := make([]string, 0, 2*len(values))
+	for k, v := range values {
+		pairs = append(pairs, k, v)
+	}
+	rep := strings.NewReplacer(pairs...)
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = rep.Replace(a)
+	}
+	return out
+}
+
+// payload is the JSON document a hook reads on stdin.
+func payload(action string, t Target) []byte {
+	doc := map[string]any{
+		"action": action,
+		"backend": t.Offer.Backend,
+		"subscription": map[string]any{
+			"id": t.Subscription.ID, "reference": t.Reference,
+			"start_date": t.Subscription.StartDate.String(), "resign_date": t.Subscription.ResignDate.String(),
+			"suspended": t.Subscription.Suspended,
+		},
+		"member": map[string]any{"id": t.Member.ID, "login": t.Member.Login, "email": t.Member.Email,
+			"name": t.Member.DisplayName(), "status": t.Member.Status},
+		"offer": map[string]any{"id": t.Offer.ID, "reference": t.Offer.Reference, "name": t.Offer.Name},
+	}
+	if t.Config != nil {
+		doc["configuration"] = t.Config.Data
+		doc["login"] = t.Config.Login
+	}
+	if t.Password != "" {
+		doc["password"] = t.Password
+	}
+	b, _ := json.Marshal(doc)
+	return append(b, '\n')
+}
+
+// cappedBuffer keeps the first n bytes written and counts the rest.
+type cappedBuffer struct {
+	buf     bytes.Buffer
+	n       int
+	dropped int
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	room := c.n - c.buf.Len()
+	if room > len(p) {
+		room = len(p)
+	}
+	if room > 0 {
+		c.buf.Write(p[:room])
+	}
+	c.dropped += len(p) - max(room, 0)
+	return len(p), nil
+}
+
+func (c *cappedBuffer) String() string {
+	s := strings.ToValidUTF8(c.buf.String(), "\uFFFD")
+	if c.dropped > 0 {
+		s += fmt.Sprintf("\n[… %d more bytes not kept]", c.dropped)
+	}
+	return s
+}
+
+// execute runs argv with stdin under a timeout and reports what happened.
+func execute(ctx context.Context, action string, argv, env []string, stdin []byte, timeout time.Duration) *store.HookRun {
+	run := &store.HookRun{Action: action, Argv: argv, StartedAt: time.Now()}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	out := &cappedBuffer{n: OutputLimit}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Dir = os.TempDir()
+	// Own process group, so that the timeout kills the hook's children too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 2 * time.Second
+	err := cmd.Run()
+	run.Duration = time.Since(run.StartedAt)
+	run.Output = out.String()
+	switch {
+	case ctx.Err() == context.DeadlineExceeded:
+		run.Error = fmt.Sprintf("killed after the %s timeout", timeout)
+	case err != nil && cmd.ProcessState == nil:
+		run.Error = "could not start: " + err.Error()
+	}
+	if cmd.ProcessState != nil && run.Error == "" {
+		if code := cmd.ProcessState.ExitCode(); code >= 0 {
+			run.ExitCode = &code
+		} else {
+			run.Error = cmd.ProcessState.String()
+		}
+	}
+	return run
+}
+
+// Problem describes a hook that cannot run, for `coin check`.
+type Problem struct {
+	Backend, Action, Program string
+	Err                      error
+}
+
+func (p Problem) Error() string {
+	return fmt.Sprintf("services.hooks.%s.%s: %s: %v", p.Backend, p.Action, p.Program, p.Err)
+}
+
+// Check looks for hooks whose program is missing or not executable.
+func Check(s *config.Services) []Problem {
+	var out []Problem
+	for _, b := range config.BuiltinBackends {
+		set := s.Hooks.For(b)
+		for _, a := range config.HookActions {
+			argv := set.Argv(a)
+			if len(argv) == 0 {
+				continue
+			}
+			if err := executable(argv[0]); err != nil {
+				out = append(out, Problem{Backend: b, Action: a, Program: argv[0], Err: err})
+			}
+		}
+	}
+	return out
+}
+
+// executable resolves a program as exec does with the hooks' clean PATH.
+func executable(prog string) error {
+	if strings.Contains(prog, "/") {
+		st, err := os.Stat(prog)
+		if err != nil {
+			return errors.New("not found")
+		}
+		if st.IsDir() || st.Mode()&0o111 == 0 {
+			return errors.New("not executable")
+		}
+		return nil
+	}
+	for _, dir := range strings.Split(strings.TrimPrefix(cleanPath, "PATH="), ":") {
+		if st, err := os.Stat(dir + "/" + prog); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return nil
+		}
+	}
+	return errors.New("not found in " + strings.TrimPrefix(cleanPath, "PATH="))
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "radius: no such user" >&2
+exit 3

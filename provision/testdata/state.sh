@@ -1,0 +1,2 @@
+#!/bin/sh
+echo '{"state": "running", "uptime": "3 days"}'

@@ -1,0 +1,51 @@
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"coin/store"
+)
+
+// stateWord reads {"state": "…"} from a state hook's output.
+func stateWord(output string) string {
+	var doc struct {
+		State string `json:"state"`
+	}
+	if json.Unmarshal([]byte(output), &doc) != nil {
+		return ""
+	}
+	return doc.State
+}
+
+func stateClass(state string) string {
+	switch strings.ToLower(state) {
+	case "running", "up", "active", "ok":
+		return "ok"
+	case "stopped", "down", "error", "failed":
+		return "bad"
+	}
+	return "warn"
+}
+
+func durationText(r *store.HookRun) string {
+	ms := r.Duration.Milliseconds()
+	if ms < 1000 {
+		return fmt.Sprintf("%d ms", ms)
+	}
+	return fmt.Sprintf("%.1f s", r.Duration.Seconds())
+}
+
+// argvText shows a command as typed, quoting arguments with spaces.
+func argvText(argv []string) string {
+	parts := make([]string, len(argv))
+	for i, a := range argv {
+		if a == "" || strings.ContainsAny(a, " \t\"'$;&|<>") {
+			parts[i] = fmt.Sprintf("%q", a)
+		} else {
+			parts[i] = a
+		}
+	}
+	return strings.Join(parts, " ")
+}
