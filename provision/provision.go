@@ -160,7 +160,7 @@ func Expand(argv []string, t Target) []string {
 // payload is the JSON document a hook reads on stdin.
 func payload(action string, t Target) []byte {
 	doc := map[string]any{
-		"action": action,
+		"action":  action,
 		"backend": t.Offer.Backend,
 		"subscription": map[string]any{
 			"id": t.Subscription.ID, "reference": t.Reference,
