@@ -120,3 +120,30 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("%d %q", r.status, r.stdout)
 	}
 }
+
+func TestCheckReportsBrokenHooks(t *testing.T) {
+	env := tempEnv(t, "COIN_SERVER_SECRET_KEY="+strings.Repeat("s", 40),
+		"COIN_SERVICES_HOOKS_VPN_PROVISION=/nonexistent/vpn-provision,{login}")
+	r := run(t, "", env, "check")
+	if r.status != 1 || !strings.Contains(r.stdout, "FAIL hook services.hooks.vpn.provision: /nonexistent/vpn-provision: not found") {
+		t.Fatalf("check: %d %q", r.status, r.stdout)
+	}
+}
+
+func TestOfferSubscriptionsCount(t *testing.T) {
+	env := tempEnv(t)
+	if r := run(t, "", env, "demo"); r.status != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := run(t, "", env, "offer-subscriptions-count", "--json", "--date", "2020-01-01")
+	if r.status != 0 || !strings.Contains(r.stdout, `"date": "2020-01-01"`) || !strings.Contains(r.stdout, `"reference": "VPN"`) {
+		t.Fatalf("%d %q %q", r.status, r.stdout, r.stderr)
+	}
+	r = run(t, "", env, "offer-subscriptions-count")
+	if r.status != 0 || !strings.Contains(r.stdout, "total") {
+		t.Fatalf("table: %d %q", r.status, r.stdout)
+	}
+	if r := run(t, "", env, "offer-subscriptions-count", "--date", "25/11/2026"); r.status != 1 || !strings.Contains(r.stderr, "--date") {
+		t.Fatalf("bad date: %d %q", r.status, r.stderr)
+	}
+}

@@ -21,6 +21,10 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/caarlos0/env/v11"
+
+	"coin/date"
+	"coin/money"
+	"coin/numbering"
 )
 
 // Config is the whole of isp.toml.
@@ -30,6 +34,7 @@ type Config struct {
 	Mail     Mail     `toml:"mail" envPrefix:"MAIL_"`
 	Members  Members  `toml:"members" envPrefix:"MEMBERS_"`
 	Services Services `toml:"services" envPrefix:"SERVICES_"`
+	Billing  Billing  `toml:"billing" envPrefix:"BILLING_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -83,6 +88,35 @@ type Services struct {
 	HookTimeout           time.Duration `toml:"hook_timeout" env:"HOOK_TIMEOUT"`
 	StateCache            time.Duration `toml:"state_cache" env:"STATE_CACHE"`
 	Hooks                 Hooks         `toml:"hooks" envPrefix:"HOOKS_"`
+}
+
+// Billing holds invoicing and payment rules.
+type Billing struct {
+	Currency                      string    `toml:"currency" env:"CURRENCY"`
+	PaymentDelay                  int       `toml:"payment_delay" env:"PAYMENT_DELAY"`
+	HandleBalance                 bool      `toml:"handle_balance" env:"HANDLE_BALANCE"`
+	InvoicesIncludeConfigComments bool      `toml:"invoices_include_config_comments" env:"INVOICES_INCLUDE_CONFIG_COMMENTS"`
+	InvoiceNumberFormat           string    `toml:"invoice_number_format" env:"INVOICE_NUMBER_FORMAT"`
+	CreditNoteNumberFormat        string    `toml:"credit_note_number_format" env:"CREDIT_NOTE_NUMBER_FORMAT"`
+	DefaultTaxRate                string    `toml:"default_tax_rate" env:"DEFAULT_TAX_RATE"`
+	VATMention                    string    `toml:"vat_mention" env:"VAT_MENTION"`
+	AccountingLog                 string    `toml:"accounting_log" env:"ACCOUNTING_LOG"`
+	ChargeFrom                    date.Date `toml:"charge_from" env:"CHARGE_FROM"`
+}
+
+// TaxRateBP returns default_tax_rate in basis points (validated by Load).
+func (b *Billing) TaxRateBP() int {
+	bp, _ := parsePercent(b.DefaultTaxRate)
+	return bp
+}
+
+// parsePercent reads "20", "5.5" or "5,5" (percent) as basis points.
+func parsePercent(s string) (int, error) {
+	c, err := money.Parse(s)
+	if err != nil || c < 0 || c > 10000 {
+		return 0, fmt.Errorf("%q is not a percentage between 0 and 100", s)
+	}
+	return int(c), nil
 }
 
 // Hooks are the provisioning commands of each built-in backend.
@@ -186,6 +220,15 @@ func Default() Config {
 		Members: Members{
 			AccountActivationDays: 7,
 			MemberCanEditProfile:  true,
+		},
+		Billing: Billing{
+			Currency:                      "EUR",
+			PaymentDelay:                  30,
+			InvoicesIncludeConfigComments: true,
+			InvoiceNumberFormat:           "YYYY-NNNNNN",
+			CreditNoteNumberFormat:        "AV-YYYY-NNNNNN",
+			DefaultTaxRate:                "0",
+			VATMention:                    "TVA non applicable, art. 293 B du CGI",
 		},
 		Services: Services{
 			Enabled:               append([]string(nil), BuiltinBackends...),
@@ -371,6 +414,9 @@ func (c *Config) Validate() error {
 	if err := c.Services.validate(); err != nil {
 		return err
 	}
+	if err := c.Billing.validate(); err != nil {
+		return err
+	}
 	if c.Database.URL != "" {
 		if _, _, err := c.DatabaseTarget(); err != nil {
 			return err
@@ -472,6 +518,28 @@ func (s *Services) validate() error {
 				return fmt.Errorf("services.hooks.%s.%s: the program (first element) is empty", b, a)
 			}
 		}
+	}
+	return nil
+}
+
+func (b *Billing) validate() error {
+	if len(b.Currency) != 3 || strings.ToUpper(b.Currency) != b.Currency {
+		return fmt.Errorf("billing.currency: %q is not an ISO 4217 code such as EUR", b.Currency)
+	}
+	if b.PaymentDelay < 0 || b.PaymentDelay > 365 {
+		return fmt.Errorf("billing.payment_delay: %d days is out of 0..365", b.PaymentDelay)
+	}
+	if err := numbering.Check(b.InvoiceNumberFormat); err != nil {
+		return fmt.Errorf("billing.invoice_number_format: %q %v", b.InvoiceNumberFormat, err)
+	}
+	if err := numbering.Check(b.CreditNoteNumberFormat); err != nil {
+		return fmt.Errorf("billing.credit_note_number_format: %q %v", b.CreditNoteNumberFormat, err)
+	}
+	if numbering.Clash(b.InvoiceNumberFormat, b.CreditNoteNumberFormat) {
+		return errors.New("billing.credit_note_number_format: must differ from invoice_number_format (e.g. AV-YYYY-NNNNNN)")
+	}
+	if _, err := parsePercent(b.DefaultTaxRate); err != nil {
+		return fmt.Errorf("billing.default_tax_rate: %v", err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ var descriptions = map[string]string{
 	"portal/home":               "Text at the top of the members' home page",
 	"portal/membership_info":    "How to become a member and pay the fee",
 	"portal/signup_terms":       "Terms shown on the sign-up form",
+	"invoice/footer":            "Text at the foot of every invoice and credit note",
 }
 
 // Describe returns the description of a template name.

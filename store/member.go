@@ -388,3 +388,28 @@ func expectOne(res interface{ RowsAffected() (int64, error) }, what string, id a
 	}
 	return nil
 }
+
+// MembersByIDs returns the members of ids, keyed by id.
+func (s *Store) MembersByIDs(ctx context.Context, ids []int64) (map[int64]*Member, error) {
+	out := make(map[int64]*Member, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.query(ctx, `SELECT `+memberColumns+` FROM members WHERE id IN (?`+
+		strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("members by ids: %w", err)
+	}
+	ms, err := collectMembers(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out[m.ID] = m
+	}
+	return out, nil
+}

@@ -1,0 +1,388 @@
+// Package billing charges subscriptions, numbers and freezes invoices,
+// records payments and credit notes, and keeps the accounting log.
+//
+// Accounting rules held here: a validated document never changes (the
+// database refuses it too); numbers follow each other without gaps and in
+// date order, taken in the transaction that validates; a subscription period
+// is never charged twice (a primary key forbids it); every multi-row change
+// is one transaction and every operation is appended to the accounting log.
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"coin/config"
+	"coin/date"
+	"coin/i18n"
+	"coin/invoicepdf"
+	"coin/mail"
+	"coin/money"
+	"coin/numbering"
+	"coin/overrides"
+	"coin/store"
+)
+
+// Service carries what billing needs.
+type Service struct {
+	Store     *store.Store
+	Cfg       *config.Config
+	Catalog   *i18n.Catalog
+	Templates *overrides.Registry
+	// Issuer returns the ISP as printed on invoices.
+	Issuer func(ctx context.Context) invoicepdf.Issuer
+	// Mail, when set, queues "new invoice" and "payment received" e-mails.
+	Mail *mail.Composer
+	// Wake nudges the outbox sender after a commit.
+	Wake func()
+	Log  *slog.Logger
+
+	logMu sync.Mutex // serialises appends to the accounting log file
+}
+
+// ErrNothingToValidate is returned for a draft without lines.
+var ErrNothingToValidate = errors.New("an invoice needs at least one line")
+
+func (s *Service) locale(lang string) *i18n.Locale {
+	if lang == "" {
+		lang = s.Cfg.Server.DefaultLanguage
+	}
+	return s.Catalog.Locale(lang, s.Cfg.Location(), s.Cfg.Billing.Currency)
+}
+
+func memberLang(m *store.Member, def string) string {
+	if m.Language != "" {
+		return m.Language
+	}
+	return def
+}
+
+// journal collects the accounting log entries of a transaction, to copy
+// them to the log file once committed.
+type journal struct {
+	entries []*store.LogEntry
+}
+
+func (j *journal) add(ctx context.Context, tx *store.Store, e *store.LogEntry) error {
+	if err := tx.AppendLog(ctx, e); err != nil {
+		return err
+	}
+	j.entries = append(j.entries, e)
+	return nil
+}
+
+// flush appends committed entries to billing.accounting_log, if set. The
+// table is the reference: a failure here is logged, not returned.
+func (s *Service) flush(j *journal) {
+	path := s.Cfg.Billing.AccountingLog
+	if path == "" || len(j.entries) == 0 {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	if err != nil {
+		s.Log.Error("accounting log file", "path", path, "err", err)
+		return
+	}
+	defer f.Close()
+	enc := json.NewEncoder(f)
+	for _, e := range j.entries {
+		rec := map[string]any{"id": e.ID, "at": e.At.UTC().Format(time.RFC3339Nano), "operation": e.Operation,
+			"amount": money.Plain(e.AmountCents), "currency": s.Cfg.Billing.Currency, "actor": e.Actor}
+		if e.MemberID != nil {
+			rec["member"] = *e.MemberID
+		}
+		if e.InvoiceID != nil {
+			rec["invoice"] = *e.InvoiceID
+		}
+		if e.PaymentID != nil {
+			rec["payment"] = *e.PaymentID
+		}
+		if e.Details != "" {
+			rec["details"] = e.Details
+		}
+		if err := enc.Encode(rec); err != nil {
+			s.Log.Error("accounting log file", "path", path, "err", err)
+			return
+		}
+	}
+}
+
+func ptr(id int64) *int64 { return &id }
+
+// taxOf computes the tax of an amount at a rate in basis points, rounded
+// half away from zero.
+func taxOf(amount int64, bp int) int64 {
+	if bp == 0 {
+		return 0
+	}
+	t := amount * int64(bp)
+	if t >= 0 {
+		return (t + 5000) / 10000
+	}
+	return -((-t + 5000) / 10000)
+}
+
+// LineInput is a line typed by staff on a one-off invoice.
+type LineInput struct {
+	Label          string
+	Quantity       int64
+	UnitPriceCents int64
+	TaxRateBP      int
+}
+
+// lineFrom computes the amounts of a line.
+func lineFrom(in LineInput) *store.InvoiceLine {
+	amount := in.Quantity * in.UnitPriceCents
+	return &store.InvoiceLine{Label: in.Label, Quantity: in.Quantity, UnitPriceCents: in.UnitPriceCents,
+		TaxRateBP: in.TaxRateBP, AmountCents: amount, TaxCents: taxOf(amount, in.TaxRateBP)}
+}
+
+// CreateDraft records a one-off invoice (hardware sold, a correction…) as
+// a draft that staff can review before validating it.
+func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineInput, actor string) (*store.Invoice, error) {
+	m, err := s.Store.MemberByID(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	inv := &store.Invoice{Kind: store.KindInvoice, MemberID: m.ID, Language: memberLang(m, s.Cfg.Server.DefaultLanguage)}
+	ls := make([]*store.InvoiceLine, len(lines))
+	for i, l := range lines {
+		ls[i] = lineFrom(l)
+	}
+	var j journal
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateDraftInvoice(ctx, inv, ls); err != nil {
+			return err
+		}
+		return j.add(ctx, tx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(m.ID),
+			InvoiceID: ptr(inv.ID), AmountCents: inv.TotalCents, Actor: actor, Details: "draft"})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create draft invoice for member %d: %w", memberID, err)
+	}
+	s.flush(&j)
+	return inv, nil
+}
+
+// UpdateDraft replaces the lines of a draft.
+func (s *Service) UpdateDraft(ctx context.Context, id int64, lines []LineInput) error {
+	ls := make([]*store.InvoiceLine, len(lines))
+	for i, l := range lines {
+		ls[i] = lineFrom(l)
+	}
+	return s.Store.Tx(ctx, func(tx *store.Store) error {
+		inv, err := tx.InvoiceByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status != store.InvoiceDraft {
+			return fmt.Errorf("invoice %d is validated: %w", id, store.ErrConflict)
+		}
+		return tx.ReplaceInvoiceLines(ctx, inv, ls)
+	})
+}
+
+// numberPattern returns the pattern and sequence name of a kind.
+func (s *Service) numberPattern(kind string) string {
+	if kind == store.KindCreditNote {
+		return s.Cfg.Billing.CreditNoteNumberFormat
+	}
+	return s.Cfg.Billing.InvoiceNumberFormat
+}
+
+// reserve takes n numbers for documents of kind issued on day.
+func (s *Service) reserve(ctx context.Context, tx *store.Store, kind string, day date.Date, n int) ([]string, error) {
+	pattern := s.numberPattern(kind)
+	year := numbering.SequenceYear(pattern, day.Year())
+	first, err := tx.ReserveNumbers(ctx, kind, year, day, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = numbering.Format(pattern, day.Year(), first+i)
+	}
+	return out, nil
+}
+
+// ValidateDraft numbers a draft, dates it day, renders and stores its PDF
+// and freezes it, in one transaction.
+func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, actor string) (*store.Invoice, error) {
+	var inv *store.Invoice
+	var j journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if inv, err = tx.InvoiceByID(ctx, id); err != nil {
+			return err
+		}
+		if inv.Status != store.InvoiceDraft {
+			return fmt.Errorf("invoice %d is already validated: %w", id, store.ErrConflict)
+		}
+		lines, err := tx.InvoiceLines(ctx, id)
+		if err != nil {
+			return err
+		}
+		if len(lines) == 0 {
+			return ErrNothingToValidate
+		}
+		m, err := tx.MemberByID(ctx, inv.MemberID)
+		if err != nil {
+			return err
+		}
+		numbers, err := s.reserve(ctx, tx, inv.Kind, day, 1)
+		if err != nil {
+			return err
+		}
+		return s.validate(ctx, tx, &j, inv, lines, m, numbers[0], day, actor)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("validate invoice %d: %w", id, err)
+	}
+	s.flush(&j)
+	s.wake()
+	return inv, nil
+}
+
+func (s *Service) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+// validate freezes a draft whose number was reserved: dates, PDF, log,
+// credit applied (handle_balance) and the e-mail to the member.
+func (s *Service) validate(ctx context.Context, tx *store.Store, j *journal, inv *store.Invoice,
+	lines []*store.InvoiceLine, m *store.Member, number string, day date.Date, actor string) error {
+	inv.Number, inv.IssueDate = number, day
+	if inv.Kind == store.KindInvoice {
+		inv.DueDate = day.AddDays(s.Cfg.Billing.PaymentDelay)
+	}
+	pdf, err := s.renderPDF(ctx, tx, inv, lines, m)
+	if err != nil {
+		return err
+	}
+	if err := tx.ValidateInvoice(ctx, inv, pdf); err != nil {
+		return err
+	}
+	op := "invoice.validated"
+	if inv.Kind == store.KindCreditNote {
+		op = "credit_note.validated"
+	}
+	if err := j.add(ctx, tx, &store.LogEntry{Operation: op, MemberID: ptr(m.ID), InvoiceID: ptr(inv.ID),
+		AmountCents: inv.TotalCents, Actor: actor, Details: inv.Number}); err != nil {
+		return err
+	}
+	if inv.Kind == store.KindInvoice {
+		if s.Cfg.Billing.HandleBalance {
+			if err := s.applyCredit(ctx, tx, j, m.ID, actor); err != nil {
+				return err
+			}
+		}
+		return s.queueMail(ctx, tx, "invoice_new", m, map[string]any{"Invoice": mailInvoice(inv, s.locale(inv.Language), s.Cfg)})
+	}
+	return nil
+}
+
+// renderPDF builds and draws the document of an invoice.
+func (s *Service) renderPDF(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member) ([]byte, error) {
+	doc, err := s.document(ctx, tx, inv, lines, m, s.issuer(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return invoicepdf.Render(doc)
+}
+
+func (s *Service) issuer(ctx context.Context) invoicepdf.Issuer {
+	if s.Issuer == nil {
+		return invoicepdf.Issuer{}
+	}
+	return s.Issuer(ctx)
+}
+
+// document gathers what an invoice prints.
+func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, issuer invoicepdf.Issuer) (*invoicepdf.Document, error) {
+	lang := inv.Language
+	if lang == "" {
+		lang = memberLang(m, s.Cfg.Server.DefaultLanguage)
+	}
+	loc := s.locale(lang)
+	d := &invoicepdf.Document{CreditNote: inv.Kind == store.KindCreditNote, Number: inv.Number,
+		IssueDate: inv.IssueDate, DueDate: inv.DueDate, CustomerName: m.DisplayName(),
+		CustomerLines: customerLines(m), CustomerRef: m.Login, TotalExclCents: inv.TotalExclCents,
+		TaxCents: inv.TaxCents, TotalCents: inv.TotalCents, VATMention: s.Cfg.Billing.VATMention,
+		PaymentReference: inv.Number, Locale: loc, Issuer: issuer}
+	if inv.CreditedInvoiceID != nil {
+		orig, err := tx.InvoiceByID(ctx, *inv.CreditedInvoiceID)
+		if err != nil {
+			return nil, err
+		}
+		d.CreditedNumber = orig.Number
+	}
+	for _, l := range lines {
+		d.Lines = append(d.Lines, invoicepdf.Line{Label: l.Label, PeriodFrom: l.PeriodFrom, PeriodTo: l.PeriodTo,
+			Comment: l.ConfigComment, Quantity: l.Quantity, UnitPriceCents: l.UnitPriceCents,
+			TaxRateBP: l.TaxRateBP, AmountCents: l.AmountCents})
+	}
+	if s.Templates != nil {
+		footer, err := s.Templates.RenderLang("invoice/footer", lang, "txt", map[string]any{
+			"Issuer": d.Issuer, "Number": inv.Number, "Member": m})
+		if err != nil {
+			s.Log.Error("invoice footer template", "err", err)
+		}
+		d.Footer = footer
+	}
+	return d, nil
+}
+
+func customerLines(m *store.Member) []string {
+	var out []string
+	if m.PersonType == store.LegalPerson && m.OrganizationName != "" && strings.TrimSpace(m.FirstName+m.LastName) != "" {
+		out = append(out, strings.TrimSpace(m.FirstName+" "+m.LastName))
+	}
+	for _, l := range strings.Split(strings.TrimSpace(m.Address), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	if pc := strings.TrimSpace(m.PostalCode + " " + m.City); pc != "" {
+		out = append(out, pc)
+	}
+	if m.Country != "" {
+		out = append(out, m.Country)
+	}
+	return out
+}
+
+// mailInvoice is what e-mail templates know of an invoice.
+func mailInvoice(inv *store.Invoice, loc *i18n.Locale, cfg *config.Config) map[string]any {
+	return map[string]any{"Number": inv.Number, "Total": loc.Money(inv.TotalCents), "DueDate": loc.Date(inv.DueDate),
+		"IssueDate": loc.Date(inv.IssueDate), "Link": cfg.AbsoluteURL(fmt.Sprintf("/invoices/%d", inv.ID))}
+}
+
+// queueMail queues an e-mail to the member inside tx when a composer is set
+// and the template exists.
+func (s *Service) queueMail(ctx context.Context, tx *store.Store, kind string, m *store.Member, data map[string]any) error {
+	if s.Mail == nil || !overrides.Exists("email/"+kind, "fr", "txt") || m.Email == "" {
+		return nil
+	}
+	data["Member"] = m
+	if _, ok := data["Site"]; !ok && s.Issuer != nil {
+		is := s.Issuer(ctx)
+		data["Site"] = mail.Site{Name: is.Name, Email: is.Email, Website: is.Website, URL: s.Cfg.AbsoluteURL("/")}
+	}
+	lang := memberLang(m, s.Cfg.Server.DefaultLanguage)
+	msg, err := s.Mail.Compose(kind, lang, m.Email, ptr(m.ID), data)
+	if err != nil {
+		return err
+	}
+	return tx.QueueMessage(ctx, msg)
+}

@@ -1,0 +1,412 @@
+package billing
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"coin/config"
+	"coin/date"
+	"coin/i18n"
+	"coin/invoicepdf"
+	"coin/store"
+	"coin/store/storetest"
+)
+
+type fixture struct {
+	t   testing.TB
+	s   *store.Store
+	svc *Service
+	ctx context.Context
+}
+
+func newFixture(t testing.TB, s *store.Store, tweak func(*config.Config)) *fixture {
+	cfg := config.Default()
+	cfg.Billing.AccountingLog = filepath.Join(t.TempDir(), "accounting.log")
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &Service{Store: s, Cfg: &cfg, Catalog: cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Issuer: func(context.Context) invoicepdf.Issuer {
+			return invoicepdf.Issuer{Name: "Rézo", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
+		}}
+	return &fixture{t: t, s: s, svc: svc, ctx: context.Background()}
+}
+
+func (f *fixture) member(login string) *store.Member {
+	m := &store.Member{Login: login, Role: "member", PersonType: "natural", FirstName: "Zoé", LastName: login,
+		Email: login + "@example.org", Status: "member", Address: "1 rue Garibaldi", PostalCode: "69003", City: "Lyon"}
+	if err := f.s.CreateMember(f.ctx, m); err != nil {
+		f.t.Fatal(err)
+	}
+	return m
+}
+
+func (f *fixture) offer(ref string, months int, fee, setup int64) *store.Offer {
+	o := &store.Offer{Name: "Offre " + ref, Reference: ref, Backend: "vpn", BillingPeriodMonths: months,
+		PeriodFeeCents: fee, SetupFeeCents: setup, Open: true}
+	if err := f.s.CreateOffer(f.ctx, o); err != nil {
+		f.t.Fatal(err)
+	}
+	return o
+}
+
+func (f *fixture) subscribe(m *store.Member, o *store.Offer, start string) *store.Subscription {
+	s := &store.Subscription{MemberID: m.ID, OfferID: o.ID, StartDate: date.MustParse(start)}
+	if err := f.s.CreateSubscription(f.ctx, s); err != nil {
+		f.t.Fatal(err)
+	}
+	return s
+}
+
+func (f *fixture) charge(day string) Summary {
+	f.t.Helper()
+	sum, err := f.svc.Charge(f.ctx, date.MustParse(day), false, nil)
+	if err != nil {
+		f.t.Fatalf("charge %s: %v", day, err)
+	}
+	return sum
+}
+
+func (f *fixture) invoices() []*store.Invoice {
+	list, _, err := f.s.ListInvoices(f.ctx, store.InvoiceFilter{})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return list
+}
+
+func TestChargeProratesAddsSetupFeeAndIsIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		vpn := f.offer("VPN", 1, 600, 2000)
+		f.subscribe(zoe, vpn, "2026-11-21")
+		dry, err := f.svc.Charge(f.ctx, date.MustParse("2026-11-25"), true, nil)
+		if err != nil || dry.Invoices != 1 || dry.TotalCents != 2200 {
+			t.Fatalf("dry run: %+v %v", dry, err)
+		}
+		if len(f.invoices()) != 0 {
+			t.Fatal("dry run wrote invoices")
+		}
+		sum := f.charge("2026-11-25")
+		if sum.Invoices != 1 || sum.First != "2026-000001" || sum.TotalCents != 2200 {
+			t.Fatalf("first run: %+v", sum)
+		}
+		inv := f.invoices()[0]
+		lines, _ := s.InvoiceLines(f.ctx, inv.ID)
+		// 10 of 30 days of 6.00 = 2.00, and the setup fee.
+		if len(lines) != 2 || lines[0].AmountCents != 2000 || lines[1].AmountCents != 200 ||
+			lines[1].PeriodFrom.String() != "2026-11-21" || lines[1].PeriodTo.String() != "2026-11-30" {
+			t.Fatalf("lines: %+v %+v", lines[0], lines[1])
+		}
+		if inv.DueDate.String() != "2026-12-25" || !inv.HasPDF || inv.Status != store.InvoiceValidated {
+			t.Fatalf("invoice: %+v", inv)
+		}
+		if again := f.charge("2026-11-26"); again.Invoices != 0 {
+			t.Fatalf("second run charged again: %+v", again)
+		}
+		next := f.charge("2026-12-01")
+		if next.Invoices != 1 || next.First != "2026-000002" || next.TotalCents != 600 {
+			t.Fatalf("December: %+v", next)
+		}
+		// The database itself refuses a period charged twice.
+		err = s.Tx(f.ctx, func(tx *store.Store) error {
+			return tx.RecordChargedPeriod(f.ctx, store.ChargedPeriod{SubscriptionID: 1,
+				From: date.MustParse("2026-12-01"), To: date.MustParse("2026-12-31")})
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate period: %v", err)
+		}
+	})
+}
+
+func TestChargeCatchesUpAndOneInvoicePerMember(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, func(c *config.Config) { c.Billing.ChargeFrom = date.MustParse("2026-09-01") })
+		zoe, bob := f.member("zoe"), f.member("bob")
+		vpn, vps := f.offer("VPN", 1, 500, 0), f.offer("VPS", 1, 800, 0)
+		year := f.offer("AN", 12, 5000, 0)
+		f.subscribe(zoe, vpn, "2025-01-01")
+		f.subscribe(zoe, vps, "2026-10-15")
+		f.subscribe(bob, year, "2026-07-01")
+		free := f.offer("FREE", 1, 0, 0)
+		f.subscribe(bob, free, "2026-01-01")
+		sum := f.charge("2026-11-02")
+		if sum.Invoices != 2 {
+			t.Fatalf("%+v", sum)
+		}
+		byMember := map[int64]*store.Invoice{}
+		for _, inv := range f.invoices() {
+			byMember[inv.MemberID] = inv
+		}
+		zl, _ := s.InvoiceLines(f.ctx, byMember[zoe.ID].ID)
+		// VPN Sept, Oct, Nov (charge_from skips earlier) and VPS from 15 Oct, Nov.
+		if len(zl) != 5 {
+			t.Fatalf("zoe has %d lines", len(zl))
+		}
+		bl, _ := s.InvoiceLines(f.ctx, byMember[bob.ID].ID)
+		if len(bl) != 1 || bl[0].AmountCents != 5000 || bl[0].PeriodTo.String() != "2027-06-30" {
+			t.Fatalf("bob: %+v", bl)
+		}
+		if f.charge("2026-11-03").Invoices != 0 {
+			t.Fatal("catch-up charged twice")
+		}
+	})
+}
+
+func TestConcurrentChargesGiveTheSameInvoicesAsOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		vpn := f.offer("VPN", 1, 500, 0)
+		for i := 0; i < 30; i++ {
+			f.subscribe(f.member(fmt.Sprintf("m%02d", i)), vpn, "2026-10-01")
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 3)
+		for i := 0; i < 3; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := f.svc.Charge(f.ctx, date.MustParse("2026-11-05"), false, nil)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		invs := f.invoices()
+		if len(invs) != 30 {
+			t.Fatalf("%d invoices, want 30", len(invs))
+		}
+		assertGapFree(t, invs, 30)
+	})
+}
+
+func assertGapFree(t *testing.T, invs []*store.Invoice, n int) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, inv := range invs {
+		if inv.Kind == store.KindInvoice && inv.Status == store.InvoiceValidated {
+			seen[inv.Number] = true
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if num := fmt.Sprintf("2026-%06d", i); !seen[num] {
+			t.Fatalf("number %s missing: %v", num, seen)
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("%d numbers, want %d", len(seen), n)
+	}
+}
+
+func TestConcurrentValidationsStayGapFree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		m := f.member("zoe")
+		var ids []int64
+		for i := 0; i < 8; i++ {
+			inv, err := f.svc.CreateDraft(f.ctx, m.ID, []LineInput{{Label: "Routeur", Quantity: 1, UnitPriceCents: 4500}}, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, inv.ID)
+		}
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Add(1)
+			go func(id int64) {
+				defer wg.Done()
+				if _, err := f.svc.ValidateDraft(f.ctx, id, date.MustParse("2026-11-25"), "test"); err != nil {
+					t.Error(err)
+				}
+			}(id)
+		}
+		wg.Wait()
+		assertGapFree(t, f.invoices(), 8)
+		// Validating again, or dating before the last number, is refused.
+		if _, err := f.svc.ValidateDraft(f.ctx, ids[0], date.MustParse("2026-11-26"), "test"); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("validated twice: %v", err)
+		}
+		late, _ := f.svc.CreateDraft(f.ctx, m.ID, []LineInput{{Label: "Câble", Quantity: 2, UnitPriceCents: 300}}, "test")
+		if _, err := f.svc.ValidateDraft(f.ctx, late.ID, date.MustParse("2026-11-20"), "test"); !errors.Is(err, store.ErrChronology) {
+			t.Fatalf("back-dated validation: %v", err)
+		}
+		if inv, _ := s.InvoiceByID(f.ctx, late.ID); inv.Status != store.InvoiceDraft {
+			t.Fatal("a refused validation changed the draft")
+		}
+	})
+}
+
+func TestValidatedInvoicesAndLogAreFrozen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		m := f.member("zoe")
+		d, _ := f.svc.CreateDraft(f.ctx, m.ID, []LineInput{{Label: "Routeur", Quantity: 1, UnitPriceCents: 4500}}, "test")
+		if _, err := f.svc.ValidateDraft(f.ctx, d.ID, date.MustParse("2026-11-25"), "test"); err != nil {
+			t.Fatal(err)
+		}
+		db := s.DB()
+		rebind := func(q string) string {
+			if s.Dialect() == store.Postgres {
+				return strings.Replace(q, "?", "$1", 1)
+			}
+			return q
+		}
+		for _, q := range []string{`UPDATE invoices SET total_cents = 1 WHERE id = ?`,
+			`UPDATE invoice_lines SET amount_cents = 1 WHERE invoice_id = ?`,
+			`DELETE FROM invoices WHERE id = ?`, `UPDATE accounting_log SET amount_cents = 0 WHERE id >= ?`,
+			`DELETE FROM accounting_log WHERE id >= ?`} {
+			if _, err := db.Exec(rebind(q), d.ID); err == nil {
+				t.Errorf("%s: accepted", q)
+			}
+		}
+		if err := f.svc.UpdateDraft(f.ctx, d.ID, []LineInput{{Label: "x", Quantity: 1, UnitPriceCents: 1}}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("update validated: %v", err)
+		}
+	})
+}
+
+func TestPaymentsSettleOldestFirstAndKeepTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		vpn := f.offer("VPN", 1, 1000, 0)
+		f.subscribe(zoe, vpn, "2026-09-01")
+		f.charge("2026-09-01")
+		f.charge("2026-10-01")
+		f.charge("2026-11-01")
+		p := &store.Payment{MemberID: zoe.ID, Method: "transfer", Date: date.MustParse("2026-11-10"), AmountCents: 2500, Label: "VIR ZOE"}
+		allocs, err := f.svc.RecordPayment(f.ctx, p, "treasurer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(allocs) != 3 || allocs[0].InvoiceNumber != "2026-000001" || allocs[2].AmountCents != 500 {
+			t.Fatalf("allocations: %+v", allocs)
+		}
+		invs := map[string]*store.Invoice{}
+		for _, inv := range f.invoices() {
+			invs[inv.Number] = inv
+		}
+		if invs["2026-000001"].Remaining() != 0 || invs["2026-000002"].Remaining() != 0 || invs["2026-000003"].Remaining() != 500 {
+			t.Fatal("not settled oldest first")
+		}
+		b, _ := s.MemberBalance(f.ctx, zoe.ID)
+		if b.OwedCents != 500 || b.CreditCents != 0 {
+			t.Fatalf("balance %+v", b)
+		}
+		p2 := &store.Payment{MemberID: zoe.ID, Method: "cash", Date: date.MustParse("2026-11-12"), AmountCents: 1200}
+		f.svc.RecordPayment(f.ctx, p2, "treasurer")
+		b, _ = s.MemberBalance(f.ctx, zoe.ID)
+		if b.OwedCents != 0 || b.CreditCents != 700 {
+			t.Fatalf("balance after overpayment %+v", b)
+		}
+		// Re-allocation by hand: move 500 of the first payment back.
+		if err := f.svc.Reallocate(f.ctx, p.ID, []Allocation{{InvoiceID: invs["2026-000001"].ID, AmountCents: 1000},
+			{InvoiceID: invs["2026-000002"].ID, AmountCents: 1000}}, "treasurer"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Reallocate(f.ctx, p.ID, []Allocation{{InvoiceID: invs["2026-000001"].ID, AmountCents: 9999}}, "treasurer"); !errors.Is(err, ErrOverAllocated) {
+			t.Fatalf("over-allocation: %v", err)
+		}
+		// Invoice 3 keeps the 5.00 of the second payment; the first payment
+		// has 5.00 free, the second 7.00.
+		b, _ = s.MemberBalance(f.ctx, zoe.ID)
+		if b.OwedCents != 500 || b.CreditCents != 1200 {
+			t.Fatalf("balance after reallocation %+v", b)
+		}
+	})
+}
+
+func TestHandleBalanceUsesCreditForNewInvoices(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, func(c *config.Config) { c.Billing.HandleBalance = true })
+		zoe := f.member("zoe")
+		f.subscribe(zoe, f.offer("VPN", 1, 1000, 0), "2026-10-01")
+		f.svc.RecordPayment(f.ctx, &store.Payment{MemberID: zoe.ID, Method: "transfer", Date: date.MustParse("2026-09-30"), AmountCents: 1500}, "t")
+		f.charge("2026-10-01")
+		f.charge("2026-11-01")
+		b, _ := s.MemberBalance(f.ctx, zoe.ID)
+		if b.OwedCents != 500 || b.CreditCents != 0 {
+			t.Fatalf("balance %+v", b)
+		}
+	})
+}
+
+func TestCreditNote(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		f.subscribe(zoe, f.offer("VPN", 1, 1000, 0), "2026-11-01")
+		f.charge("2026-11-01")
+		inv := f.invoices()[0]
+		cn, err := f.svc.CreditNote(f.ctx, inv.ID, 400, "Geste commercial", date.MustParse("2026-11-03"), "treasurer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cn.Number != "AV-2026-000001" || cn.Kind != store.KindCreditNote {
+			t.Fatalf("credit note %+v", cn)
+		}
+		after, _ := s.InvoiceByID(f.ctx, inv.ID)
+		if after.Remaining() != 600 {
+			t.Fatalf("remaining after credit: %d", after.Remaining())
+		}
+		if _, err := f.svc.CreditNote(f.ctx, inv.ID, 700, "trop", date.MustParse("2026-11-03"), "t"); !errors.Is(err, ErrOverAllocated) {
+			t.Fatalf("credit above the invoice: %v", err)
+		}
+		pdf, _ := s.InvoicePDF(f.ctx, cn.ID)
+		if len(pdf) < 1000 {
+			t.Fatal("credit note has no PDF")
+		}
+	})
+}
+
+func TestAccountingLogFile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		f.subscribe(zoe, f.offer("VPN", 1, 1000, 0), "2026-11-01")
+		f.charge("2026-11-01")
+		f.svc.RecordPayment(f.ctx, &store.Payment{MemberID: zoe.ID, Method: "cheque", Date: date.MustParse("2026-11-02"), AmountCents: 1000}, "treasurer")
+		file, err := os.Open(f.svc.Cfg.Billing.AccountingLog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		var ops []string
+		sc := bufio.NewScanner(file)
+		for sc.Scan() {
+			line := sc.Text()
+			i := strings.Index(line, `"operation":"`)
+			ops = append(ops, strings.SplitN(line[i+13:], `"`, 2)[0])
+		}
+		want := "invoice.created invoice.validated payment.created allocation.created"
+		if strings.Join(ops, " ") != want {
+			t.Fatalf("log file operations %q, want %q", strings.Join(ops, " "), want)
+		}
+		entries, _ := s.LogEntries(f.ctx, 0, 100)
+		if len(entries) != 4 {
+			t.Fatalf("%d table entries", len(entries))
+		}
+	})
+}

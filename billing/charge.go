@@ -1,0 +1,319 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	"coin/date"
+	"coin/invoicepdf"
+	"coin/money"
+	"coin/store"
+)
+
+// ChargeBatch is how many members are charged per transaction: a run
+// killed part-way keeps the batches committed, loses the current one whole,
+// and the next run goes on where it stopped.
+const ChargeBatch = 200
+
+// Summary says what a charge run did (or would do, for a dry run).
+type Summary struct {
+	Day        date.Date
+	DryRun     bool
+	Members    int // members looked at
+	Invoices   int
+	Lines      int
+	TotalCents int64
+	First      string // first and last numbers given
+	Last       string
+}
+
+func (s Summary) String() string {
+	verb := "created"
+	if s.DryRun {
+		verb = "would create"
+	}
+	out := fmt.Sprintf("%s: %d members checked, %s %d invoices (%d lines), total %s", s.Day, s.Members, verb,
+		s.Invoices, s.Lines, money.Plain(s.TotalCents))
+	if s.First != "" {
+		out += fmt.Sprintf(", numbers %s to %s", s.First, s.Last)
+	}
+	return out
+}
+
+// draft is an invoice being built for one member during a run.
+type draft struct {
+	member  *store.Member
+	inv     *store.Invoice
+	lines   []*store.InvoiceLine
+	periods []store.ChargedPeriod // parallel to lines (zero for setup fees)
+	pdf     []byte
+}
+
+// Charge invoices every billable subscription for each period begun by day
+// and not invoiced yet: one validated invoice per member, numbered, with
+// its PDF. Running it again, or twice at once, adds nothing. progress, when
+// set, is called after each batch.
+func (s *Service) Charge(ctx context.Context, day date.Date, dryRun bool, progress func(done, total int)) (Summary, error) {
+	sum := Summary{Day: day, DryRun: dryRun}
+	ids, err := s.Store.BillableMemberIDs(ctx, day)
+	if err != nil {
+		return sum, err
+	}
+	for start := 0; start < len(ids); start += ChargeBatch {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		batch := ids[start:min(start+ChargeBatch, len(ids))]
+		if err := s.chargeBatch(ctx, batch, day, dryRun, &sum); err != nil {
+			return sum, err
+		}
+		sum.Members += len(batch)
+		if progress != nil {
+			progress(sum.Members, len(ids))
+		}
+	}
+	s.Log.Info("charge run", "summary", sum.String())
+	return sum, nil
+}
+
+var errDryRun = errors.New("dry run")
+
+func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date, dryRun bool, sum *Summary) error {
+	var j journal
+	var local Summary
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		// Concurrent runs take turns per batch and each sees what the other
+		// charged: the periods are read inside the lock.
+		if err := tx.LockCharging(ctx); err != nil {
+			return err
+		}
+		subs, err := tx.BillableSubscriptions(ctx, batch, day)
+		if err != nil {
+			return err
+		}
+		members, err := tx.MembersByIDs(ctx, batch)
+		if err != nil {
+			return err
+		}
+		drafts := s.buildDrafts(batch, subs, members, day)
+		for _, d := range drafts {
+			if n := countLines(d.lines); n > 0 {
+				local.Invoices++
+				local.Lines += n
+			}
+			for _, l := range d.lines {
+				if l != nil {
+					local.TotalCents += l.AmountCents + l.TaxCents
+				}
+			}
+		}
+		if dryRun || len(drafts) == 0 {
+			return errDryRun
+		}
+		var numbers []string
+		if local.Invoices > 0 {
+			if numbers, err = s.reserve(ctx, tx, store.KindInvoice, day, local.Invoices); err != nil {
+				return err
+			}
+			local.First, local.Last = numbers[0], numbers[len(numbers)-1]
+		}
+		next := 0
+		for _, d := range drafts {
+			number := ""
+			if countLines(d.lines) > 0 {
+				number, next = numbers[next], next+1
+			}
+			if err := s.storeDraft(ctx, tx, &j, d, number, day); err != nil {
+				return err
+			}
+		}
+		issuer := s.issuer(ctx)
+		if err := s.renderAll(ctx, tx, drafts, issuer); err != nil {
+			return err
+		}
+		for _, d := range drafts {
+			if err := s.finish(ctx, tx, &j, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return fmt.Errorf("charge members %d to %d: %w", batch[0], batch[len(batch)-1], err)
+	}
+	sum.Invoices += local.Invoices
+	sum.Lines += local.Lines
+	sum.TotalCents += local.TotalCents
+	if local.First != "" {
+		if sum.First == "" {
+			sum.First = local.First
+		}
+		sum.Last = local.Last
+	}
+	s.flush(&j)
+	if local.Invoices > 0 && !dryRun {
+		s.wake()
+	}
+	return nil
+}
+
+// buildDrafts computes the lines due per member, in member order.
+func (s *Service) buildDrafts(batch []int64, subs map[int64][]*store.BillableSubscription, members map[int64]*store.Member, day date.Date) []*draft {
+	taxBP := s.Cfg.Billing.TaxRateBP()
+	var out []*draft
+	for _, id := range batch {
+		m := members[id]
+		if m == nil {
+			continue
+		}
+		lang := memberLang(m, s.Cfg.Server.DefaultLanguage)
+		loc := s.locale(lang)
+		d := &draft{member: m, inv: &store.Invoice{Kind: store.KindInvoice, MemberID: id, Language: lang}}
+		for _, sub := range subs[id] {
+			comment := ""
+			if s.Cfg.Billing.InvoicesIncludeConfigComments {
+				comment = sub.ConfigComment
+			}
+			for _, p := range DuePeriods(sub, day, s.Cfg.Billing.ChargeFrom) {
+				if p.First && sub.Offer.SetupFeeCents > 0 {
+					l := lineFrom(LineInput{Label: loc.Tf("invoice.setup_fee", map[string]any{"Offer": sub.Offer.Name}),
+						Quantity: 1, UnitPriceCents: sub.Offer.SetupFeeCents, TaxRateBP: taxBP})
+					l.SubscriptionID = ptr(sub.ID)
+					d.lines = append(d.lines, l)
+					d.periods = append(d.periods, store.ChargedPeriod{})
+				}
+				if p.AmountCents == 0 && sub.Offer.PeriodFeeCents == 0 {
+					// A free offer: the period is recorded, not invoiced.
+					d.periods = append(d.periods, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.Start, To: p.End})
+					d.lines = append(d.lines, nil)
+					continue
+				}
+				label := sub.Offer.Name
+				if p.Served < p.FullDays {
+					label = loc.Tf("invoice.prorated", map[string]any{"Offer": sub.Offer.Name, "Days": p.Served, "Of": p.FullDays})
+				}
+				l := lineFrom(LineInput{Label: label, Quantity: 1, UnitPriceCents: p.AmountCents, TaxRateBP: taxBP})
+				l.PeriodFrom, l.PeriodTo, l.SubscriptionID, l.ConfigComment = p.ServedFrom, p.ServedTo, ptr(sub.ID), comment
+				d.lines = append(d.lines, l)
+				d.periods = append(d.periods, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.Start, To: p.End})
+			}
+		}
+		if countLines(d.lines) > 0 || len(d.periods) > 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func countLines(ls []*store.InvoiceLine) int {
+	n := 0
+	for _, l := range ls {
+		if l != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// storeDraft writes a member's draft, lines and charged periods.
+func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d *draft, number string, day date.Date) error {
+	var lines []*store.InvoiceLine
+	for _, l := range d.lines {
+		if l != nil {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > 0 {
+		if err := tx.CreateDraftInvoice(ctx, d.inv, lines); err != nil {
+			return err
+		}
+		if err := j.add(ctx, tx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(d.member.ID),
+			InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions"}); err != nil {
+			return err
+		}
+		d.inv.Number, d.inv.IssueDate, d.inv.DueDate = number, day, day.AddDays(s.Cfg.Billing.PaymentDelay)
+	}
+	for i, p := range d.periods {
+		if p.SubscriptionID == 0 {
+			continue
+		}
+		if d.lines[i] != nil {
+			p.InvoiceLineID = ptr(d.lines[i].ID)
+		}
+		if err := tx.RecordChargedPeriod(ctx, p); err != nil {
+			return err
+		}
+	}
+	d.lines = lines
+	return nil
+}
+
+// renderAll draws the PDFs of a batch on every core.
+func (s *Service) renderAll(ctx context.Context, tx *store.Store, drafts []*draft, issuer invoicepdf.Issuer) error {
+	work := make(chan *draft)
+	errs := make(chan error, len(drafts))
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range work {
+				doc, err := s.document(ctx, tx, d.inv, d.lines, d.member, issuer)
+				if err != nil {
+					errs <- err
+					continue
+				}
+				pdf, err := invoicepdf.Render(doc)
+				if err != nil {
+					errs <- err
+					continue
+				}
+				d.pdf = pdf
+			}
+		}()
+	}
+	for _, d := range drafts {
+		if len(d.lines) > 0 {
+			work <- d
+		}
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// finish validates a rendered draft.
+func (s *Service) finish(ctx context.Context, tx *store.Store, j *journal, d *draft) error {
+	if len(d.lines) == 0 {
+		return nil
+	}
+	if err := tx.ValidateInvoice(ctx, d.inv, d.pdf); err != nil {
+		return err
+	}
+	d.pdf = nil
+	if err := j.add(ctx, tx, &store.LogEntry{Operation: "invoice.validated", MemberID: ptr(d.member.ID),
+		InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions", Details: d.inv.Number}); err != nil {
+		return err
+	}
+	if s.Cfg.Billing.HandleBalance {
+		if err := s.applyCredit(ctx, tx, j, d.member.ID, "charge-subscriptions"); err != nil {
+			return err
+		}
+	}
+	return s.queueMail(ctx, tx, "invoice_new", d.member, map[string]any{"Invoice": mailInvoice(d.inv, s.locale(d.inv.Language), s.Cfg)})
+}
+
+// sortInvoicesOldestFirst orders open invoices as payments settle them.
+func sortInvoicesOldestFirst(invs []*store.Invoice) {
+	sort.SliceStable(invs, func(i, j int) bool {
+		if !invs[i].IssueDate.Equal(invs[j].IssueDate) {
+			return invs[i].IssueDate.Before(invs[j].IssueDate)
+		}
+		return invs[i].Number < invs[j].Number
+	})
+}

@@ -1,0 +1,298 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"coin/date"
+	"coin/form"
+	"coin/store"
+)
+
+// PaymentInput is a payment as typed by the treasurer.
+type PaymentInput struct {
+	MemberID int64
+	Method   string
+	Date     string
+	Amount   string
+	Label    string
+}
+
+// CheckPayment validates a payment form into p.
+func CheckPayment(in PaymentInput, p *store.Payment) form.Errors {
+	errs := form.Errors{}
+	if in.MemberID == 0 {
+		errs.Add("member_id", "err.member_required")
+	}
+	errs.OneOf("method", in.Method, store.PaymentMethods...)
+	errs.Required("date", in.Date)
+	p.Date = errs.Date("date", in.Date)
+	errs.Required("amount", in.Amount)
+	p.AmountCents = errs.Money("amount", in.Amount)
+	if errs.Get("amount") == "" && p.AmountCents <= 0 {
+		errs.Add("amount", "err.amount_positive")
+	}
+	errs.MaxLen("label", in.Label, 500)
+	p.MemberID, p.Method, p.Label = in.MemberID, in.Method, strings.TrimSpace(in.Label)
+	return errs
+}
+
+// RecordPayment stores a payment and allocates it to the member's oldest
+// open invoices; what is left stays on the payment as the member's balance.
+func (s *Service) RecordPayment(ctx context.Context, p *store.Payment, actor string) ([]*store.Allocation, error) {
+	var allocs []*store.Allocation
+	var j journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		m, err := tx.MemberByID(ctx, p.MemberID)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreatePayment(ctx, p); err != nil {
+			return err
+		}
+		if err := j.add(ctx, tx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
+			PaymentID: ptr(p.ID), AmountCents: p.AmountCents, Actor: actor,
+			Details: p.Method + " " + p.Date.String() + " " + p.Label}); err != nil {
+			return err
+		}
+		if allocs, err = s.allocateOldestFirst(ctx, tx, &j, p, p.AmountCents, actor); err != nil {
+			return err
+		}
+		loc := s.locale(memberLang(m, s.Cfg.Server.DefaultLanguage))
+		return s.queueMail(ctx, tx, "payment_received", m, map[string]any{
+			"Payment": map[string]any{"Amount": loc.Money(p.AmountCents), "Date": loc.Date(p.Date), "Label": p.Label}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record payment of member %d: %w", p.MemberID, err)
+	}
+	s.flush(&j)
+	s.wake()
+	return allocs, nil
+}
+
+// allocateOldestFirst settles open invoices with up to amount of a payment.
+func (s *Service) allocateOldestFirst(ctx context.Context, tx *store.Store, j *journal, p *store.Payment, amount int64, actor string) ([]*store.Allocation, error) {
+	open, err := tx.OpenInvoices(ctx, p.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	sortInvoicesOldestFirst(open)
+	var out []*store.Allocation
+	for _, inv := range open {
+		if amount <= 0 {
+			break
+		}
+		part := min(amount, inv.Remaining())
+		a := &store.Allocation{InvoiceID: inv.ID, PaymentID: ptr(p.ID), AmountCents: part}
+		if err := tx.CreateAllocation(ctx, a); err != nil {
+			return nil, err
+		}
+		if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
+			InvoiceID: ptr(inv.ID), PaymentID: ptr(p.ID), AmountCents: part, Actor: actor, Details: inv.Number}); err != nil {
+			return nil, err
+		}
+		a.InvoiceNumber = inv.Number
+		out = append(out, a)
+		amount -= part
+	}
+	return out, nil
+}
+
+// applyCredit uses a member's unallocated payments and credit notes to
+// settle their open invoices, oldest first (handle_balance).
+func (s *Service) applyCredit(ctx context.Context, tx *store.Store, j *journal, memberID int64, actor string) error {
+	payments, err := tx.UnallocatedPayments(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	for _, p := range payments {
+		if _, err := s.allocateOldestFirst(ctx, tx, j, p, p.Unallocated(), actor); err != nil {
+			return err
+		}
+	}
+	credits, err := tx.UnusedCreditNotes(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	for _, cn := range credits {
+		if err := s.useCreditNote(ctx, tx, j, cn, actor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Allocation is a share of a payment given to an invoice by hand.
+type Allocation struct {
+	InvoiceID   int64
+	AmountCents int64
+}
+
+// ErrOverAllocated is returned when allocations exceed a payment or an invoice.
+var ErrOverAllocated = errors.New("more than the payment or the invoice allows")
+
+// Reallocate replaces the allocations of a payment with those given: staff
+// fixing where money went. Amounts must fit the payment and each invoice.
+func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Allocation, actor string) error {
+	var j journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		p, err := tx.PaymentByID(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		old, err := tx.DeletePaymentAllocations(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		for _, a := range old {
+			if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.removed", MemberID: ptr(p.MemberID),
+				InvoiceID: ptr(a.InvoiceID), PaymentID: ptr(p.ID), AmountCents: -a.AmountCents, Actor: actor,
+				Details: a.InvoiceNumber}); err != nil {
+				return err
+			}
+		}
+		var total int64
+		for _, w := range want {
+			if w.AmountCents == 0 {
+				continue
+			}
+			inv, err := tx.InvoiceByID(ctx, w.InvoiceID)
+			if err != nil {
+				return err
+			}
+			if inv.MemberID != p.MemberID || inv.Kind != store.KindInvoice || inv.Status != store.InvoiceValidated ||
+				w.AmountCents < 0 || w.AmountCents > inv.Remaining() {
+				return fmt.Errorf("invoice %d: %w", w.InvoiceID, ErrOverAllocated)
+			}
+			total += w.AmountCents
+			if total > p.AmountCents {
+				return ErrOverAllocated
+			}
+			if err := tx.CreateAllocation(ctx, &store.Allocation{InvoiceID: inv.ID, PaymentID: ptr(p.ID), AmountCents: w.AmountCents}); err != nil {
+				return err
+			}
+			if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
+				InvoiceID: ptr(inv.ID), PaymentID: ptr(p.ID), AmountCents: w.AmountCents, Actor: actor, Details: inv.Number}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reallocate payment %d: %w", paymentID, err)
+	}
+	s.flush(&j)
+	return nil
+}
+
+// CreditNote issues a validated credit note of amount against a validated
+// invoice: what remains to pay on it is reduced first, the rest becomes the
+// member's credit.
+func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label string, day date.Date, actor string) (*store.Invoice, error) {
+	var cn *store.Invoice
+	var j journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		inv, err := tx.InvoiceByID(ctx, invoiceID)
+		if err != nil {
+			return err
+		}
+		if inv.Kind != store.KindInvoice || inv.Status != store.InvoiceValidated {
+			return fmt.Errorf("invoice %d cannot be credited: %w", invoiceID, store.ErrConflict)
+		}
+		credited, err := creditedSoFar(ctx, tx, inv.ID)
+		if err != nil {
+			return err
+		}
+		if amount <= 0 || amount > inv.TotalCents-credited {
+			return ErrOverAllocated
+		}
+		m, err := tx.MemberByID(ctx, inv.MemberID)
+		if err != nil {
+			return err
+		}
+		cn = &store.Invoice{Kind: store.KindCreditNote, MemberID: inv.MemberID, CreditedInvoiceID: ptr(inv.ID), Language: inv.Language}
+		line := lineFrom(LineInput{Label: label, Quantity: 1, UnitPriceCents: amount})
+		if err := tx.CreateDraftInvoice(ctx, cn, []*store.InvoiceLine{line}); err != nil {
+			return err
+		}
+		if err := j.add(ctx, tx, &store.LogEntry{Operation: "credit_note.created", MemberID: ptr(m.ID),
+			InvoiceID: ptr(cn.ID), AmountCents: amount, Actor: actor, Details: "for " + inv.Number}); err != nil {
+			return err
+		}
+		numbers, err := s.reserve(ctx, tx, store.KindCreditNote, day, 1)
+		if err != nil {
+			return err
+		}
+		if err := s.validate(ctx, tx, &j, cn, []*store.InvoiceLine{line}, m, numbers[0], day, actor); err != nil {
+			return err
+		}
+		return s.useCreditNote(ctx, tx, &j, cn, actor)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("credit invoice %d: %w", invoiceID, err)
+	}
+	s.flush(&j)
+	return cn, nil
+}
+
+// creditedSoFar sums the validated credit notes of an invoice.
+func creditedSoFar(ctx context.Context, tx *store.Store, invoiceID int64) (int64, error) {
+	list, _, err := tx.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindCreditNote, Status: store.InvoiceValidated})
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, cn := range list {
+		if cn.CreditedInvoiceID != nil && *cn.CreditedInvoiceID == invoiceID {
+			n += cn.TotalCents
+		}
+	}
+	return n, nil
+}
+
+// useCreditNote settles the credited invoice first, then the member's
+// other open invoices when handle_balance is on.
+func (s *Service) useCreditNote(ctx context.Context, tx *store.Store, j *journal, cn *store.Invoice, actor string) error {
+	left := cn.Remaining()
+	var targets []*store.Invoice
+	if cn.CreditedInvoiceID != nil {
+		orig, err := tx.InvoiceByID(ctx, *cn.CreditedInvoiceID)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, orig)
+	}
+	if s.Cfg.Billing.HandleBalance {
+		open, err := tx.OpenInvoices(ctx, cn.MemberID)
+		if err != nil {
+			return err
+		}
+		sortInvoicesOldestFirst(open)
+		targets = append(targets, open...)
+	}
+	for _, inv := range targets {
+		if left <= 0 {
+			break
+		}
+		fresh, err := tx.InvoiceByID(ctx, inv.ID)
+		if err != nil {
+			return err
+		}
+		part := min(left, fresh.Remaining())
+		if part <= 0 {
+			continue
+		}
+		if err := tx.CreateAllocation(ctx, &store.Allocation{InvoiceID: inv.ID, CreditNoteID: ptr(cn.ID), AmountCents: part}); err != nil {
+			return err
+		}
+		if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(cn.MemberID),
+			InvoiceID: ptr(inv.ID), AmountCents: part, Actor: actor, Details: "credit note " + cn.Number}); err != nil {
+			return err
+		}
+		left -= part
+		cn.PaidCents += part
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package billing
+
+import (
+	"testing"
+
+	"coin/date"
+	"coin/store"
+)
+
+func sub(start, resign string, months int, fee int64, charged ...string) *store.BillableSubscription {
+	s := &store.BillableSubscription{Charged: map[date.Date]bool{}}
+	s.StartDate = date.MustParse(start)
+	if resign != "" {
+		s.ResignDate = date.MustParse(resign)
+	}
+	s.Offer.BillingPeriodMonths, s.Offer.PeriodFeeCents = months, fee
+	for _, c := range charged {
+		s.Charged[date.MustParse(c)] = true
+	}
+	return s
+}
+
+func TestDuePeriodsProratesFirstAndLast(t *testing.T) {
+	// Starts 16 November (15 of 30 days), resigns 11 January (10 days served).
+	ps := DuePeriods(sub("2026-11-16", "2027-01-11", 1, 3000), date.MustParse("2027-02-15"), date.Date{})
+	want := []struct {
+		from, to string
+		cents    int64
+	}{{"2026-11-16", "2026-11-30", 1500}, {"2026-12-01", "2026-12-31", 3000}, {"2027-01-01", "2027-01-10", 968}}
+	if len(ps) != len(want) {
+		t.Fatalf("%d periods: %+v", len(ps), ps)
+	}
+	for i, w := range want {
+		if ps[i].ServedFrom.String() != w.from || ps[i].ServedTo.String() != w.to || ps[i].AmountCents != w.cents {
+			t.Errorf("period %d: %s..%s %d, want %s..%s %d", i, ps[i].ServedFrom, ps[i].ServedTo, ps[i].AmountCents, w.from, w.to, w.cents)
+		}
+	}
+	if !ps[0].First || ps[1].First {
+		t.Fatal("only the first period carries the setup fee")
+	}
+}
+
+func TestDuePeriodsOnlyStartedAndUncharged(t *testing.T) {
+	s := sub("2026-01-01", "", 1, 500, "2026-01-01", "2026-02-01")
+	ps := DuePeriods(s, date.MustParse("2026-03-31"), date.Date{})
+	if len(ps) != 1 || ps[0].Start.String() != "2026-03-01" || ps[0].AmountCents != 500 {
+		t.Fatalf("%+v", ps)
+	}
+	// The day before a period begins, it is not due.
+	if ps := DuePeriods(s, date.MustParse("2026-02-28"), date.Date{}); len(ps) != 0 {
+		t.Fatalf("%+v", ps)
+	}
+	// A subscription starting later is not charged yet.
+	if ps := DuePeriods(sub("2026-12-05", "", 1, 500), date.MustParse("2026-12-04"), date.Date{}); len(ps) != 0 {
+		t.Fatalf("future start: %+v", ps)
+	}
+}
+
+func TestYearlyPeriodsAndChargeFrom(t *testing.T) {
+	s := sub("2024-03-10", "", 12, 12000)
+	ps := DuePeriods(s, date.MustParse("2026-03-01"), date.MustParse("2025-06-01"))
+	// 2024-03..2025-02 ends before charge_from: billed outside coin.
+	if len(ps) != 2 || ps[0].Start.String() != "2025-03-01" || ps[1].Start.String() != "2026-03-01" {
+		t.Fatalf("%+v", ps)
+	}
+	if ps[0].AmountCents != 12000 || ps[0].End.String() != "2026-02-28" {
+		t.Fatalf("%+v", ps[0])
+	}
+}
+
+func TestResignOnPeriodStartChargesNothingMore(t *testing.T) {
+	ps := DuePeriods(sub("2026-01-01", "2026-03-01", 1, 500), date.MustParse("2026-06-01"), date.Date{})
+	if len(ps) != 2 {
+		t.Fatalf("%+v", ps)
+	}
+	if ps := DuePeriods(sub("2026-01-15", "2026-01-15", 1, 500), date.MustParse("2026-06-01"), date.Date{}); len(ps) != 0 {
+		t.Fatalf("never served: %+v", ps)
+	}
+}
+
+func TestProrate(t *testing.T) {
+	cases := [][4]int64{{3000, 15, 30, 1500}, {1000, 1, 3, 333}, {1000, 2, 3, 667}, {999, 31, 31, 999}, {0, 3, 30, 0}}
+	for _, c := range cases {
+		if got := Prorate(c[0], int(c[1]), int(c[2])); got != c[3] {
+			t.Errorf("Prorate(%d, %d, %d) = %d, want %d", c[0], c[1], c[2], got, c[3])
+		}
+	}
+}

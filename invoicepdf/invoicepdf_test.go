@@ -1,0 +1,149 @@
+package invoicepdf
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"coin/date"
+	"coin/i18n"
+)
+
+func sample(t testing.TB, lang, customer string) *Document {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris, _ := time.LoadLocation("Europe/Paris")
+	d := &Document{
+		Number: "2026-000042", IssueDate: date.MustParse("2026-11-30"), DueDate: date.MustParse("2026-12-30"),
+		Issuer: Issuer{Name: "Rézo Lyonnais", AddressLines: []string{"12 rue de la Charité", "69002 Lyon"},
+			Email: "bureau@rezo.example", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP",
+			LegalMentions: "Association loi 1901 — SIRET 123 456 789 00012"},
+		CustomerName: customer, CustomerLines: []string{"3 place Bellecour", "69002 Lyon"}, CustomerRef: "zoe",
+		Lines: []Line{
+			{Label: "VPN mensuel", PeriodFrom: date.MustParse("2026-11-16"), PeriodTo: date.MustParse("2026-11-30"),
+				Comment: "routeur du salon", Quantity: 1, UnitPriceCents: 250, AmountCents: 250},
+			{Label: "Frais de mise en service — œuvre collective", Quantity: 1, UnitPriceCents: 5000, AmountCents: 5000},
+		},
+		TotalExclCents: 5250, TotalCents: 5250, VATMention: "TVA non applicable, art. 293 B du CGI",
+		PaymentReference: "2026-000042", Footer: "Merci de votre soutien !", Locale: c.Locale(lang, paris, "EUR"),
+	}
+	return d
+}
+
+func pdftotext(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	p := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(p, pdf, 0o644)
+	out, err := exec.Command("pdftotext", "-layout", p, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+func TestRenderFrenchInvoiceKeepsAccents(t *testing.T) {
+	pdf, err := Render(sample(t, "fr", "Zoé Straße-Éluard"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftotext(t, pdf)
+	for _, want := range []string{"FACTURE", "2026-000042", "Zoé Straße-Éluard", "Rézo Lyonnais", "52,50 €",
+		"FR76 3000 6000 0112 3456 7890 189", "du 16/11/2026 au 30/11/2026", "œuvre", "TVA non applicable",
+		"Échéance", "30/12/2026", "Merci de votre soutien"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q:\n%s", want, text)
+		}
+	}
+	if bytes.Contains(pdf, []byte("/FontFile2")) == false {
+		t.Error("the font is not embedded")
+	}
+}
+
+func TestRenderNonLatin1NameUsesUTF8Font(t *testing.T) {
+	d := sample(t, "en", "Małgorzata Łukasiewicz")
+	if fitsWindows1252(d.texts()) {
+		t.Fatal("ł should not fit Windows-1252")
+	}
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftotext(t, pdf)
+	for _, want := range []string{"INVOICE", "Małgorzata Łukasiewicz", "€52.50", "Due date"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestManyLinesBreakPages(t *testing.T) {
+	d := sample(t, "fr", "Zoé")
+	for i := 0; i < 60; i++ {
+		d.Lines = append(d.Lines, Line{Label: "Ligne de test assez longue pour voir le retour à la ligne du libellé dans la colonne", Quantity: 1, UnitPriceCents: 100, AmountCents: 100})
+	}
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftotext(t, pdf)
+	if !strings.Contains(text, "page 3") || strings.Count(text, "Désignation") < 2 {
+		t.Fatalf("no page break with repeated header:\n%s", text)
+	}
+}
+
+// BenchmarkRender compares an invoice page with the same page drawn by
+// bare fpdf with its core Helvetica font, in the same process.
+func BenchmarkRender(b *testing.B) {
+	d := sample(b, "fr", "Zoé Straße-Éluard")
+	b.Run("coin", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := Render(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("coin-utf8", func(b *testing.B) {
+		d := sample(b, "fr", "Małgorzata")
+		for i := 0; i < b.N; i++ {
+			if _, err := Render(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bare-fpdf", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			BareFpdf(d)
+		}
+	})
+}
+
+// BareFpdf draws the same page with fpdf defaults (core font, compression):
+// the baseline of the benchmarks.
+func BareFpdf(d *Document) []byte {
+	p := fpdf.New("P", "mm", "A4", "")
+	tr := p.UnicodeTranslatorFromDescriptor("cp1252")
+	p.AddPage()
+	p.SetFont("Helvetica", "B", 13)
+	p.Cell(90, 6, tr(d.Issuer.Name))
+	p.Ln(8)
+	p.SetFont("Helvetica", "", 9.5)
+	for _, l := range d.Lines {
+		p.CellFormat(92, 5, tr(l.Label), "", 0, "L", false, 0, "")
+		p.CellFormat(82, 5, tr(d.Locale.Money(l.AmountCents)), "", 1, "R", false, 0, "")
+	}
+	p.CellFormat(174, 6, tr(d.Locale.Money(d.TotalCents)), "", 1, "R", false, 0, "")
+	var buf bytes.Buffer
+	p.Output(&buf)
+	return buf.Bytes()
+}

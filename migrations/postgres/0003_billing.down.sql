@@ -1,0 +1,10 @@
+DROP TABLE accounting_log;
+DROP TABLE allocations;
+DROP TABLE payments;
+DROP TABLE subscription_periods;
+DROP TABLE invoice_lines;
+DROP TABLE invoices;
+DROP TABLE number_sequences;
+DROP FUNCTION coin_append_only();
+DROP FUNCTION coin_invoice_frozen();
+DROP FUNCTION coin_invoice_lines_frozen();
