@@ -7,8 +7,10 @@ import (
 
 	"coin/account"
 	"coin/backend"
+	"coin/billing"
 	"coin/config"
 	"coin/i18n"
+	"coin/invoicepdf"
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
@@ -28,6 +30,7 @@ type app struct {
 	sender    *mail.Sender
 	accounts  *account.Service
 	subs      *subscription.Service
+	billing   *billing.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -78,7 +81,16 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		Site: a.mailSite, Log: log}
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log}
+	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
+		Issuer: a.issuer, Mail: a.composer, Wake: a.sender.Wake, Log: log}
 	return a, nil
+}
+
+// issuer is the ISP as printed on invoices.
+func (a *app) issuer(ctx context.Context) invoicepdf.Issuer {
+	s := a.site(ctx)
+	return invoicepdf.Issuer{Name: s.Name, AddressLines: s.AddressLines, Email: s.Email, Website: s.Website,
+		LegalMentions: s.LegalMentions}
 }
 
 func (a *app) close() { a.store.Close() }

@@ -72,7 +72,7 @@ func (s *ServeCmd) Run(g *Globals) error {
 		return err
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
-		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Log: log, Site: a.site})
+		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing, Log: log, Site: a.site})
 
 	if !s.NoJobs {
 		go a.sender.Run(ctx, time.Minute)

@@ -14,6 +14,7 @@ import (
 	"coin/account"
 	"coin/assets"
 	"coin/auth"
+	"coin/billing"
 	"coin/config"
 	"coin/i18n"
 	"coin/mail"
@@ -33,6 +34,7 @@ type Deps struct {
 	Templates *overrides.Registry
 	Mail      *mail.Composer
 	Subs      *subscription.Service
+	Billing   *billing.Service
 	Log       *slog.Logger
 	// Site returns the ISP's identity for the interface.
 	Site func(ctx context.Context) views.Site
@@ -42,6 +44,7 @@ type Deps struct {
 type Handler struct {
 	Deps
 	secret []byte
+	charge chargeRun
 }
 
 // New builds the Fiber application with every route under base_path.
@@ -94,6 +97,8 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/subscriptions/:id<int>/config", h.portalConfigPage)
 	me.Post("/subscriptions/:id<int>/config", h.portalConfig)
 	me.Post("/subscriptions/:id<int>/password", h.portalPassword)
+	me.Get("/invoices", h.portalInvoices)
+	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
 
 	admin := r.Group("/admin", h.require(auth.ViewBackOffice))
 	admin.Get("/", h.dashboard)
@@ -129,6 +134,27 @@ func (h *Handler) routes(r fiber.Router) {
 	subs.Post("/:id<int>/suspend", h.subscriptionSuspend)
 	subs.Post("/:id<int>/resume", h.subscriptionResume)
 	subs.Post("/:id<int>/runs/:run<int>/retry", h.subscriptionRetry)
+	bill := admin.Group("", h.require(auth.ViewBilling))
+	bill.Get("/invoices", h.invoiceList)
+	bill.Get("/invoices.csv", h.invoiceCSV)
+	bill.Get("/invoices/:id<int>", h.invoiceShow)
+	bill.Get("/invoices/:id<int>/pdf", h.invoicePDF)
+	bill.Get("/payments", h.paymentList)
+	bill.Get("/payments/:id<int>", h.paymentShow)
+	money := admin.Group("", h.require(auth.ManageBilling))
+	money.Get("/invoices/new", h.invoiceNewPage)
+	money.Post("/invoices/new", h.invoiceCreate)
+	money.Get("/invoices/:id<int>/edit", h.invoiceEditPage)
+	money.Post("/invoices/:id<int>/edit", h.invoiceEdit)
+	money.Post("/invoices/:id<int>/validate", h.invoiceValidate)
+	money.Post("/invoices/:id<int>/delete", h.invoiceDelete)
+	money.Post("/invoices/:id<int>/credit", h.invoiceCredit)
+	money.Get("/payments/new", h.paymentNewPage)
+	money.Post("/payments/new", h.paymentCreate)
+	money.Post("/payments/:id<int>/allocate", h.paymentAllocate)
+	money.Get("/charge", h.chargePage)
+	money.Post("/charge", h.chargeStart)
+	money.Get("/charge/progress", h.chargeProgress)
 	outbox := admin.Group("/outbox", h.require(auth.ViewOutbox))
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)

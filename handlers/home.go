@@ -13,5 +13,9 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if err != nil {
 		h.Log.Error("render home blurb", "err", err)
 	}
-	return h.page(c, fiber.StatusOK, h.tr(c, "nav.home"), views.Home(views.HomeData{Member: user(c), Blurb: blurb}))
+	bill, err := h.portalBilling(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "nav.home"), views.Home(views.HomeData{Member: user(c), Blurb: blurb, Billing: bill}))
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coin/auth"
 	"coin/store"
 	"coin/views"
 )
@@ -16,8 +17,20 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(views.MemberDetailData{
-		Member: m, Subscriptions: subs, Refs: h.references(subs)}))
+	d := views.MemberDetailData{Member: m, Subscriptions: subs, Refs: h.references(subs)}
+	if auth.Can(user(c).Role, auth.ViewBilling) {
+		ctx := c.UserContext()
+		if d.Invoices, _, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{MemberID: m.ID}); err != nil {
+			return err
+		}
+		if d.Payments, _, _, err = h.Store.ListPayments(ctx, store.PaymentFilter{MemberID: m.ID}); err != nil {
+			return err
+		}
+		if d.Balance, err = h.Store.MemberBalance(ctx, m.ID); err != nil {
+			return err
+		}
+	}
+	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(d))
 }
 
 // memberPasswordReset e-mails the member a link to choose a password.

@@ -18,9 +18,11 @@ import (
 	"coin/assets"
 	"coin/auth"
 	"coin/backend"
+	"coin/billing"
 	"coin/config"
 	"coin/handlers"
 	"coin/i18n"
+	"coin/invoicepdf"
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
@@ -32,11 +34,12 @@ import (
 
 // testApp is the web interface over a fresh database.
 type testApp struct {
-	t     *testing.T
-	app   *fiber.App
-	store *store.Store
-	cfg   *config.Config
-	subs  *subscription.Service
+	t       *testing.T
+	app     *fiber.App
+	store   *store.Store
+	cfg     *config.Config
+	subs    *subscription.Service
+	billing *billing.Service
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -66,10 +69,16 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
 	subs := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log}
+	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
+		Issuer: func(context.Context) invoicepdf.Issuer {
+			return invoicepdf.Issuer{Name: "FAI Test", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
+		}}
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Subs: subs, Log: log,
-		Site: func(context.Context) views.Site { return views.Site{Name: "FAI Test"} }})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg, subs: subs}
+		Templates: reg, Mail: composer, Subs: subs, Billing: bill, Log: log,
+		Site: func(context.Context) views.Site {
+			return views.Site{Name: "FAI Test", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
+		}})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, subs: subs, billing: bill}
 }
 
 // addMember creates an account with a password.

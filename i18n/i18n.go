@@ -164,6 +164,15 @@ func (l *Locale) DateTime(t time.Time) string {
 // Money prints cents in the locale's currency.
 func (l *Locale) Money(cents int64) string { return money.Format(cents, l.Currency, l.Lang) }
 
+// Percent prints a rate in basis points: "5,5 %" in French, "5.5%" in English.
+func (l *Locale) Percent(bp int) string {
+	s := strings.TrimRight(strings.TrimRight(money.Plain(int64(bp)), "0"), ".")
+	if l.Lang == "fr" {
+		return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+	}
+	return s + "%"
+}
+
 // MonthName returns the month's name in the locale's language.
 func (l *Locale) MonthName(m time.Month) string {
 	return l.T("month." + strings.ToLower(m.String()))

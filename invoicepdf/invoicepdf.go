@@ -323,7 +323,7 @@ func (r *renderer) table() {
 		p.SetXY(x+cols[0], y+1.2)
 		p.CellFormat(cols[1], 4.6, fmt.Sprint(l.Quantity), "", 0, "R", false, 0, "")
 		p.CellFormat(cols[2], 4.6, r.text(r.l.Money(l.UnitPriceCents)), "", 0, "R", false, 0, "")
-		p.CellFormat(cols[3], 4.6, r.text(percent(l.TaxRateBP)), "", 0, "R", false, 0, "")
+		p.CellFormat(cols[3], 4.6, r.text(r.l.Percent(l.TaxRateBP)), "", 0, "R", false, 0, "")
 		p.CellFormat(cols[4], 4.6, r.text(r.l.Money(l.AmountCents)), "", 0, "R", false, 0, "")
 		p.SetXY(x, y+h)
 		p.SetDrawColor(220, 220, 220)
@@ -332,10 +332,6 @@ func (r *renderer) table() {
 	}
 }
 
-func percent(bp int) string {
-	s := fmt.Sprintf("%d,%02d", bp/100, bp%100)
-	return strings.TrimSuffix(strings.TrimSuffix(s, "00"), ",") + " %"
-}
 
 func (r *renderer) totals() {
 	p, d := r.p, r.d

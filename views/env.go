@@ -23,6 +23,8 @@ type Site struct {
 	Email         string
 	Website       string
 	CustomCSS     string // URL of overrides/assets/custom.css, when present
+	IBAN          string
+	BIC           string
 }
 
 // Features says which optional parts are turned on, for navigation.

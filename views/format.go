@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"coin/money"
 	"coin/store"
 )
 
@@ -48,4 +49,19 @@ func argvText(argv []string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// allocationValue is the amount of a payment allocated to an invoice, for
+// the re-allocation form.
+func allocationValue(allocs []*store.Allocation, invoiceID int64) string {
+	var sum int64
+	for _, a := range allocs {
+		if a.InvoiceID == invoiceID {
+			sum += a.AmountCents
+		}
+	}
+	if sum == 0 {
+		return ""
+	}
+	return money.Decimal(sum, ",")
 }

@@ -1,0 +1,88 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/date"
+	"coin/money"
+	"coin/store"
+	"coin/views"
+)
+
+const invoicesPerPage = 50
+
+// invoiceFilter reads the list filters; unknown values are dropped.
+func (h *Handler) invoiceFilter(c *fiber.Ctx) (store.InvoiceFilter, url.Values) {
+	q := url.Values{}
+	f := store.InvoiceFilter{Search: c.Query("q")}
+	if f.Search != "" {
+		q.Set("q", f.Search)
+	}
+	switch s := c.Query("status"); s {
+	case "draft", "open", "paid", "validated":
+		f.Status = s
+		q.Set("status", s)
+	}
+	switch k := c.Query("kind"); k {
+	case store.KindInvoice, store.KindCreditNote:
+		f.Kind = k
+		q.Set("kind", k)
+	}
+	if d, err := date.Parse(c.Query("from")); err == nil && !d.IsZero() {
+		f.From = d
+		q.Set("from", d.String())
+	}
+	if d, err := date.Parse(c.Query("to")); err == nil && !d.IsZero() {
+		f.To = d
+		q.Set("to", d.String())
+	}
+	if c.Query("overdue") == "1" {
+		f.Overdue = date.Today(h.Cfg.Location())
+		q.Set("overdue", "1")
+	}
+	return f, q
+}
+
+func (h *Handler) invoiceList(c *fiber.Ctx) error {
+	f, q := h.invoiceFilter(c)
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	f.Limit, f.Offset = invoicesPerPage, (page-1)*invoicesPerPage
+	invs, totals, err := h.Store.ListInvoices(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "invoices.title"), views.InvoiceList(views.InvoiceListData{
+		Invoices: invs, Totals: totals, Query: q, Page: page, PerPage: invoicesPerPage}))
+}
+
+// invoiceCSV exports the filtered invoices for a spreadsheet or an accountant.
+func (h *Handler) invoiceCSV(c *fiber.Ctx) error {
+	f, _ := h.invoiceFilter(c)
+	invs, _, err := h.Store.ListInvoices(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="invoices.csv"`)
+	w := csv.NewWriter(c.Response().BodyWriter())
+	w.Write([]string{"number", "kind", "status", "member_login", "member_name", "issue_date", "due_date",
+		"total_excl_tax", "tax", "total", "paid", "remaining", "currency"})
+	for _, i := range invs {
+		w.Write([]string{i.Number, i.Kind, i.Status, i.MemberLogin, i.MemberName, i.IssueDate.String(),
+			i.DueDate.String(), money.Plain(i.TotalExclCents), money.Plain(i.TaxCents), money.Plain(i.TotalCents),
+			money.Plain(i.PaidCents), money.Plain(i.Remaining()), h.Cfg.Billing.Currency})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("invoices csv: %w", err)
+	}
+	return nil
+}

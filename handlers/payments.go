@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/billing"
+	"coin/date"
+	"coin/form"
+	"coin/store"
+	"coin/views"
+)
+
+const paymentsPerPage = 50
+
+func (h *Handler) paymentList(c *fiber.Ctx) error {
+	q := url.Values{}
+	f := store.PaymentFilter{Search: c.Query("q"), Unmatched: c.Query("unmatched") == "1"}
+	if f.Search != "" {
+		q.Set("q", f.Search)
+	}
+	if f.Unmatched {
+		q.Set("unmatched", "1")
+	}
+	for _, m := range store.PaymentMethods {
+		if c.Query("method") == m {
+			f.Method = m
+			q.Set("method", m)
+		}
+	}
+	if d, err := date.Parse(c.Query("from")); err == nil && !d.IsZero() {
+		f.From = d
+		q.Set("from", d.String())
+	}
+	if d, err := date.Parse(c.Query("to")); err == nil && !d.IsZero() {
+		f.To = d
+		q.Set("to", d.String())
+	}
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	f.Limit, f.Offset = paymentsPerPage, (page-1)*paymentsPerPage
+	ps, n, sum, err := h.Store.ListPayments(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "payments.title"), views.PaymentList(views.PaymentListData{
+		Payments: ps, Count: n, Sum: sum, Query: q, Page: page, PerPage: paymentsPerPage}))
+}
+
+func (h *Handler) paymentForm(c *fiber.Ctx, status int, d views.PaymentFormData) error {
+	if d.Member != nil && d.Open == nil {
+		open, err := h.Store.OpenInvoices(c.UserContext(), d.Member.ID)
+		if err != nil {
+			return err
+		}
+		d.Open = open
+	}
+	return h.page(c, status, h.tr(c, "payments.new"), views.PaymentForm(d))
+}
+
+func (h *Handler) paymentNewPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	d := views.PaymentFormData{Values: map[string]string{"member_q": c.Query("member_q"), "method": "transfer",
+		"date": date.Today(h.Cfg.Location()).String()}}
+	if id, _ := strconv.ParseInt(c.Query("member_id"), 10, 64); id > 0 {
+		m, err := h.Store.MemberByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		d.Member = m
+	} else if q := c.Query("member_q"); q != "" {
+		ms, _, err := h.Store.ListMembers(ctx, store.MemberFilter{Search: q, Limit: 20})
+		if err != nil {
+			return err
+		}
+		d.Members = ms
+	}
+	return h.paymentForm(c, fiber.StatusOK, d)
+}
+
+func (h *Handler) paymentCreate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id, _ := strconv.ParseInt(c.FormValue("member_id"), 10, 64)
+	m, err := h.Store.MemberByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	in := billing.PaymentInput{MemberID: m.ID, Method: c.FormValue("method"), Date: strings.TrimSpace(c.FormValue("date")),
+		Amount: c.FormValue("amount"), Label: c.FormValue("label")}
+	values := map[string]string{"method": in.Method, "date": in.Date, "amount": in.Amount, "label": in.Label}
+	var p store.Payment
+	if errs := billing.CheckPayment(in, &p); errs.Any() {
+		return h.paymentForm(c, fiber.StatusUnprocessableEntity, views.PaymentFormData{Values: values, Errs: errs, Member: m})
+	}
+	p.CreatedBy = &user(c).ID
+	if _, err := h.Billing.RecordPayment(ctx, &p, user(c).Login); err != nil {
+		return err
+	}
+	h.flash(c, "payments.recorded", false)
+	return h.redirect(c, fmt.Sprintf("/admin/payments/%d", p.ID))
+}
+
+func (h *Handler) paymentDetail(c *fiber.Ctx, status int, id int64, errID string) error {
+	ctx := c.UserContext()
+	p, err := h.Store.PaymentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := views.PaymentDetailData{Payment: p, Error: errID}
+	if d.Allocations, err = h.Store.PaymentAllocations(ctx, id); err != nil {
+		return err
+	}
+	// Invoices it may settle: those it settles now and the member's open ones.
+	open, err := h.Store.OpenInvoices(ctx, p.MemberID)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, inv := range open {
+		seen[inv.ID] = true
+	}
+	for _, a := range d.Allocations {
+		if !seen[a.InvoiceID] {
+			inv, err := h.Store.InvoiceByID(ctx, a.InvoiceID)
+			if err != nil {
+				return err
+			}
+			inv.PaidCents -= a.AmountCents
+			open = append(open, inv)
+			seen[a.InvoiceID] = true
+		}
+	}
+	d.Open = open
+	return h.page(c, status, h.tr(c, "payments.payment"), views.PaymentDetail(d))
+}
+
+func (h *Handler) paymentShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	return h.paymentDetail(c, fiber.StatusOK, id, "")
+}
+
+// paymentAllocate replaces a payment's allocations with the amounts typed.
+func (h *Handler) paymentAllocate(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var want []billing.Allocation
+	errs := form.Errors{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		key := string(k)
+		if !strings.HasPrefix(key, "alloc_") || strings.TrimSpace(string(v)) == "" {
+			return
+		}
+		inv, perr := strconv.ParseInt(strings.TrimPrefix(key, "alloc_"), 10, 64)
+		cents := errs.Money(key, string(v))
+		if perr == nil {
+			want = append(want, billing.Allocation{InvoiceID: inv, AmountCents: cents})
+		}
+	})
+	if errs.Any() {
+		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "err.amount_invalid")
+	}
+	err = h.Billing.Reallocate(c.UserContext(), id, want, user(c).Login)
+	if errors.Is(err, billing.ErrOverAllocated) || errors.Is(err, store.ErrNotFound) {
+		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "payments.over_allocated")
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "payments.reallocated", false)
+	return h.redirect(c, fmt.Sprintf("/admin/payments/%d", id))
+}

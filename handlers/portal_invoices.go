@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"coin/store"
+	"coin/views"
+)
+
+// portalBilling gathers what the member owes and their invoices.
+func (h *Handler) portalBilling(c *fiber.Ctx) (views.PortalBilling, error) {
+	ctx := c.UserContext()
+	m := user(c)
+	var d views.PortalBilling
+	var err error
+	if d.Balance, err = h.Store.MemberBalance(ctx, m.ID); err != nil {
+		return d, err
+	}
+	if d.Open, err = h.Store.OpenInvoices(ctx, m.ID); err != nil {
+		return d, err
+	}
+	d.ShowCredit = h.Cfg.Billing.HandleBalance
+	return d, nil
+}
+
+func (h *Handler) portalInvoices(c *fiber.Ctx) error {
+	d, err := h.portalBilling(c)
+	if err != nil {
+		return err
+	}
+	if d.All, _, err = h.Store.ListInvoices(c.UserContext(), store.InvoiceFilter{MemberID: user(c).ID,
+		Status: store.InvoiceValidated}); err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "portal.invoices"), views.PortalInvoices(d))
+}
+
+// portalInvoicePDF sends one of the member's own invoices; anyone else's
+// (or a draft) is a 404.
+func (h *Handler) portalInvoicePDF(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	inv, err := h.Store.MemberInvoice(c.UserContext(), user(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return h.sendPDF(c, inv)
+}
