@@ -332,7 +332,6 @@ func (r *renderer) table() {
 	}
 }
 
-
 func (r *renderer) totals() {
 	p, d := r.p, r.d
 	if p.GetY() > 297-70 {
