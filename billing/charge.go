@@ -317,3 +317,35 @@ func sortInvoicesOldestFirst(invs []*store.Invoice) {
 		return invs[i].Number < invs[j].Number
 	})
 }
+
+// MarkBilledBefore records every period that ends before day as invoiced
+// outside coin, so that charging starts there: for ISPs moving their
+// subscriptions from another system, and for the demo.
+func (s *Service) MarkBilledBefore(ctx context.Context, day date.Date) (int, error) {
+	ids, err := s.Store.BillableMemberIDs(ctx, day)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		subs, err := tx.BillableSubscriptions(ctx, ids, day)
+		if err != nil {
+			return err
+		}
+		for _, list := range subs {
+			for _, sub := range list {
+				for _, p := range DuePeriods(sub, day, date.Date{}) {
+					if !p.End.Before(day) {
+						continue
+					}
+					if err := tx.RecordChargedPeriod(ctx, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.Start, To: p.End}); err != nil {
+						return err
+					}
+					n++
+				}
+			}
+		}
+		return nil
+	})
+	return n, err
+}

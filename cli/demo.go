@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"coin/date"
 	"coin/demo"
 )
 
@@ -33,6 +34,9 @@ func (d *DemoCmd) Run(g *Globals) error {
 		}
 	}
 	if err := demo.Load(ctx, a.store, cfg.Location()); err != nil {
+		return err
+	}
+	if err := demo.LoadBilling(ctx, a.store, a.billing, date.Today(cfg.Location())); err != nil {
 		return err
 	}
 	fmt.Fprintln(g.Stdout, demo.Banner)

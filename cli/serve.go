@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"coin/assets"
+	"coin/date"
 	"coin/demo"
 	"coin/handlers"
 )
@@ -60,6 +61,9 @@ func (s *ServeCmd) Run(g *Globals) error {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		if loaded {
+			if err := demo.LoadBilling(ctx, a.store, a.billing, date.Today(cfg.Location())); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
 			log.Info("demo data loaded")
 		}
 		fmt.Fprintln(g.Stdout, demo.Banner)

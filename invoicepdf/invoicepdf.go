@@ -97,6 +97,17 @@ func (d *Document) texts() []string {
 	return t
 }
 
+// toWindows1252 converts text for the single-byte font. fpdf's own
+// translator re-reads its code page table on every call to build it, which
+// cost more than drawing the page; x/text's encoder needs no table to build.
+func toWindows1252(s string) string {
+	out, err := charmap.Windows1252.NewEncoder().String(s)
+	if err != nil {
+		return s // cannot happen: the text was checked by fitsWindows1252
+	}
+	return out
+}
+
 // fitsWindows1252 tells whether every rune of ss has a Windows-1252 byte.
 func fitsWindows1252(ss []string) bool {
 	enc := charmap.Windows1252
@@ -125,7 +136,7 @@ func Render(d *Document) ([]byte, error) {
 	if fast {
 		p.AddFontFromBytes("dejavu", "", regularJSON, regularZ)
 		p.AddFontFromBytes("dejavu", "B", boldJSON, boldZ)
-		tr = p.UnicodeTranslatorFromDescriptor("cp1252")
+		tr = toWindows1252
 	} else {
 		p.AddUTF8FontFromBytes("dejavu", "", regularTTF)
 		p.AddUTF8FontFromBytes("dejavu", "B", boldTTF)

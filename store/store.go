@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,6 +54,7 @@ type Store struct {
 	dialect Dialect
 	dsn     string
 	inTx    bool
+	stmts   *stmtCache // prepared statements of the transaction
 	// Now is the clock for created/updated stamps; tests replace it.
 	Now func() time.Time
 }
@@ -141,6 +143,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	txs := *s
 	txs.q = sqlTx
 	txs.inTx = true
+	txs.stmts = &stmtCache{tx: sqlTx, byQuery: map[string]*sql.Stmt{}}
 	if err := fn(&txs); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
@@ -180,15 +183,58 @@ func (s *Store) rebind(q string) string {
 	return b.String()
 }
 
+// stmtCache keeps the statements a transaction prepared, so that a loop of
+// inserts (a charge run writes tens of thousands of rows) parses each SQL
+// text once. The statements close with the transaction.
+type stmtCache struct {
+	tx      *sql.Tx
+	mu      sync.Mutex
+	byQuery map[string]*sql.Stmt
+}
+
+func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.byQuery[q]; ok {
+		return st, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c.byQuery[q] = st
+	return st, nil
+}
+
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s.stmts != nil {
+		st, err := s.stmts.get(ctx, s.rebind(q))
+		if err != nil {
+			return nil, err
+		}
+		return st.ExecContext(ctx, args...)
+	}
 	return s.q.ExecContext(ctx, s.rebind(q), args...)
 }
 
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s.stmts != nil {
+		st, err := s.stmts.get(ctx, s.rebind(q))
+		if err != nil {
+			return nil, err
+		}
+		return st.QueryContext(ctx, args...)
+	}
 	return s.q.QueryContext(ctx, s.rebind(q), args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if s.stmts != nil {
+		st, err := s.stmts.get(ctx, s.rebind(q))
+		if err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return s.q.QueryRowContext(ctx, s.rebind(q), args...)
 }
 
