@@ -76,7 +76,7 @@ func (h *Handler) chargeStart(c *fiber.Ctx) error {
 					st.Error = err.Error()
 					return
 				}
-				st.Summary = sum.String()
+				st.Result = &sum
 			})
 			h.Log.Info("charge from the back office", "by", actor, "dry_run", dry, "err", err)
 		}()
