@@ -28,6 +28,7 @@ type Config struct {
 	Database Database `toml:"database" envPrefix:"DATABASE_"`
 	Mail     Mail     `toml:"mail" envPrefix:"MAIL_"`
 	Members  Members  `toml:"members" envPrefix:"MEMBERS_"`
+	ISPDB    ISPDB    `toml:"ispdb" envPrefix:"ISPDB_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -73,6 +74,13 @@ type Members struct {
 	SubscriptionsNotificationEmails []string `toml:"subscriptions_notification_emails" env:"SUBSCRIPTIONS_NOTIFICATION_EMAILS"`
 }
 
+// ISPDB holds how /isp.json is served to db.ffdn.org.
+type ISPDB struct {
+	// MaxAge is the Cache-Control max-age of /isp.json: how long the
+	// crawler may keep it before asking again.
+	MaxAge time.Duration `toml:"max_age" env:"MAX_AGE"`
+}
+
 // Languages the interface speaks.
 var Languages = []string{"fr", "en"}
 
@@ -97,6 +105,7 @@ func Default() Config {
 			AccountActivationDays: 7,
 			MemberCanEditProfile:  true,
 		},
+		ISPDB: ISPDB{MaxAge: time.Hour},
 	}
 }
 
@@ -270,6 +279,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Members.AccountActivationDays < 1 {
 		return fmt.Errorf("members.account_activation_days: must be at least 1")
+	}
+	if c.ISPDB.MaxAge < time.Minute || c.ISPDB.MaxAge > 30*24*time.Hour {
+		return fmt.Errorf("ispdb.max_age: %s is not between 1m and 720h", c.ISPDB.MaxAge)
 	}
 	if c.Database.URL != "" {
 		if _, _, err := c.DatabaseTarget(); err != nil {
