@@ -12,6 +12,8 @@ var descriptions = map[string]string{
 	"portal/home":               "Text at the top of the members' home page",
 	"portal/membership_info":    "How to become a member and pay the fee",
 	"portal/signup_terms":       "Terms shown on the sign-up form",
+	"portal/legal":              "Legal notice page: publisher, personal data (linked from every page)",
+	"invoice/footer":            "Footer of invoice PDFs: address, bank account, legal mentions (.Site is the ISP identity)",
 }
 
 // Describe returns the description of a template name.
