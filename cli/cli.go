@@ -34,6 +34,8 @@ type CLI struct {
 	Demo            DemoCmd            `cmd:"" help:"Load demo data into the configured database."`
 	Check           CheckCmd           `cmd:"" help:"Check the configuration, templates and database; exit non-zero with the reason."`
 	PurgeUnverified PurgeUnverifiedCmd `cmd:"" name:"purge-unverified" help:"Delete sign-ups whose e-mail address was not verified in time."`
+	ISPJSON         ISPJSONCmd         `cmd:"" name:"isp-json" help:"Print the ISP's isp.json document for db.ffdn.org (or write it to a file)."`
+	Templates       TemplatesCmd       `cmd:"" help:"List the overridable templates, or copy one into the overrides folder."`
 	Version         VersionCmd         `cmd:"" help:"Print the version."`
 }
 

@@ -1,5 +1,6 @@
-// Package demo fills an empty database with a plausible small ISP: about
-// fifty members and one account per role, all with the password "demo".
+// Package demo fills an empty database with a plausible small ISP: its
+// complete ISP record (Traboule, in Lyon), about fifty members and one
+// account per role, all with the password "demo".
 package demo
 
 import (
@@ -72,7 +73,7 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 				return fmt.Errorf("demo member %s: %w", m.Login, err)
 			}
 		}
-		return nil
+		return loadISP(ctx, tx)
 	})
 }
 

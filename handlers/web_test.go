@@ -20,11 +20,11 @@ import (
 	"coin/config"
 	"coin/handlers"
 	"coin/i18n"
+	"coin/ispdb"
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
 	"coin/store/storetest"
-	"coin/views"
 )
 
 // testApp is the web interface over a fresh database.
@@ -33,6 +33,7 @@ type testApp struct {
 	app   *fiber.App
 	store *store.Store
 	cfg   *config.Config
+	isp   *ispdb.Service
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -57,13 +58,21 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := overrides.New(cfg.Server.OverridesDir, log)
-	composer := &mail.Composer{Templates: reg, From: "coin@isp.test"}
-	site := func(context.Context) mail.Site { return mail.Site{Name: "FAI Test"} }
+	schema, err := ispdb.NewSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	isp := ispdb.NewService(s, schema, cfg.Location(), func(h string) string { return cfg.AbsoluteURL("/isp/logo/" + h) }, log)
+	composer := &mail.Composer{Templates: reg, From: "coin@isp.test",
+		AdminFrom: func() string { return isp.Identity(context.Background()).AdminEmail }}
+	site := func(ctx context.Context) mail.Site {
+		id := isp.Identity(ctx)
+		return mail.Site{Name: id.Name, Email: id.Email, AddressLines: id.AddressLines, IBAN: id.IBANFormatted()}
+	}
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Log: log,
-		Site: func(context.Context) views.Site { return views.Site{Name: "FAI Test"} }})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg}
+		Templates: reg, Mail: composer, ISP: isp, Log: log})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp}
 }
 
 // addMember creates an account with a password.

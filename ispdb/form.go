@@ -125,6 +125,30 @@ func (f Form) WithBlankRows() Form {
 	return f
 }
 
+// Compact drops the rows marked for removal or left blank and keeps an
+// uploaded area as text, for showing the form again without saving it.
+func (f *Form) Compact() {
+	var ws []WebsiteRow
+	for _, w := range f.Websites {
+		if !w.Remove && (strings.TrimSpace(w.Name) != "" || strings.TrimSpace(w.URL) != "") {
+			ws = append(ws, w)
+		}
+	}
+	f.Websites = ws
+	var as []AreaRow
+	for _, a := range f.Areas {
+		if a.Remove || a.blank() {
+			continue
+		}
+		if len(a.Upload) > 0 && len(a.Upload) <= 4*MaxAreaSize && utf8.Valid(a.Upload) {
+			a.GeoJSON = string(a.Upload)
+		}
+		a.Upload, a.UploadTooLarge = nil, false
+		as = append(as, a)
+	}
+	f.Areas = as
+}
+
 // Validate checks the form and, when it is valid, copies it into r (the
 // logo file and stamps are left alone). Rows marked for removal or left
 // blank are dropped from the form. The document the record would give is
@@ -139,7 +163,7 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 	errs.MaxLen("name", f.Name, 200)
 	out.Name = f.Name
 	if utf8.RuneCountInString(f.ShortName) > 15 {
-		errs.Add("short_name", "isp.err.short_name_long")
+		errs.Add("short_name", "ispdb.err.short_name_long")
 	}
 	out.ShortName = f.ShortName
 	errs.MaxLen("description", f.Description, 4000)
@@ -171,7 +195,7 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 	out.AdminEmail = errs.Email("admin_email", f.AdminEmail)
 	if f.IBAN != "" {
 		if iban.Check(f.IBAN) != nil {
-			errs.Add("iban", "isp.err.iban")
+			errs.Add("iban", "ispdb.err.iban")
 		} else {
 			out.IBAN = iban.Normalize(f.IBAN)
 			f.IBAN = iban.Format(out.IBAN)
@@ -179,7 +203,7 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 	}
 	if f.BIC != "" {
 		if !iban.ValidBIC(f.BIC) {
-			errs.Add("bic", "isp.err.bic")
+			errs.Add("bic", "ispdb.err.bic")
 		} else {
 			out.BIC = iban.NormalizeBIC(f.BIC)
 			f.BIC = out.BIC
@@ -222,7 +246,7 @@ func httpURL(errs form.Errors, field, v string) string {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 		strings.ContainsAny(v, " \t\n") || len(v) > 2000 {
-		errs.Add(field, "isp.err.http_url")
+		errs.Add(field, "ispdb.err.http_url")
 	}
 	return v
 }
@@ -235,12 +259,12 @@ func coordinates(errs form.Errors, lat, lon string) (*float64, *float64) {
 	}
 	parse := func(field, v string, limit float64) *float64 {
 		if v == "" {
-			errs.Add(field, "isp.err.coordinates_pair")
+			errs.Add(field, "ispdb.err.coordinates_pair")
 			return nil
 		}
 		x, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
 		if err != nil || x < -limit || x > limit {
-			errs.Add(field, "isp.err."+field)
+			errs.Add(field, "ispdb.err."+field)
 			return nil
 		}
 		return &x
@@ -260,7 +284,7 @@ func (f *Form) chatrooms(errs form.Errors) []string {
 		u, err := url.Parse(l)
 		if err != nil || u.Scheme == "" || (u.Opaque == "" && u.Host == "" && u.Path == "") ||
 			strings.ContainsAny(l, " \t") || len(l) > 500 {
-			errs.Add("chatrooms", "isp.err.uri")
+			errs.Add("chatrooms", "ispdb.err.uri")
 		}
 		out = append(out, l)
 	}
@@ -282,7 +306,7 @@ func (f *Form) websites(errs form.Errors) []store.ISPWebsite {
 		errs.Required(WebsiteNameField(i), w.Name)
 		errs.MaxLen(WebsiteNameField(i), w.Name, 100)
 		if seen[w.Name] {
-			errs.Add(WebsiteNameField(i), "isp.err.duplicate_name")
+			errs.Add(WebsiteNameField(i), "ispdb.err.duplicate_name")
 		}
 		seen[w.Name] = true
 		errs.Required(WebsiteURLField(i), w.URL)
@@ -305,7 +329,7 @@ func (f *Form) areas(errs form.Errors, out *store.ISP) {
 		errs.Required(AreaNameField(i), a.Name)
 		errs.MaxLen(AreaNameField(i), a.Name, 200)
 		if len(a.Technologies) == 0 {
-			errs.Add(AreaTechField(i), "isp.err.technology_required")
+			errs.Add(AreaTechField(i), "ispdb.err.technology_required")
 		}
 		for _, t := range a.Technologies {
 			if !validTechnology(t) {
@@ -319,7 +343,7 @@ func (f *Form) areas(errs form.Errors, out *store.ISP) {
 		var area json.RawMessage
 		switch {
 		case a.UploadTooLarge:
-			errs.Add(AreaGeoJSONField(i), "isp.err.geojson_too_large")
+			errs.Add(AreaGeoJSONField(i), "ispdb.err.geojson_too_large")
 		case raw != "":
 			parsed, err := ParseArea([]byte(raw))
 			var ae *AreaError
@@ -330,7 +354,7 @@ func (f *Form) areas(errs form.Errors, out *store.ISP) {
 					a.GeoJSON = raw // show what was uploaded, to be corrected
 				}
 			case err != nil:
-				errs.Add(AreaGeoJSONField(i), "isp.err.geojson_json")
+				errs.Add(AreaGeoJSONField(i), "ispdb.err.geojson_json")
 			default:
 				area = parsed
 				a.GeoJSON = string(parsed)
@@ -371,7 +395,7 @@ func (f *Form) office(errs form.Errors) store.Office {
 	errs.Required("office_region", o.Region)
 	errs.Required("office_country_name", o.CountryName)
 	if (o.PostOfficeBox != "" || o.ExtendedAddress != "") && o.StreetAddress == "" {
-		errs.Add("office_street_address", "isp.err.street_needed")
+		errs.Add("office_street_address", "ispdb.err.street_needed")
 	}
 	return o
 }
@@ -381,11 +405,11 @@ func (f *Form) office(errs form.Errors) store.Office {
 func checkDocument(errs form.Errors, r *store.ISP, schema *Schema) {
 	doc, err := Build(r, Counts{}, "").JSON()
 	if err != nil {
-		errs.Add(DocumentField, "isp.err.schema")
+		errs.Add(DocumentField, "ispdb.err.schema")
 		return
 	}
 	if len(doc) > MaxDocumentSize {
-		errs.Add(DocumentField, "isp.err.document_too_large")
+		errs.Add(DocumentField, "ispdb.err.document_too_large")
 		return
 	}
 	err = schema.Validate(doc)
@@ -394,11 +418,11 @@ func checkDocument(errs form.Errors, r *store.ISP, schema *Schema) {
 	}
 	var se *SchemaError
 	if !errors.As(err, &se) {
-		errs.Add(DocumentField, "isp.err.schema")
+		errs.Add(DocumentField, "ispdb.err.schema")
 		return
 	}
 	for _, v := range se.Violations {
-		errs.Add(fieldOf(v.Pointer, r), "isp.err.schema")
+		errs.Add(fieldOf(v.Pointer, r), "ispdb.err.schema")
 	}
 }
 

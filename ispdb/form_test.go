@@ -47,30 +47,30 @@ func TestFormRefusesWhatBreaksTheFormat(t *testing.T) {
 		{"no name", func(f *Form) { f.Name = " " }, "name", "err.required"},
 		{"no e-mail", func(f *Form) { f.Email = "" }, "email", "err.required"},
 		{"bad e-mail", func(f *Form) { f.Email = "contact at rezo" }, "email", "err.email_invalid"},
-		{"short name of 16", func(f *Form) { f.ShortName = "Rézo Rhône Alpes" }, "short_name", "isp.err.short_name_long"},
-		{"relative website", func(f *Form) { f.Website = "rezo.example" }, "website", "isp.err.http_url"},
-		{"ftp logo", func(f *Form) { f.LogoURL = "ftp://rezo.example/logo.png" }, "logo_url", "isp.err.http_url"},
-		{"other website not http", func(f *Form) { f.Websites[1].URL = "/wiki" }, WebsiteURLField(1), "isp.err.http_url"},
+		{"short name of 16", func(f *Form) { f.ShortName = "Rézo Rhône Alpes" }, "short_name", "ispdb.err.short_name_long"},
+		{"relative website", func(f *Form) { f.Website = "rezo.example" }, "website", "ispdb.err.http_url"},
+		{"ftp logo", func(f *Form) { f.LogoURL = "ftp://rezo.example/logo.png" }, "logo_url", "ispdb.err.http_url"},
+		{"other website not http", func(f *Form) { f.Websites[1].URL = "/wiki" }, WebsiteURLField(1), "ispdb.err.http_url"},
 		{"other website without name", func(f *Form) { f.Websites[0].Name = "" }, WebsiteNameField(0), "err.required"},
-		{"other websites same name", func(f *Form) { f.Websites[1].Name = "wiki" }, WebsiteNameField(1), "isp.err.duplicate_name"},
-		{"chatroom without scheme", func(f *Form) { f.Chatrooms = "#rezo on geeknode" }, "chatrooms", "isp.err.uri"},
+		{"other websites same name", func(f *Form) { f.Websites[1].Name = "wiki" }, WebsiteNameField(1), "ispdb.err.duplicate_name"},
+		{"chatroom without scheme", func(f *Form) { f.Chatrooms = "#rezo on geeknode" }, "chatrooms", "ispdb.err.uri"},
 		{"progress 8", func(f *Form) { f.ProgressStatus = "8" }, "progress_status", "err.choice_invalid"},
 		{"bad date", func(f *Form) { f.CreationDate = "12/03/2011" }, "creation_date", "err.date_invalid"},
-		{"latitude alone", func(f *Form) { f.Longitude = "" }, "longitude", "isp.err.coordinates_pair"},
-		{"latitude 91", func(f *Form) { f.Latitude = "91" }, "latitude", "isp.err.latitude"},
-		{"longitude text", func(f *Form) { f.Longitude = "east" }, "longitude", "isp.err.longitude"},
+		{"latitude alone", func(f *Form) { f.Longitude = "" }, "longitude", "ispdb.err.coordinates_pair"},
+		{"latitude 91", func(f *Form) { f.Latitude = "91" }, "latitude", "ispdb.err.latitude"},
+		{"longitude text", func(f *Form) { f.Longitude = "east" }, "longitude", "ispdb.err.longitude"},
 		{"office without region", func(f *Form) { f.Office.Region = "" }, "office_region", "err.required"},
-		{"PO box without street", func(f *Form) { f.Office.StreetAddress, f.Office.PostOfficeBox = "", "BP 42" }, "office_street_address", "isp.err.street_needed"},
-		{"area without technology", func(f *Form) { f.Areas[0].Technologies = nil }, AreaTechField(0), "isp.err.technology_required"},
+		{"PO box without street", func(f *Form) { f.Office.StreetAddress, f.Office.PostOfficeBox = "", "BP 42" }, "office_street_address", "ispdb.err.street_needed"},
+		{"area without technology", func(f *Form) { f.Areas[0].Technologies = nil }, AreaTechField(0), "ispdb.err.technology_required"},
 		{"area with 5g", func(f *Form) { f.Areas[0].Technologies = []string{"5g"} }, AreaTechField(0), "err.choice_invalid"},
 		{"area without name", func(f *Form) { f.Areas[1].Name = "" }, AreaNameField(1), "err.required"},
 		{"open ring", func(f *Form) {
 			f.Areas[0].GeoJSON = `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`
-		}, AreaGeoJSONField(0), "isp.err.geojson_ring_open"},
-		{"uploaded point", func(f *Form) { f.Areas[0].Upload = []byte(`{"type":"Point","coordinates":[4,45]}`) }, AreaGeoJSONField(0), "isp.err.geojson_type"},
-		{"upload too large", func(f *Form) { f.Areas[0].UploadTooLarge = true }, AreaGeoJSONField(0), "isp.err.geojson_too_large"},
-		{"bad IBAN", func(f *Form) { f.IBAN = "FR76 3000 6000 0112 3456 7890 188" }, "iban", "isp.err.iban"},
-		{"bad BIC", func(f *Form) { f.BIC = "AGRI-FR" }, "bic", "isp.err.bic"},
+		}, AreaGeoJSONField(0), "ispdb.err.geojson_ring_open"},
+		{"uploaded point", func(f *Form) { f.Areas[0].Upload = []byte(`{"type":"Point","coordinates":[4,45]}`) }, AreaGeoJSONField(0), "ispdb.err.geojson_type"},
+		{"upload too large", func(f *Form) { f.Areas[0].UploadTooLarge = true }, AreaGeoJSONField(0), "ispdb.err.geojson_too_large"},
+		{"bad IBAN", func(f *Form) { f.IBAN = "FR76 3000 6000 0112 3456 7890 188" }, "iban", "ispdb.err.iban"},
+		{"bad BIC", func(f *Form) { f.BIC = "AGRI-FR" }, "bic", "ispdb.err.bic"},
 		{"bad admin e-mail", func(f *Form) { f.AdminEmail = "treso@" }, "admin_email", "err.email_invalid"},
 	}
 	schema := newSchema(t)
@@ -130,7 +130,7 @@ func TestFormRefusesADocumentTooLarge(t *testing.T) {
 		f.Areas = append(f.Areas, AreaRow{Name: "A", Technologies: []string{"wifi"}, GeoJSON: b.String()})
 	}
 	errs := f.Validate(&store.ISP{}, newSchema(t))
-	if errs.Get(DocumentField) != "isp.err.document_too_large" {
+	if errs.Get(DocumentField) != "ispdb.err.document_too_large" {
 		t.Fatalf("errors: %v", errs)
 	}
 }
@@ -153,7 +153,7 @@ func TestSchemaViolationsLandOnTheirField(t *testing.T) {
 	bad := fullRecord()
 	bad.ShortName = "far too long a short name"
 	checkDocument(errs, bad, newSchema(t))
-	if errs.Get("short_name") != "isp.err.schema" {
+	if errs.Get("short_name") != "ispdb.err.schema" {
 		t.Fatalf("errors: %v", errs)
 	}
 }

@@ -55,14 +55,14 @@ type polygon []ring
 func ParseArea(raw []byte) (json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 4*MaxAreaSize {
-		return nil, areaErr("isp.err.geojson_too_large", "%d bytes", len(raw))
+		return nil, areaErr("ispdb.err.geojson_too_large", "%d bytes", len(raw))
 	}
 	polys, err := polygonsOf(raw, 0)
 	if err != nil {
 		return nil, err
 	}
 	if len(polys) == 0 {
-		return nil, areaErr("isp.err.geojson_empty", "no polygon")
+		return nil, areaErr("ispdb.err.geojson_empty", "no polygon")
 	}
 	for i, p := range polys {
 		if err := checkPolygon(p); err != nil {
@@ -89,7 +89,7 @@ func ParseArea(raw []byte) (json.RawMessage, error) {
 		return nil, err
 	}
 	if len(b) > MaxAreaSize {
-		return nil, areaErr("isp.err.geojson_too_large", "%d bytes once compacted", len(b))
+		return nil, areaErr("ispdb.err.geojson_too_large", "%d bytes once compacted", len(b))
 	}
 	return b, nil
 }
@@ -104,29 +104,29 @@ func polygonsOf(raw []byte, depth int) ([]polygon, error) {
 		Features    []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return nil, areaErr("isp.err.geojson_json", "not a JSON object: %v", err)
+		return nil, areaErr("ispdb.err.geojson_json", "not a JSON object: %v", err)
 	}
 	switch obj.Type {
 	case "Polygon":
 		var p polygon
 		if err := json.Unmarshal(obj.Coordinates, &p); err != nil || obj.Coordinates == nil {
-			return nil, areaErr("isp.err.geojson_position", "Polygon coordinates are not arrays of [longitude, latitude]")
+			return nil, areaErr("ispdb.err.geojson_position", "Polygon coordinates are not arrays of [longitude, latitude]")
 		}
 		return []polygon{p}, nil
 	case "MultiPolygon":
 		var ps []polygon
 		if err := json.Unmarshal(obj.Coordinates, &ps); err != nil || obj.Coordinates == nil {
-			return nil, areaErr("isp.err.geojson_position", "MultiPolygon coordinates are not arrays of [longitude, latitude]")
+			return nil, areaErr("ispdb.err.geojson_position", "MultiPolygon coordinates are not arrays of [longitude, latitude]")
 		}
 		return ps, nil
 	case "Feature":
 		if depth > 1 || len(obj.Geometry) == 0 || string(obj.Geometry) == "null" {
-			return nil, areaErr("isp.err.geojson_type", "Feature without a geometry")
+			return nil, areaErr("ispdb.err.geojson_type", "Feature without a geometry")
 		}
 		return polygonsOf(obj.Geometry, depth+1)
 	case "FeatureCollection":
 		if depth > 0 {
-			return nil, areaErr("isp.err.geojson_type", "nested FeatureCollection")
+			return nil, areaErr("ispdb.err.geojson_type", "nested FeatureCollection")
 		}
 		var all []polygon
 		for _, f := range obj.Features {
@@ -138,29 +138,29 @@ func polygonsOf(raw []byte, depth int) ([]polygon, error) {
 		}
 		return all, nil
 	default:
-		return nil, areaErr("isp.err.geojson_type", "type %q: want Polygon or MultiPolygon", obj.Type)
+		return nil, areaErr("ispdb.err.geojson_type", "type %q: want Polygon or MultiPolygon", obj.Type)
 	}
 }
 
 func checkPolygon(p polygon) *AreaError {
 	if len(p) == 0 {
-		return areaErr("isp.err.geojson_empty", "polygon without rings")
+		return areaErr("ispdb.err.geojson_empty", "polygon without rings")
 	}
 	for i, r := range p {
 		if len(r) < 4 {
-			return areaErr("isp.err.geojson_ring_short", "ring %d has %d positions, at least 4 needed", i+1, len(r))
+			return areaErr("ispdb.err.geojson_ring_short", "ring %d has %d positions, at least 4 needed", i+1, len(r))
 		}
 		for j, pos := range r {
 			if len(pos) < 2 || len(pos) > 3 {
-				return areaErr("isp.err.geojson_position", "ring %d position %d has %d numbers", i+1, j+1, len(pos))
+				return areaErr("ispdb.err.geojson_position", "ring %d position %d has %d numbers", i+1, j+1, len(pos))
 			}
 			if pos[0] < -180 || pos[0] > 180 || pos[1] < -90 || pos[1] > 90 {
-				return areaErr("isp.err.geojson_range", "ring %d position %d: [%g, %g] is not [longitude, latitude]", i+1, j+1, pos[0], pos[1])
+				return areaErr("ispdb.err.geojson_range", "ring %d position %d: [%g, %g] is not [longitude, latitude]", i+1, j+1, pos[0], pos[1])
 			}
 		}
 		first, last := r[0], r[len(r)-1]
 		if len(first) != len(last) || first[0] != last[0] || first[1] != last[1] || len(first) == 3 && first[2] != last[2] {
-			return areaErr("isp.err.geojson_ring_open", "ring %d is not closed: its last position differs from its first", i+1)
+			return areaErr("ispdb.err.geojson_ring_open", "ring %d is not closed: its last position differs from its first", i+1)
 		}
 	}
 	return nil

@@ -177,12 +177,12 @@ func TestParseArea(t *testing.T) {
 	for name, in := range bad {
 		_, err := ParseArea([]byte(in))
 		var ae *AreaError
-		if !errors.As(err, &ae) || !strings.HasPrefix(ae.Msg, "isp.err.geojson_") {
+		if !errors.As(err, &ae) || !strings.HasPrefix(ae.Msg, "ispdb.err.geojson_") {
 			t.Errorf("%s: got %v, want an AreaError", name, err)
 		}
 	}
 	_, err := ParseArea([]byte(`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`))
-	if ae := (*AreaError)(nil); !errors.As(err, &ae) || ae.Msg != "isp.err.geojson_ring_open" {
+	if ae := (*AreaError)(nil); !errors.As(err, &ae) || ae.Msg != "ispdb.err.geojson_ring_open" {
 		t.Errorf("open ring message: %v", err)
 	}
 }
@@ -222,12 +222,12 @@ func TestParseLogo(t *testing.T) {
 	for name, body := range map[string][]byte{"empty": nil, "html": []byte("<html><script>x</script></html>"),
 		"text": []byte("hello"), "svgz prefix": []byte("<svgx>"), "pdf": []byte("%PDF-1.4\n")} {
 		var le *LogoError
-		if _, err := ParseLogo(body); !errors.As(err, &le) || le.Msg != "isp.err.logo_type" {
+		if _, err := ParseLogo(body); !errors.As(err, &le) || le.Msg != "ispdb.err.logo_type" {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	big := append(append([]byte(nil), png...), make([]byte, MaxLogoSize)...)
-	if _, err := ParseLogo(big); err == nil || err.(*LogoError).Msg != "isp.err.logo_too_large" {
+	if _, err := ParseLogo(big); err == nil || err.(*LogoError).Msg != "ispdb.err.logo_too_large" {
 		t.Errorf("large: %v", err)
 	}
 }

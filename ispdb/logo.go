@@ -23,17 +23,17 @@ func (e *LogoError) Error() string { return "logo: " + e.Msg }
 // from the name or the browser's claim.
 func ParseLogo(body []byte) (*store.Logo, error) {
 	if len(body) == 0 {
-		return nil, &LogoError{"isp.err.logo_type"}
+		return nil, &LogoError{"ispdb.err.logo_type"}
 	}
 	if len(body) > MaxLogoSize {
-		return nil, &LogoError{"isp.err.logo_too_large"}
+		return nil, &LogoError{"ispdb.err.logo_too_large"}
 	}
 	ct := http.DetectContentType(body)
 	switch ct {
 	case "image/png", "image/jpeg", "image/gif", "image/webp":
 	default:
 		if !isSVG(body) {
-			return nil, &LogoError{"isp.err.logo_type"}
+			return nil, &LogoError{"ispdb.err.logo_type"}
 		}
 		ct = "image/svg+xml"
 	}

@@ -164,7 +164,7 @@ func (s *Service) Publish(ctx context.Context) (*Published, error) {
 		if err := s.schema.Validate(body); err != nil {
 			// The form refuses what would break the schema, so this is a bug
 			// (or a record written by other means): say it loudly.
-			s.log.Error("isp.json does not validate against format 0.1", "err", err)
+			s.log.Error("ispdb.json does not validate against format 0.1", "err", err)
 		}
 	}
 	return p, nil

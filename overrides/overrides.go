@@ -121,13 +121,9 @@ func (r *Registry) overridePath(name string) string {
 func (r *Registry) List() []Info {
 	var out []Info
 	for _, n := range Names() {
-		info := Info{Name: n, Description: Describe(n), Path: r.overridePath(n)}
-		if info.Path != "" {
-			if st, err := os.Stat(info.Path); err == nil && st.Mode().IsRegular() {
-				info.Overridden = true
-			}
+		if info, err := r.Info(n); err == nil {
+			out = append(out, info)
 		}
-		out = append(out, info)
 	}
 	return out
 }
@@ -165,18 +161,38 @@ func (r *Registry) Copy(name string) (string, error) {
 func (r *Registry) Check() []error {
 	var errs []error
 	for _, info := range r.List() {
-		if !info.Overridden {
-			continue
-		}
-		body, err := os.ReadFile(info.Path)
-		if err == nil {
-			_, err = parse(info.Name, info.Path, body)
-		}
-		if err != nil {
+		if err := r.CheckOne(info); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errs
+}
+
+// CheckOne parses the override described by info: nil when there is none
+// or it is valid.
+func (r *Registry) CheckOne(info Info) error {
+	if !info.Overridden {
+		return nil
+	}
+	body, err := os.ReadFile(info.Path)
+	if err == nil {
+		_, err = parse(info.Name, info.Path, body)
+	}
+	return err
+}
+
+// Info describes one template, or returns ErrUnknown.
+func (r *Registry) Info(name string) (Info, error) {
+	if !Known(name) {
+		return Info{}, fmt.Errorf("%q: %w", name, ErrUnknown)
+	}
+	info := Info{Name: name, Description: Describe(name), Path: r.overridePath(name)}
+	if info.Path != "" {
+		if st, err := os.Stat(info.Path); err == nil && st.Mode().IsRegular() {
+			info.Overridden = true
+		}
+	}
+	return info, nil
 }
 
 func parse(name, file string, body []byte) (*compiled, error) {
