@@ -69,7 +69,7 @@ func (h *Handler) ispSave(c *fiber.Ctx) error {
 	}
 	h.Log.Info("isp record saved", "by", user(c).ID)
 	h.flash(c, "ispdb.saved", false)
-	return h.redirect(c, "/admin/isp")
+	return h.reload(c, "/admin/isp")
 }
 
 // requestForm reads fields of a urlencoded or multipart form.
@@ -151,4 +151,14 @@ func ispFormFromRequest(c *fiber.Ctx) (ispdb.Form, error) {
 		f.Areas = append(f.Areas, a)
 	}
 	return f, nil
+}
+
+// reload sends the browser to path with a whole page load, also under
+// htmx: the identity just changed shows in the header and footer too.
+func (h *Handler) reload(c *fiber.Ctx, path string) error {
+	if isHTMX(c) {
+		c.Set("HX-Redirect", h.Cfg.URL(path))
+		return c.SendStatus(fiber.StatusOK)
+	}
+	return c.Redirect(h.Cfg.URL(path), fiber.StatusSeeOther)
 }

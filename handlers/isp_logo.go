@@ -66,7 +66,7 @@ func (h *Handler) ispLogoUpload(c *fiber.Ctx) error {
 	}
 	h.Log.Info("isp logo replaced", "type", logo.ContentType, "bytes", len(logo.Body), "by", user(c).ID)
 	h.flash(c, "ispdb.logo.saved", false)
-	return h.redirect(c, "/admin/isp")
+	return h.reload(c, "/admin/isp")
 }
 
 // ispLogoDelete removes the uploaded logo.
@@ -76,5 +76,5 @@ func (h *Handler) ispLogoDelete(c *fiber.Ctx) error {
 	}
 	h.Log.Info("isp logo removed", "by", user(c).ID)
 	h.flash(c, "ispdb.logo.removed", false)
-	return h.redirect(c, "/admin/isp")
+	return h.reload(c, "/admin/isp")
 }

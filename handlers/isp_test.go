@@ -349,6 +349,11 @@ func TestIdentityInPagesAndMail(t *testing.T) {
 		page := b.get("/login")
 		mustContain(t, page.Body, "<title>Sign in · Traboule</title>", "12 rue d&#39;Austerlitz", "69004 Lyon",
 			"Association loi 1901", `href="mailto:contact@traboule.example"`, "+33 4 78 00 12 34", `href="/legal"`)
+		// Members see where to pay by bank transfer.
+		a.addMember("zoe", "member", "password-z")
+		m := a.browser()
+		m.login("zoe", "password-z")
+		mustContain(t, m.get("/").Body, `id="bank-details"`, "FR76 4255 9100 0008 0123 4567 812", "CCOPFRPP")
 		legal := b.get("/legal")
 		mustContain(t, legal.Body, "Legal notice", "Publisher", "Traboule<br>12 rue d&#39;Austerlitz<br>69004 Lyon<br>France",
 			"Association loi 1901")

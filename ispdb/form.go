@@ -194,8 +194,10 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 	out.Phone = f.Phone
 	out.AdminEmail = errs.Email("admin_email", f.AdminEmail)
 	if f.IBAN != "" {
-		if iban.Check(f.IBAN) != nil {
+		if err := iban.Check(f.IBAN); errors.Is(err, iban.ErrChecksum) {
 			errs.Add("iban", "ispdb.err.iban")
+		} else if err != nil {
+			errs.Add("iban", "ispdb.err.iban_format")
 		} else {
 			out.IBAN = iban.Normalize(f.IBAN)
 			f.IBAN = iban.Format(out.IBAN)

@@ -70,6 +70,7 @@ func TestFormRefusesWhatBreaksTheFormat(t *testing.T) {
 		{"uploaded point", func(f *Form) { f.Areas[0].Upload = []byte(`{"type":"Point","coordinates":[4,45]}`) }, AreaGeoJSONField(0), "ispdb.err.geojson_type"},
 		{"upload too large", func(f *Form) { f.Areas[0].UploadTooLarge = true }, AreaGeoJSONField(0), "ispdb.err.geojson_too_large"},
 		{"bad IBAN", func(f *Form) { f.IBAN = "FR76 3000 6000 0112 3456 7890 188" }, "iban", "ispdb.err.iban"},
+		{"short IBAN", func(f *Form) { f.IBAN = "FR76 0000" }, "iban", "ispdb.err.iban_format"},
 		{"bad BIC", func(f *Form) { f.BIC = "AGRI-FR" }, "bic", "ispdb.err.bic"},
 		{"bad admin e-mail", func(f *Form) { f.AdminEmail = "treso@" }, "admin_email", "err.email_invalid"},
 	}

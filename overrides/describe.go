@@ -17,15 +17,16 @@ var descriptions = map[string]string{
 }
 
 // Describe returns the description of a template name.
-func Describe(name string) string {
+func Describe(name string) string { return descriptions[Base(name)] }
+
+// Base is a template name without its language and extension
+// ("email/welcome.fr.txt" → "email/welcome").
+func Base(name string) string {
 	base := name
 	for i := 0; i < 2; i++ {
 		if j := strings.LastIndex(base, "."); j > 0 {
 			base = base[:j]
 		}
 	}
-	if d, ok := descriptions[base]; ok {
-		return d
-	}
-	return ""
+	return base
 }
