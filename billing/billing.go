@@ -23,6 +23,7 @@ import (
 	"coin/date"
 	"coin/i18n"
 	"coin/invoicepdf"
+	"coin/ispdb"
 	"coin/mail"
 	"coin/money"
 	"coin/numbering"
@@ -36,8 +37,12 @@ type Service struct {
 	Cfg       *config.Config
 	Catalog   *i18n.Catalog
 	Templates *overrides.Registry
-	// Issuer returns the ISP as printed on invoices.
-	Issuer func(ctx context.Context) invoicepdf.Issuer
+	// Identity returns the ISP record's identity, printed on invoices and
+	// given to the footer template as .Site.
+	Identity func(ctx context.Context) ispdb.Identity
+	// Logo returns the ISP's logo for PDFs (PNG or JPEG) and its fpdf
+	// type ("PNG", "JPG"); nil when there is none.
+	Logo func(ctx context.Context) ([]byte, string)
 	// Mail, when set, queues "new invoice" and "payment received" e-mails.
 	Mail *mail.Composer
 	// Wake nudges the outbox sender after a commit.
@@ -301,15 +306,28 @@ func (s *Service) renderPDF(ctx context.Context, tx *store.Store, inv *store.Inv
 	return invoicepdf.Render(doc)
 }
 
-func (s *Service) issuer(ctx context.Context) invoicepdf.Issuer {
-	if s.Issuer == nil {
-		return invoicepdf.Issuer{}
+// issuer is the ISP as printed on invoices.
+func (s *Service) issuer(ctx context.Context) issuer {
+	var id ispdb.Identity
+	if s.Identity != nil {
+		id = s.Identity(ctx)
 	}
-	return s.Issuer(ctx)
+	is := invoicepdf.Issuer{Name: id.Name, AddressLines: id.AddressLines, Email: id.Email, Phone: id.Phone,
+		Website: id.Website, IBAN: id.IBANFormatted(), BIC: id.BIC, LegalMentions: id.LegalMentions}
+	if s.Logo != nil {
+		is.Logo, is.LogoType = s.Logo(ctx)
+	}
+	return issuer{pdf: is, identity: id}
+}
+
+// issuer pairs what the PDF prints with what the footer template reads.
+type issuer struct {
+	pdf      invoicepdf.Issuer
+	identity ispdb.Identity
 }
 
 // document gathers what an invoice prints.
-func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, issuer invoicepdf.Issuer) (*invoicepdf.Document, error) {
+func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, is issuer) (*invoicepdf.Document, error) {
 	lang := inv.Language
 	if lang == "" {
 		lang = memberLang(m, s.Cfg.Server.DefaultLanguage)
@@ -319,7 +337,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 		IssueDate: inv.IssueDate, DueDate: inv.DueDate, CustomerName: m.DisplayName(),
 		CustomerLines: customerLines(m), CustomerRef: m.Login, TotalExclCents: inv.TotalExclCents,
 		TaxCents: inv.TaxCents, TotalCents: inv.TotalCents, VATMention: s.Cfg.Billing.VATMention,
-		PaymentReference: inv.Number, Locale: loc, Issuer: issuer}
+		PaymentReference: inv.Number, Locale: loc, Issuer: is.pdf}
 	if inv.CreditedInvoiceID != nil {
 		orig, err := tx.InvoiceByID(ctx, *inv.CreditedInvoiceID)
 		if err != nil {
@@ -334,7 +352,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 	}
 	if s.Templates != nil {
 		footer, err := s.Templates.RenderLang("invoice/footer", lang, "txt", map[string]any{
-			"Issuer": d.Issuer, "Number": inv.Number, "Member": m})
+			"Site": is.identity, "Number": inv.Number, "Member": m})
 		if err != nil {
 			s.Log.Error("invoice footer template", "err", err)
 		}
@@ -375,9 +393,11 @@ func (s *Service) queueMail(ctx context.Context, tx *store.Store, kind string, m
 		return nil
 	}
 	data["Member"] = m
-	if _, ok := data["Site"]; !ok && s.Issuer != nil {
-		is := s.Issuer(ctx)
-		data["Site"] = mail.Site{Name: is.Name, Email: is.Email, Website: is.Website, URL: s.Cfg.AbsoluteURL("/")}
+	if _, ok := data["Site"]; !ok && s.Identity != nil {
+		id := s.Identity(ctx)
+		data["Site"] = mail.Site{Name: id.Name, Email: id.Email, Website: id.Website, URL: s.Cfg.AbsoluteURL("/"),
+			AddressLines: id.AddressLines, IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName,
+			LegalMentions: id.LegalMentions, Phone: id.Phone}
 	}
 	lang := memberLang(m, s.Cfg.Server.DefaultLanguage)
 	msg, err := s.Mail.Compose(kind, lang, m.Email, ptr(m.ID), data)

@@ -16,7 +16,7 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/i18n"
-	"coin/invoicepdf"
+	"coin/ispdb"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -42,8 +42,8 @@ func newFixture(t testing.TB, s *store.Store, tweak func(*config.Config)) *fixtu
 		t.Fatal(err)
 	}
 	svc := &Service{Store: s, Cfg: &cfg, Catalog: cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Issuer: func(context.Context) invoicepdf.Issuer {
-			return invoicepdf.Issuer{Name: "Rézo", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
+		Identity: func(context.Context) ispdb.Identity {
+			return ispdb.Identity{Name: "Rézo", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 		}}
 	return &fixture{t: t, s: s, svc: svc, ctx: context.Background()}
 }

@@ -253,7 +253,7 @@ func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d
 }
 
 // renderAll draws the PDFs of a batch on every core.
-func (s *Service) renderAll(ctx context.Context, tx *store.Store, drafts []*draft, issuer invoicepdf.Issuer) error {
+func (s *Service) renderAll(ctx context.Context, tx *store.Store, drafts []*draft, issuer issuer) error {
 	work := make(chan *draft)
 	errs := make(chan error, len(drafts))
 	var wg sync.WaitGroup

@@ -10,13 +10,12 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/i18n"
-	"coin/invoicepdf"
+	"coin/ispdb"
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
 	"coin/store"
 	"coin/subscription"
-	"coin/views"
 )
 
 // app is the assembled program: configuration, database and services.
@@ -31,6 +30,7 @@ type app struct {
 	accounts  *account.Service
 	subs      *subscription.Service
 	billing   *billing.Service
+	isp       *ispdb.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -73,35 +73,59 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		st.Close()
 		return nil, err
 	}
+	schema, err := ispdb.NewSchema()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &app{cfg: cfg, log: log, store: st, catalog: catalog,
 		templates: overrides.New(cfg.Server.OverridesDir, log)}
-	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo}
+	a.isp = ispdb.NewService(st, schema, cfg.Location(), a.publicLogoURL, log)
+	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo,
+		AdminFrom: func() string { return a.isp.Identity(context.Background()).AdminEmail }}
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer, Wake: a.sender.Wake,
 		Site: a.mailSite, Log: log}
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log}
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
-		Issuer: a.issuer, Mail: a.composer, Wake: a.sender.Wake, Log: log}
+		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Wake: a.sender.Wake, Log: log}
 	return a, nil
 }
 
-// issuer is the ISP as printed on invoices.
-func (a *app) issuer(ctx context.Context) invoicepdf.Issuer {
-	s := a.site(ctx)
-	return invoicepdf.Issuer{Name: s.Name, AddressLines: s.AddressLines, Email: s.Email, Website: s.Website,
-		LegalMentions: s.LegalMentions}
+// pdfLogo is the ISP's logo file for invoices when it is a PNG or a JPEG
+// (an SVG cannot go into a PDF).
+func (a *app) pdfLogo(ctx context.Context) ([]byte, string) {
+	logo, err := a.store.ISPLogo(ctx)
+	if err != nil {
+		return nil, ""
+	}
+	switch logo.ContentType {
+	case "image/png":
+		return logo.Body, "PNG"
+	case "image/jpeg":
+		return logo.Body, "JPG"
+	}
+	return nil, ""
 }
 
 func (a *app) close() { a.store.Close() }
 
-// site is the ISP's identity for the interface.
-func (a *app) site(ctx context.Context) views.Site {
-	return views.Site{Name: "coin"}
+// mailSite is the ISP's identity for e-mail templates, from the ISP record.
+// (Pages get theirs from the handlers, which add the overrides' assets.)
+func (a *app) mailSite(ctx context.Context) mail.Site {
+	id := a.isp.Identity(ctx)
+	return mail.Site{Name: id.Name, Email: id.Email, Website: id.Website, URL: a.cfg.AbsoluteURL("/"),
+		Address: strings.Join(id.AddressLines, "\n"), AddressLines: id.AddressLines, Phone: id.Phone,
+		IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName, LegalMentions: id.LegalMentions}
 }
 
-// mailSite is the ISP's identity for e-mail templates.
-func (a *app) mailSite(ctx context.Context) mail.Site {
-	s := a.site(ctx)
-	return mail.Site{Name: s.Name, Email: s.Email, Website: s.Website, URL: a.cfg.AbsoluteURL("/")}
+// publicLogoURL is the absolute URL of the uploaded logo, given to
+// db.ffdn.org when the record names no logo URL; "" without public_url,
+// as an address such as 127.0.0.1 would mean nothing to the crawler.
+func (a *app) publicLogoURL(hash string) string {
+	if a.cfg.Server.PublicURL == "" {
+		return ""
+	}
+	return a.cfg.AbsoluteURL("/isp/logo/" + hash)
 }

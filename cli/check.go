@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"coin/overrides"
 	"coin/provision"
+	"coin/store"
 )
 
 // CheckCmd verifies that coin can start: configuration, template overrides,
@@ -64,9 +66,25 @@ func (CheckCmd) Run(g *Globals) error {
 		problems++
 	} else {
 		fmt.Fprintf(g.Stdout, "ok   %s database reachable (schema %d of %d; serve applies what is pending)\n", st.Dialect(), ms.Current, ms.Latest)
+		if ms.Current == ms.Latest {
+			checkISPRecord(ctx, g, st)
+		}
 	}
 	if problems > 0 {
 		return statusError(1)
 	}
 	return nil
+}
+
+// checkISPRecord warns, without failing, while /isp.json cannot be served.
+func checkISPRecord(ctx context.Context, g *Globals, st *store.Store) {
+	r, err := st.ISP(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && (r.Name == "" || r.Email == ""):
+		fmt.Fprintln(g.Stdout, "warn ISP record not filled in: /isp.json answers 404 until an admin gives the name and e-mail (/admin/isp)")
+	case err != nil:
+		fmt.Fprintf(g.Stdout, "warn ISP record: %v\n", err)
+	default:
+		fmt.Fprintf(g.Stdout, "ok   ISP record of %s\n", r.Name)
+	}
 }

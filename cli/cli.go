@@ -38,6 +38,8 @@ type CLI struct {
 	OfferCount      OfferCountCmd      `cmd:"" name:"offer-subscriptions-count" help:"Count active subscriptions per offer."`
 	Deprovision     DeprovisionCmd     `cmd:"" name:"deprovision-resigned" help:"Run the deprovision hook of subscriptions whose resign date has come."`
 	DemoHook        DemoHookCmd        `cmd:"" name:"demo-hook" hidden:"" help:"Provisioning hook used by the demo: prints what it would do."`
+	ISPJSON         ISPJSONCmd         `cmd:"" name:"isp-json" help:"Print the ISP's isp.json document for db.ffdn.org (or write it to a file)."`
+	Templates       TemplatesCmd       `cmd:"" help:"List the overridable templates, or copy one into the overrides folder."`
 	Version         VersionCmd         `cmd:"" help:"Print the version."`
 }
 

@@ -36,8 +36,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "createsuperuser", "demo", "check", "version", "purge-unverified"} {
-		r := run(t, "", nil, cmd, "--help")
+	for _, cmd := range []string{"serve", "migrate", "createsuperuser", "demo", "check", "version", "purge-unverified",
+		"isp-json", "templates", "templates copy"} {
+		r := run(t, "", nil, append(strings.Fields(cmd), "--help")...)
 		if r.status != 0 || !strings.Contains(r.stdout, "Usage: coin "+cmd) {
 			t.Errorf("coin %s --help: %d %q", cmd, r.status, r.stdout)
 		}
@@ -79,7 +80,8 @@ func TestCreateSuperuserAndCheck(t *testing.T) {
 		t.Fatalf("weak password: %d %q", r.status, r.stderr)
 	}
 	r = run(t, "", env, "check")
-	if r.status != 0 || !strings.Contains(r.stdout, "ok   sqlite database reachable") {
+	if r.status != 0 || !strings.Contains(r.stdout, "ok   sqlite database reachable") ||
+		!strings.Contains(r.stdout, "warn ISP record not filled in") {
 		t.Fatalf("check: %d %q %q", r.status, r.stdout, r.stderr)
 	}
 	r = run(t, "", env, "migrate", "status")

@@ -76,7 +76,8 @@ func (s *ServeCmd) Run(g *Globals) error {
 		return err
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
-		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing, Log: log, Site: a.site})
+		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing,
+		ISP: a.isp, Log: log})
 
 	if !s.NoJobs {
 		go a.sender.Run(ctx, time.Minute)

@@ -35,6 +35,7 @@ type Config struct {
 	Members  Members  `toml:"members" envPrefix:"MEMBERS_"`
 	Services Services `toml:"services" envPrefix:"SERVICES_"`
 	Billing  Billing  `toml:"billing" envPrefix:"BILLING_"`
+	ISPDB    ISPDB    `toml:"ispdb" envPrefix:"ISPDB_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -197,6 +198,13 @@ func (c *Config) BackendEnabled(name string) bool {
 	return false
 }
 
+// ISPDB holds how /isp.json is served to db.ffdn.org.
+type ISPDB struct {
+	// MaxAge is the Cache-Control max-age of /isp.json: how long the
+	// crawler may keep it before asking again.
+	MaxAge time.Duration `toml:"max_age" env:"MAX_AGE"`
+}
+
 // Languages the interface speaks.
 var Languages = []string{"fr", "en"}
 
@@ -237,6 +245,7 @@ func Default() Config {
 			HookTimeout:           30 * time.Second,
 			StateCache:            time.Minute,
 		},
+		ISPDB: ISPDB{MaxAge: time.Hour},
 	}
 }
 
@@ -416,6 +425,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Billing.validate(); err != nil {
 		return err
+	}
+	if c.ISPDB.MaxAge < time.Minute || c.ISPDB.MaxAge > 30*24*time.Hour {
+		return fmt.Errorf("ispdb.max_age: %s is not between 1m and 720h", c.ISPDB.MaxAge)
 	}
 	if c.Database.URL != "" {
 		if _, _, err := c.DatabaseTarget(); err != nil {

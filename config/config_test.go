@@ -24,7 +24,8 @@ func TestExampleFileLoadsAndMatchesDefaults(t *testing.T) {
 	}
 	def := Default()
 	if cfg.Server.Addr != def.Server.Addr || cfg.Server.SessionLifetime != def.Server.SessionLifetime ||
-		cfg.Mail.Timeout != def.Mail.Timeout || cfg.Members.AccountActivationDays != def.Members.AccountActivationDays {
+		cfg.Mail.Timeout != def.Mail.Timeout || cfg.Members.AccountActivationDays != def.Members.AccountActivationDays ||
+		cfg.ISPDB.MaxAge != def.ISPDB.MaxAge {
 		t.Fatalf("example differs from defaults: %+v", cfg)
 	}
 }
@@ -99,5 +100,16 @@ func TestBasePathNormalised(t *testing.T) {
 	c.Server.SecretKey = "short"
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "server.secret_key") {
 		t.Fatalf("short secret: %v", err)
+	}
+}
+
+func TestISPDBMaxAge(t *testing.T) {
+	cfg, err := Load("", []string{"COIN_ISPDB_MAX_AGE=6h"})
+	if err != nil || cfg.ISPDB.MaxAge != 6*time.Hour {
+		t.Fatalf("env: %v %s", err, cfg.ISPDB.MaxAge)
+	}
+	p := write(t, "[ispdb]\nmax_age = \"1s\"\n")
+	if _, err := Load(p, nil); err == nil || !strings.Contains(err.Error(), "ispdb.max_age") {
+		t.Fatalf("1s accepted: %v", err)
 	}
 }

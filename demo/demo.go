@@ -1,5 +1,6 @@
-// Package demo fills an empty database with a plausible small ISP: about
-// fifty members and one account per role, all with the password "demo".
+// Package demo fills an empty database with a plausible small ISP: its
+// complete ISP record (Traboule, in Lyon), about fifty members and one
+// account per role, all with the password "demo".
 package demo
 
 import (
@@ -74,7 +75,10 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 			}
 			members = append(members, m)
 		}
-		return loadSubscriptions(ctx, tx, rng, today, hash, members)
+		if err := loadSubscriptions(ctx, tx, rng, today, hash, members); err != nil {
+			return err
+		}
+		return loadISP(ctx, tx)
 	})
 }
 

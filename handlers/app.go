@@ -17,6 +17,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/i18n"
+	"coin/ispdb"
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
@@ -35,8 +36,10 @@ type Deps struct {
 	Mail      *mail.Composer
 	Subs      *subscription.Service
 	Billing   *billing.Service
+	ISP       *ispdb.Service
 	Log       *slog.Logger
-	// Site returns the ISP's identity for the interface.
+	// Site returns the ISP's identity for the interface; nil for the ISP
+	// record and the overrides folder's assets.
 	Site func(ctx context.Context) views.Site
 }
 
@@ -50,6 +53,9 @@ type Handler struct {
 // New builds the Fiber application with every route under base_path.
 func New(d Deps) *fiber.App {
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
+	if h.Site == nil {
+		h.Site = h.site
+	}
 	app := fiber.New(fiber.Config{
 		AppName:                 "coin",
 		DisableStartupMessage:   true,
@@ -67,6 +73,10 @@ func New(d Deps) *fiber.App {
 	r := app.Group(d.Cfg.Server.BasePath)
 	r.Get("/healthz", h.health)
 	r.Get("/assets/:hash/*", h.asset)
+	r.Get("/custom/:hash/*", h.customAsset)
+	r.Get("/isp/logo/:hash", h.ispLogo)
+	r.Get("/isp.json", h.ispJSON)
+	r.Options("/isp.json", h.ispJSONPreflight)
 	r.Use(h.loadSession, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -85,6 +95,7 @@ func (h *Handler) routes(r fiber.Router) {
 	r.Get("/signup", h.signupPage)
 	r.Post("/signup", h.signup)
 	r.Get("/verify-email/:token", h.verifyEmail)
+	r.Get("/legal", h.legal)
 
 	me := r.Group("", h.signedIn)
 	me.Get("/", h.home)
@@ -159,6 +170,14 @@ func (h *Handler) routes(r fiber.Router) {
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)
 	outbox.Post("/:id<int>/resend", h.outboxResend)
+	isp := admin.Group("/isp", h.require(auth.ManageISP))
+	isp.Get("/", h.ispPage)
+	isp.Post("/", h.ispSave)
+	isp.Post("/logo", h.ispLogoUpload)
+	isp.Post("/logo/delete", h.ispLogoDelete)
+	templates := admin.Group("/templates", h.require(auth.ManageISP))
+	templates.Get("/", h.templateList)
+	templates.Get("/*", h.templateShow)
 }
 
 // errorHandler renders refusals and failures as pages in the reader's language.

@@ -41,6 +41,7 @@ func chargedMember(t *testing.T, a *testApp, login string) (*store.Member, *stor
 
 func TestMemberSeesOwnInvoicesAndWhatTheyOwe(t *testing.T) {
 	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.setIdentity()
 		_, mine := chargedMember(t, a, "alice")
 		_, theirs := chargedMember(t, a, "bob")
 		b := a.browser()
@@ -157,6 +158,7 @@ func TestPDFTextWithPdftotext(t *testing.T) {
 		t.Skip("pdftotext not installed")
 	}
 	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.setIdentity()
 		m, inv := chargedMember(t, a, "zoe")
 		m.FirstName, m.LastName = "Zoé", "Straße-Éluard"
 		a.store.UpdateMember(t.Context(), m)

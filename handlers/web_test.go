@@ -22,14 +22,13 @@ import (
 	"coin/config"
 	"coin/handlers"
 	"coin/i18n"
-	"coin/invoicepdf"
+	"coin/ispdb"
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
 	"coin/store"
 	"coin/store/storetest"
 	"coin/subscription"
-	"coin/views"
 )
 
 // testApp is the web interface over a fresh database.
@@ -40,6 +39,7 @@ type testApp struct {
 	cfg     *config.Config
 	subs    *subscription.Service
 	billing *billing.Service
+	isp     *ispdb.Service
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -64,21 +64,34 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := overrides.New(cfg.Server.OverridesDir, log)
-	composer := &mail.Composer{Templates: reg, From: "coin@isp.test"}
-	site := func(context.Context) mail.Site { return mail.Site{Name: "FAI Test"} }
+	schema, err := ispdb.NewSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	isp := ispdb.NewService(s, schema, cfg.Location(), func(h string) string { return cfg.AbsoluteURL("/isp/logo/" + h) }, log)
+	composer := &mail.Composer{Templates: reg, From: "coin@isp.test",
+		AdminFrom: func() string { return isp.Identity(context.Background()).AdminEmail }}
+	site := func(ctx context.Context) mail.Site {
+		id := isp.Identity(ctx)
+		return mail.Site{Name: id.Name, Email: id.Email, AddressLines: id.AddressLines, IBAN: id.IBANFormatted()}
+	}
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
 	subs := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log}
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
-		Issuer: func(context.Context) invoicepdf.Issuer {
-			return invoicepdf.Issuer{Name: "FAI Test", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
-		}}
+		Identity: isp.Identity}
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Subs: subs, Billing: bill, Log: log,
-		Site: func(context.Context) views.Site {
-			return views.Site{Name: "FAI Test", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
-		}})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg, subs: subs, billing: bill}
+		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Log: log})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill}
+}
+
+// setIdentity gives the ISP record a name and a bank account.
+func (a *testApp) setIdentity() {
+	a.t.Helper()
+	r := &store.ISP{Name: "FAI Test", Email: "bureau@isp.test", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
+	if err := a.isp.Save(context.Background(), r); err != nil {
+		a.t.Fatal(err)
+	}
 }
 
 // addMember creates an account with a password.

@@ -400,15 +400,10 @@ func (r *renderer) footer() {
 	p.SetY(-26)
 	r.font("", 7.2)
 	p.SetTextColor(100, 100, 100)
-	var parts []string
-	if d.Footer != "" {
-		parts = append(parts, strings.TrimSpace(d.Footer))
-	}
-	if d.Issuer.LegalMentions != "" {
-		parts = append(parts, d.Issuer.LegalMentions)
-	}
-	if len(parts) > 0 {
-		p.MultiCell(174, 3.4, r.text(strings.Join(parts, "\n")), "", "C", false)
+	// The footer template (overridable) says what goes there: by default
+	// the address, bank account and legal mentions.
+	if f := strings.TrimSpace(d.Footer); f != "" {
+		p.MultiCell(174, 3.4, r.text(f), "", "C", false)
 	}
 	p.SetY(-10)
 	p.CellFormat(174, 4, r.text(r.l.Tf("pdf.page", map[string]any{"Page": p.PageNo(), "Number": d.Number})), "", 0, "R", false, 0, "")

@@ -70,9 +70,15 @@ func splitSubject(text string) (subject, body string, err error) {
 
 // Site is what e-mail templates know of the ISP, as {{.Site.Name}} etc.
 type Site struct {
-	Name    string
-	Email   string
-	Website string
-	URL     string // the members' area
-	Address string
+	Name          string
+	Email         string
+	Website       string
+	URL           string // the members' area
+	Address       string // postal address, lines separated by newlines
+	AddressLines  []string
+	Phone         string
+	IBAN          string // in groups of four
+	BIC           string
+	BankName      string
+	LegalMentions string
 }

@@ -12,19 +12,21 @@ var descriptions = map[string]string{
 	"portal/home":               "Text at the top of the members' home page",
 	"portal/membership_info":    "How to become a member and pay the fee",
 	"portal/signup_terms":       "Terms shown on the sign-up form",
-	"invoice/footer":            "Text at the foot of every invoice and credit note",
+	"portal/legal":              "Legal notice page: publisher, personal data (linked from every page)",
+	"invoice/footer":            "Footer of invoice PDFs: address, bank account, legal mentions (.Site is the ISP identity)",
 }
 
 // Describe returns the description of a template name.
-func Describe(name string) string {
+func Describe(name string) string { return descriptions[Base(name)] }
+
+// Base is a template name without its language and extension
+// ("email/welcome.fr.txt" → "email/welcome").
+func Base(name string) string {
 	base := name
 	for i := 0; i < 2; i++ {
 		if j := strings.LastIndex(base, "."); j > 0 {
 			base = base[:j]
 		}
 	}
-	if d, ok := descriptions[base]; ok {
-		return d
-	}
-	return ""
+	return base
 }

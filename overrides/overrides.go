@@ -1,5 +1,7 @@
 // Package overrides resolves the texts an ISP may rewrite: e-mails, the home
-// page blurb, membership information, sign-up terms, the invoice footer.
+// page blurb, membership information, sign-up terms, the legal notice, the
+// invoice footer; and serves the files of its assets/ folder (custom.css,
+// a logo).
 //
 // Each is a text/template (.txt) or html/template (.html) file embedded in the
 // binary under defaults/. A file at the same relative path in the overrides
@@ -45,8 +47,12 @@ type Registry struct {
 	dir string
 	log *slog.Logger
 
-	mu    sync.Mutex
-	cache map[string]*compiled
+	// recheck bounds how often an override file is stat'ed on busy pages.
+	recheck time.Duration
+
+	mu     sync.Mutex
+	cache  map[string]*compiled
+	assets map[string]*assetEntry
 }
 
 type compiled struct {
@@ -57,7 +63,8 @@ type compiled struct {
 	checked time.Time
 }
 
-// statEvery bounds how often an override file is stat'ed on busy pages.
+// statEvery is how often an override file is stat'ed at most: an edit
+// shows within that time, without a restart.
 const statEvery = 2 * time.Second
 
 // New returns a registry reading overrides from dir ("" for none).
@@ -65,7 +72,8 @@ func New(dir string, log *slog.Logger) *Registry {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Registry{dir: dir, log: log, cache: map[string]*compiled{}}
+	return &Registry{dir: dir, log: log, recheck: statEvery, cache: map[string]*compiled{},
+		assets: map[string]*assetEntry{}}
 }
 
 // Dir is the overrides folder ("" when not configured).
@@ -90,8 +98,8 @@ func Known(name string) bool {
 	if name == "" || strings.Contains(name, "..") || path.IsAbs(name) || strings.Contains(name, `\`) {
 		return false
 	}
-	_, err := fs.Stat(defaults, "defaults/"+name)
-	return err == nil
+	st, err := fs.Stat(defaults, "defaults/"+name)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // Default returns the built-in text of a template.
@@ -113,13 +121,9 @@ func (r *Registry) overridePath(name string) string {
 func (r *Registry) List() []Info {
 	var out []Info
 	for _, n := range Names() {
-		info := Info{Name: n, Description: Describe(n), Path: r.overridePath(n)}
-		if info.Path != "" {
-			if st, err := os.Stat(info.Path); err == nil && st.Mode().IsRegular() {
-				info.Overridden = true
-			}
+		if info, err := r.Info(n); err == nil {
+			out = append(out, info)
 		}
-		out = append(out, info)
 	}
 	return out
 }
@@ -157,18 +161,38 @@ func (r *Registry) Copy(name string) (string, error) {
 func (r *Registry) Check() []error {
 	var errs []error
 	for _, info := range r.List() {
-		if !info.Overridden {
-			continue
-		}
-		body, err := os.ReadFile(info.Path)
-		if err == nil {
-			_, err = parse(info.Name, info.Path, body)
-		}
-		if err != nil {
+		if err := r.CheckOne(info); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errs
+}
+
+// CheckOne parses the override described by info: nil when there is none
+// or it is valid.
+func (r *Registry) CheckOne(info Info) error {
+	if !info.Overridden {
+		return nil
+	}
+	body, err := os.ReadFile(info.Path)
+	if err == nil {
+		_, err = parse(info.Name, info.Path, body)
+	}
+	return err
+}
+
+// Info describes one template, or returns ErrUnknown.
+func (r *Registry) Info(name string) (Info, error) {
+	if !Known(name) {
+		return Info{}, fmt.Errorf("%q: %w", name, ErrUnknown)
+	}
+	info := Info{Name: name, Description: Describe(name), Path: r.overridePath(name)}
+	if info.Path != "" {
+		if st, err := os.Stat(info.Path); err == nil && st.Mode().IsRegular() {
+			info.Overridden = true
+		}
+	}
+	return info, nil
 }
 
 func parse(name, file string, body []byte) (*compiled, error) {
@@ -195,7 +219,7 @@ func (r *Registry) lookup(name string) (*compiled, error) {
 	defer r.mu.Unlock()
 	c := r.cache[name]
 	now := time.Now()
-	if c != nil && now.Sub(c.checked) < statEvery {
+	if c != nil && now.Sub(c.checked) < r.recheck {
 		return c, nil
 	}
 	if p := r.overridePath(name); p != "" {

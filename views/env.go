@@ -14,17 +14,21 @@ import (
 	"coin/store"
 )
 
-// Site is the ISP's identity as the interface shows it.
+// Site is the ISP's identity as the interface shows it (from the ISP
+// record, see ispdb.Identity), plus the overrides folder's assets.
 type Site struct {
 	Name          string
-	LogoURL       string
+	ShortName     string
+	LogoURL       string // "" for the built-in logo
 	AddressLines  []string
 	LegalMentions string
 	Email         string
+	Phone         string
 	Website       string
-	CustomCSS     string // URL of overrides/assets/custom.css, when present
-	IBAN          string
+	IBAN          string // in groups of four, as people copy it
 	BIC           string
+	BankName      string
+	CustomCSS     string // URL of overrides/assets/custom.css, when present
 }
 
 // Features says which optional parts are turned on, for navigation.

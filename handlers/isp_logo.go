@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/ispdb"
+)
+
+// ispLogo serves the uploaded logo. Its URL carries the file's hash, so a
+// matching request may be cached for a year.
+func (h *Handler) ispLogo(c *fiber.Ctx) error {
+	l, err := h.Store.ISPLogo(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if c.Params("hash") == l.Hash {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	}
+	etag := `"` + l.Hash + `"`
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	// An SVG opened on its own must not run anything.
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	c.Set(fiber.HeaderContentType, l.ContentType)
+	return c.Send(l.Body)
+}
+
+// ispLogoUpload replaces the logo with the uploaded file.
+func (h *Handler) ispLogoUpload(c *fiber.Ctx) error {
+	fh, err := c.FormFile("logo")
+	if err != nil || fh.Size == 0 {
+		h.flash(c, "ispdb.err.logo_missing", true)
+		return h.redirect(c, "/admin/isp")
+	}
+	if fh.Size > ispdb.MaxLogoSize {
+		h.flash(c, "ispdb.err.logo_too_large", true)
+		return h.redirect(c, "/admin/isp")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(f, ispdb.MaxLogoSize+1))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	logo, err := ispdb.ParseLogo(body)
+	var le *ispdb.LogoError
+	if errors.As(err, &le) {
+		h.flash(c, le.Msg, true)
+		return h.redirect(c, "/admin/isp")
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.ISP.SetLogo(c.UserContext(), logo); err != nil {
+		return err
+	}
+	h.Log.Info("isp logo replaced", "type", logo.ContentType, "bytes", len(logo.Body), "by", user(c).ID)
+	h.flash(c, "ispdb.logo.saved", false)
+	return h.reload(c, "/admin/isp")
+}
+
+// ispLogoDelete removes the uploaded logo.
+func (h *Handler) ispLogoDelete(c *fiber.Ctx) error {
+	if err := h.ISP.SetLogo(c.UserContext(), nil); err != nil {
+		return err
+	}
+	h.Log.Info("isp logo removed", "by", user(c).ID)
+	h.flash(c, "ispdb.logo.removed", false)
+	return h.reload(c, "/admin/isp")
+}

@@ -1,0 +1,40 @@
+-- The ISP's own record: its public entry in the FFDN database (/isp.json)
+-- and its identity in the interface, e-mails and invoices. One row (id 1).
+-- Lists (other websites, chatrooms, covered areas) are JSON text; the logo
+-- file is kept here so that a backup of the database holds everything.
+CREATE TABLE isp (
+    id SMALLINT PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    short_name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    logo_url TEXT NOT NULL,
+    website TEXT NOT NULL,
+    other_websites TEXT NOT NULL,
+    email TEXT NOT NULL,
+    main_mailing_list TEXT NOT NULL,
+    creation_date DATE,
+    ffdn_member_since DATE,
+    progress_status INTEGER NOT NULL CHECK (progress_status BETWEEN 0 AND 7),
+    latitude DOUBLE PRECISION,
+    longitude DOUBLE PRECISION,
+    chatrooms TEXT NOT NULL,
+    covered_areas TEXT NOT NULL,
+    office_street_address TEXT NOT NULL,
+    office_extended_address TEXT NOT NULL,
+    office_post_office_box TEXT NOT NULL,
+    office_postal_code TEXT NOT NULL,
+    office_locality TEXT NOT NULL,
+    office_region TEXT NOT NULL,
+    office_country_name TEXT NOT NULL,
+    postal_address TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    admin_email TEXT NOT NULL,
+    iban TEXT NOT NULL,
+    bic TEXT NOT NULL,
+    bank_name TEXT NOT NULL,
+    legal_mentions TEXT NOT NULL,
+    logo BYTEA,
+    logo_content_type TEXT NOT NULL DEFAULT '',
+    logo_hash TEXT NOT NULL DEFAULT '',
+    updated_at TIMESTAMPTZ NOT NULL
+);
