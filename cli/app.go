@@ -85,5 +85,6 @@ func (a *app) site(ctx context.Context) views.Site {
 // mailSite is the ISP's identity for e-mail templates.
 func (a *app) mailSite(ctx context.Context) mail.Site {
 	s := a.site(ctx)
-	return mail.Site{Name: s.Name, Email: s.Email, Website: s.Website, URL: a.cfg.AbsoluteURL("/")}
+	return mail.Site{Name: s.Name, Email: s.Email, Website: s.Website, URL: a.cfg.AbsoluteURL("/"),
+		Address: strings.Join(s.AddressLines, ", "), IBAN: s.IBAN, BIC: s.BIC}
 }

@@ -75,4 +75,7 @@ type Site struct {
 	Website string
 	URL     string // the members' area
 	Address string
+	// Bank details for fees and invoices ("" when the ISP record has none).
+	IBAN string
+	BIC  string
 }

@@ -9,9 +9,15 @@ var descriptions = map[string]string{
 	"email/verify_email":        "E-mail asking a new sign-up to confirm their address",
 	"email/welcome":             "E-mail sent when an account is created",
 	"email/signup_notification": "E-mail telling staff of a new sign-up",
-	"portal/home":               "Text at the top of the members' home page",
-	"portal/membership_info":    "How to become a member and pay the fee",
-	"portal/signup_terms":       "Terms shown on the sign-up form",
+	"email/fee_reminder": "Membership fee reminder (.Member, .Site, .EndDate, .Expired, .EndsToday, " +
+		".Offset, .Amount, .Reference, .IBAN, .BIC, .InfoURL, .Link)",
+	"email/invoice_new": "E-mail announcing a new invoice (.Member, .Site, .Invoice.Number, " +
+		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
+	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
+		".Payment.Date, .Link)",
+	"portal/home":            "Text at the top of the members' home page",
+	"portal/membership_info": "How to become a member and pay the fee",
+	"portal/signup_terms":    "Terms shown on the sign-up form",
 }
 
 // Describe returns the description of a template name.

@@ -22,6 +22,10 @@ type Site struct {
 	Email         string
 	Website       string
 	CustomCSS     string // URL of overrides/assets/custom.css, when present
+	// Bank details for fees and invoices, from the ISP record; empty: the
+	// portal tells members to contact the association.
+	IBAN string
+	BIC  string
 }
 
 // Features says which optional parts are turned on, for navigation.
