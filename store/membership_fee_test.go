@@ -98,7 +98,7 @@ func TestMemberFeeListFilters(t *testing.T) {
 		// A future fee only: not up to date today.
 		addFee(t, s, ids["gap"], "2026-09-01", "2027-08-31")
 		cases := map[string][]string{
-			"":               {"advance", "current", "expired", "gap", "never"},
+			"":                {"advance", "current", "expired", "gap", "never"},
 			store.FeeUpToDate: {"advance", "current"},
 			store.FeeExpired:  {"expired", "gap"},
 			store.FeeNever:    {"never"},
