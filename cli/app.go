@@ -7,7 +7,9 @@ import (
 
 	"coin/account"
 	"coin/config"
+	"coin/fees"
 	"coin/i18n"
+	"coin/jobs"
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
@@ -24,6 +26,8 @@ type app struct {
 	composer  *mail.Composer
 	sender    *mail.Sender
 	accounts  *account.Service
+	fees      *fees.Service
+	jobs      *jobs.Scheduler
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -68,14 +72,32 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	}
 	a := &app{cfg: cfg, log: log, store: st, catalog: catalog,
 		templates: overrides.New(cfg.Server.OverridesDir, log)}
-	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo}
+	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo,
+		// The ISP record (its administrative e-mail address) will sign
+		// administrative mail; until it exists, mail.from signs everything.
+		AdminFrom: func() string { return "" }}
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer, Wake: a.sender.Wake,
 		Site: a.mailSite, Log: log}
+	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
+		Wake: a.sender.Wake, Log: log, Currency: currency}
+	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
-func (a *app) close() { a.store.Close() }
+// currency of amounts until billing makes it a setting.
+const currency = "EUR"
+
+// close stops the jobs (waiting for runs in progress) and the database.
+func (a *app) close() {
+	if err := a.jobs.Stop(); err != nil {
+		a.log.Warn("stop scheduler", "err", err)
+	}
+	a.store.Close()
+}
 
 // site is the ISP's identity for the interface.
 func (a *app) site(ctx context.Context) views.Site {

@@ -34,7 +34,10 @@ type CLI struct {
 	Demo            DemoCmd            `cmd:"" help:"Load demo data into the configured database."`
 	Check           CheckCmd           `cmd:"" help:"Check the configuration, templates and database; exit non-zero with the reason."`
 	PurgeUnverified PurgeUnverifiedCmd `cmd:"" name:"purge-unverified" help:"Delete sign-ups whose e-mail address was not verified in time."`
-	Version         VersionCmd         `cmd:"" help:"Print the version."`
+
+	CallForMembershipFees CallForMembershipFeesCmd `cmd:"" name:"call-for-membership-fees" help:"E-mail the membership fee reminders due (each is sent once)."`
+	Jobs                  JobsCmd                  `cmd:"" help:"List the scheduled jobs and their last run, or run one now."`
+	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 
 // exitCode carries kong's request to exit (after --help) out of Parse.

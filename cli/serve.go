@@ -14,6 +14,7 @@ import (
 	"coin/assets"
 	"coin/demo"
 	"coin/handlers"
+	"coin/store"
 )
 
 // ServeCmd runs the web server.
@@ -67,10 +68,27 @@ func (s *ServeCmd) Run(g *Globals) error {
 		return err
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
-		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Log: log, Site: a.site})
+		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Log: log, Site: a.site,
+		Fees: a.fees, Jobs: a.jobs})
 
-	if !s.NoJobs {
-		go a.sender.Run(ctx, time.Minute)
+	if s.NoJobs {
+		log.Info("scheduled jobs are off in this instance (--no-jobs)")
+	} else {
+		if err := a.jobs.Start(); err != nil {
+			return err
+		}
+		// E-mail goes out as soon as it is queued, through the outbox job
+		// (so under its lock), not only at the next minute.
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-a.sender.Wakeups():
+					a.jobs.Trigger("outbox", store.TriggerWakeup)
+				}
+			}
+		}()
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {

@@ -15,7 +15,9 @@ import (
 	"coin/assets"
 	"coin/auth"
 	"coin/config"
+	"coin/fees"
 	"coin/i18n"
+	"coin/jobs"
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
@@ -34,6 +36,8 @@ type Deps struct {
 	Log       *slog.Logger
 	// Site returns the ISP's identity for the interface.
 	Site func(ctx context.Context) views.Site
+	Fees *fees.Service
+	Jobs *jobs.Scheduler
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -88,6 +92,7 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Post("/profile/edit", h.profileEdit)
 	me.Get("/password", h.passwordChangePage)
 	me.Post("/password", h.passwordChange)
+	me.Get("/membership", h.membership)
 
 	admin := r.Group("/admin", h.require(auth.ViewBackOffice))
 	admin.Get("/", h.dashboard)
@@ -101,6 +106,13 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/password-reset", h.memberPasswordReset)
 	members.Get("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDeletePage)
 	members.Post("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDelete)
+	members.Post("/:id<int>/fees", h.require(auth.ManageBilling), h.feeCreate)
+	members.Post("/:id<int>/fees/:fee<int>/delete", h.require(auth.ManageBilling), h.feeDelete)
+	admin.Get("/fees", h.require(auth.ViewBilling), h.feeList)
+	jobs := admin.Group("/jobs", h.require(auth.ViewJobs))
+	jobs.Get("/", h.jobList)
+	jobs.Get("/runs/:id<int>", h.jobRunShow)
+	jobs.Post("/:name/run", h.require(auth.RunJobs), h.jobRun)
 	outbox := admin.Group("/outbox", h.require(auth.ViewOutbox))
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)

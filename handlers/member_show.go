@@ -11,7 +11,13 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(views.MemberDetailData{Member: m}))
+	d := views.MemberDetailData{Member: m}
+	if canSeeFees(c) {
+		if d.Fees, err = h.memberFeesData(c.UserContext(), m); err != nil {
+			return err
+		}
+	}
+	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(d))
 }
 
 // memberPasswordReset e-mails the member a link to choose a password.

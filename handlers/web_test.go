@@ -18,8 +18,11 @@ import (
 	"coin/assets"
 	"coin/auth"
 	"coin/config"
+	"coin/date"
+	"coin/fees"
 	"coin/handlers"
 	"coin/i18n"
+	"coin/jobs"
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
@@ -60,8 +63,18 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	composer := &mail.Composer{Templates: reg, From: "coin@isp.test"}
 	site := func(context.Context) mail.Site { return mail.Site{Name: "FAI Test"} }
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
+	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
+	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
+		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
+			res, err := fs.CallForFees(ctx, day, dry)
+			return res.Summary(), err
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sched.Stop() })
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Log: log,
+		Templates: reg, Mail: composer, Log: log, Fees: fs, Jobs: sched,
 		Site: func(context.Context) views.Site { return views.Site{Name: "FAI Test"} }})
 	return &testApp{t: t, app: app, store: s, cfg: &cfg}
 }

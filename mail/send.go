@@ -50,23 +50,6 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run sends due messages when woken and at least every interval, until ctx ends.
-func (s *Sender) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("send outbox", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.wakeup:
-		}
-	}
-}
-
 func (s *Sender) client() (*gomail.Client, error) {
 	opts := []gomail.Option{gomail.WithPort(s.SMTP.Port), gomail.WithTimeout(s.SMTP.Timeout)}
 	switch s.SMTP.Security {
