@@ -36,6 +36,7 @@ type testApp struct {
 	app   *fiber.App
 	store *store.Store
 	cfg   *config.Config
+	site  *views.Site // what Deps.Site returns; tests may change it
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -61,7 +62,8 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := overrides.New(cfg.Server.OverridesDir, log)
 	composer := &mail.Composer{Templates: reg, From: "coin@isp.test"}
-	site := func(context.Context) mail.Site { return mail.Site{Name: "FAI Test"} }
+	vsite := &views.Site{Name: "FAI Test"}
+	site := func(context.Context) mail.Site { return mail.Site{Name: vsite.Name, IBAN: vsite.IBAN, BIC: vsite.BIC} }
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
 	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
 	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
@@ -75,8 +77,8 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	t.Cleanup(func() { sched.Stop() })
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
 		Templates: reg, Mail: composer, Log: log, Fees: fs, Jobs: sched,
-		Site: func(context.Context) views.Site { return views.Site{Name: "FAI Test"} }})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg}
+		Site: func(context.Context) views.Site { return *vsite }})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, site: vsite}
 }
 
 // addMember creates an account with a password.
