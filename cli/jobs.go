@@ -42,7 +42,7 @@ func (a *app) purgeUnverified(ctx context.Context, _ date.Date, dryRun bool) (st
 	} else {
 		logins, err = a.accounts.PurgeUnverified(ctx, time.Now())
 	}
-	summary := fmt.Sprintf("%d unverified sign-ups %s", len(logins), verb)
+	summary := fmt.Sprintf("%d unverified %s %s", len(logins), plural(len(logins), "sign-up", "sign-ups"), verb)
 	if len(logins) > 0 {
 		summary += "\n" + strings.Join(logins, "\n")
 	}
@@ -57,13 +57,13 @@ func (a *app) sendOutbox(ctx context.Context, _ date.Date, dryRun bool) (string,
 		if err != nil || len(due) == 0 {
 			return "", err
 		}
-		return fmt.Sprintf("%d e-mails due (dry run: none sent)", len(due)), nil
+		return fmt.Sprintf("%d %s due (dry run: none sent)", len(due), plural(len(due), "e-mail", "e-mails")), nil
 	}
 	sent, failed, err := a.sender.SendDue(ctx)
 	if sent+failed == 0 {
 		return "", err
 	}
-	return fmt.Sprintf("%d e-mails sent, %d failed (retried later)", sent, failed), err
+	return fmt.Sprintf("%d %s sent, %d failed (retried later)", sent, plural(sent, "e-mail", "e-mails"), failed), err
 }
 
 // JobRunFlags are the flags of every job command.
@@ -162,3 +162,10 @@ type JobsRunCmd struct {
 }
 
 func (c *JobsRunCmd) Run(g *Globals) error { return runJob(g, c.Name, c.JobRunFlags) }
+
+func plural(n int, one, other string) string {
+	if n == 1 {
+		return one
+	}
+	return other
+}

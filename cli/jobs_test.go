@@ -36,11 +36,11 @@ func TestJobCommands(t *testing.T) {
 		StartDate: date.MustParse("2025-07-16"), EndDate: date.MustParse("2026-07-15")})
 
 	r := run(t, "", env, "call-for-membership-fees", "--date", "2026-06-15", "--dry-run")
-	if r.status != 0 || !strings.Contains(r.stdout, "1 reminders would be sent (dry run)") || !strings.Contains(r.stdout, "zoe@example.org") {
+	if r.status != 0 || !strings.Contains(r.stdout, "1 reminder would be sent (dry run)") || !strings.Contains(r.stdout, "zoe@example.org") {
 		t.Fatalf("dry run: %d %q %q", r.status, r.stdout, r.stderr)
 	}
 	r = run(t, "", env, "call-for-membership-fees", "--date", "2026-06-15")
-	if r.status != 0 || !strings.HasPrefix(r.stdout, "1 reminders sent") {
+	if r.status != 0 || !strings.HasPrefix(r.stdout, "1 reminder sent") {
 		t.Fatalf("run: %d %q %q", r.status, r.stdout, r.stderr)
 	}
 	r = run(t, "", env, "jobs", "run", "call-for-membership-fees", "--date", "2026-06-16")

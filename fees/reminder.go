@@ -82,7 +82,7 @@ func (r CallResult) Summary() string {
 	if r.DryRun {
 		verb = "would be sent (dry run)"
 	}
-	fmt.Fprintf(&b, "%d reminders %s, %d already sent earlier", len(r.Sent), verb, r.Skips)
+	fmt.Fprintf(&b, "%d %s %s, %d already sent earlier", len(r.Sent), plural(len(r.Sent), "reminder", "reminders"), verb, r.Skips)
 	for _, s := range r.Sent {
 		fmt.Fprintf(&b, "\n%s %s <%s>: fee ending %s, reminder %s due %s", s.Member.Login,
 			s.Member.DisplayName(), s.Member.Email, s.FeeEnd, s.Offset, s.DueOn)
@@ -200,4 +200,11 @@ func (s *Service) composeReminder(ctx context.Context, r Reminder, day date.Date
 	}
 	id := r.Member.ID
 	return s.Mail.Compose("fee_reminder", lang, r.Member.Email, &id, data)
+}
+
+func plural(n int, one, other string) string {
+	if n == 1 {
+		return one
+	}
+	return other
 }

@@ -33,7 +33,7 @@ func TestRunNowSendsRemindersOnce(t *testing.T) {
 			t.Fatalf("outbox after the first run: %+v", msgs)
 		}
 		page = b.get("/admin/jobs")
-		mustContain(t, page.Body, "The job has run", "1 reminders sent, 0 already sent earlier", "Run now")
+		mustContain(t, page.Body, "The job has run", "1 reminder sent, 0 already sent earlier", "Run now")
 		b.post(run, nil)
 		if _, total, _ = a.store.ListMessages(ctx, store.OutboxFilter{}); total != 1 {
 			t.Fatalf("second run queued more: %d messages", total)
