@@ -115,7 +115,7 @@ func TestRetryAfterRefusalWithBackoff(t *testing.T) {
 			t.Fatalf("refused: %d sent, %d failed, %v", sent, failed, err)
 		}
 		got, _ := s.MessageByID(ctx, m.ID)
-		wait := got.NextAttemptAt.Sub(time.Now())
+		wait := time.Until(got.NextAttemptAt)
 		if got.Status != store.OutboxQueued || got.Attempts != 1 || !strings.Contains(got.LastError, "451") ||
 			wait < 50*time.Second || wait > mail.Backoff(0) {
 			t.Fatalf("after refusal: %+v (retry in %s)", got, wait)
