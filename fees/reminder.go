@@ -140,10 +140,11 @@ func (s *Service) CallForFees(ctx context.Context, day date.Date, dryRun bool) (
 }
 
 // remind queues one reminder and records it, in one transaction; it
-// returns false when the reminder was already sent.
+// returns false when the reminder was already sent. The first check is
+// cheap; the unique key in the transaction is what guarantees "once".
 func (s *Service) remind(ctx context.Context, r Reminder, day date.Date, dryRun bool) (bool, error) {
-	if dryRun {
-		sent, err := s.Store.FeeReminderSent(ctx, r.Member.ID, r.FeeEnd, r.Offset.String())
+	sent, err := s.Store.FeeReminderSent(ctx, r.Member.ID, r.FeeEnd, r.Offset.String())
+	if err != nil || sent || dryRun {
 		return !sent, err
 	}
 	msg, err := s.composeReminder(ctx, r, day)
