@@ -2,11 +2,15 @@ package e2e
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"coin/mail/mailtest"
 )
 
 // outboxCount counts the outbox messages of a kind to an address.
@@ -97,4 +101,59 @@ func TestFeeReminderRunNowInTheDemo(t *testing.T) {
 	)
 	waitText(t, ctx, "#main", "My membership fees")
 	run(t, ctx, "membership screenshot", shot("portal-membership"))
+	run(t, ctx, "in French",
+		chromedp.SetValue(chromedp.CSS(`select[name=lang]`), "fr"),
+		chromedp.Click(chromedp.CSS(`form[action$="/language"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#fee-card`)),
+		chromedp.Navigate(s.URL+"/membership"),
+	)
+	waitText(t, ctx, "#main", "Mes cotisations")
+	waitText(t, ctx, "#main", "payée jusqu'au")
+	run(t, ctx, "French screenshot", shot("portal-membership-fr"))
+}
+
+// TestMailGoesOutAtOnceThroughTheOutboxJob runs `coin serve` against a real
+// SMTP server in the test process: a password reset asked in the browser
+// reaches the server within seconds (the outbox job woken by the queueing,
+// not the next minute), and the run is in the job history.
+func TestMailGoesOutAtOnceThroughTheOutboxJob(t *testing.T) {
+	smtp := mailtest.Start(t, mailtest.Options{})
+	s := startServer(t, "", nil, "COIN_MAIL_HOST="+smtp.Host, fmt.Sprintf("COIN_MAIL_PORT=%d", smtp.Port),
+		"COIN_MAIL_FROM=asso@isp.example")
+	s.coin(t, "admin-password\n", "createsuperuser", "--login", "admin", "--email", "admin@isp.example")
+	ctx := browserCtx(t)
+	run(t, ctx, "ask for a reset",
+		chromedp.Navigate(s.URL+"/password-reset"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-who`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-who`), "admin"),
+		chromedp.Submit(chromedp.CSS(`#f-who`)),
+	)
+	deadline := time.Now().Add(15 * time.Second)
+	for len(smtp.Messages()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the reset e-mail did not reach the SMTP server")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	m := smtp.Messages()[0]
+	if m.From != "asso@isp.example" || m.To[0] != "admin@isp.example" || !strings.Contains(string(m.Data), "/password-reset/") {
+		t.Fatalf("message: %+v\n%s", m, m.Data)
+	}
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(s.Data, "coin.db")+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var status, summary string
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		err = db.QueryRow(`SELECT status, summary FROM job_runs WHERE job = 'outbox' AND triggered_by = 'wakeup'`).Scan(&status, &summary)
+		if err == nil && status == "ok" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if status != "ok" || summary != "1 e-mail sent, 0 failed (retried later)" {
+		t.Fatalf("outbox run: %q %q %v", status, summary, err)
+	}
 }
