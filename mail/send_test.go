@@ -224,7 +224,7 @@ func TestComposeUsesOverridesAdminFromAndHTML(t *testing.T) {
 func TestEveryEmailTemplateRenders(t *testing.T) {
 	c := &mail.Composer{Templates: overrides.New("", quiet), From: "coin@isp.test"}
 	member := &store.Member{ID: 7, Login: "zoe", FirstName: "Zoé", LastName: "Lefèvre", Email: "z@example.org"}
-	site := mail.Site{Name: "FAI", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
+	site := mail.Site{Name: "FAI", URL: "https://isp.test/", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
 	data := map[string]map[string]any{
 		"welcome":             {"Link": "https://isp.test/"},
 		"verify_email":        {"Link": "https://isp.test/v/x", "ValidDays": 7},
@@ -235,7 +235,7 @@ func TestEveryEmailTemplateRenders(t *testing.T) {
 			"Link": "https://isp.test/membership"},
 		"invoice_new": {"Invoice": map[string]any{"Number": "2026-000042", "Total": "30,00 €", "DueDate": "31/07/2026",
 			"Link": "https://isp.test/invoices/42"}},
-		"payment_received": {"Payment": map[string]any{"Amount": "30,00 €", "Date": "01/07/2026"}, "Link": "https://isp.test/invoices"},
+		"payment_received": {"Payment": map[string]any{"Amount": "30,00 €", "Date": "01/07/2026", "Label": "VIR ADH-7"}},
 	}
 	for kind, d := range data {
 		for _, lang := range []string{"fr", "en"} {

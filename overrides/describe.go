@@ -14,7 +14,7 @@ var descriptions = map[string]string{
 	"email/invoice_new": "E-mail announcing a new invoice (.Member, .Site, .Invoice.Number, " +
 		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
 	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
-		".Payment.Date, .Link)",
+		".Payment.Date, .Payment.Label)",
 	"portal/home":            "Text at the top of the members' home page",
 	"portal/membership_info": "How to become a member and pay the fee",
 	"portal/signup_terms":    "Terms shown on the sign-up form",
