@@ -301,6 +301,12 @@ func (s *Service) PurgeUnverified(ctx context.Context, now time.Time) ([]string,
 	return s.Store.DeleteUnverifiedMembers(ctx, before)
 }
 
+// UnverifiedToPurge lists the logins PurgeUnverified would delete now.
+func (s *Service) UnverifiedToPurge(ctx context.Context, now time.Time) ([]string, error) {
+	before := now.Add(-time.Duration(s.Cfg.Members.AccountActivationDays) * 24 * time.Hour)
+	return s.Store.UnverifiedMembers(ctx, before)
+}
+
 // queue composes a message to m in their language and adds it to the outbox
 // inside tx.
 func (s *Service) queue(ctx context.Context, tx *store.Store, kind string, m *store.Member, data map[string]any) error {

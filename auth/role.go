@@ -15,6 +15,7 @@ const (
 	ManageBilling       Permission = "billing:manage"
 	ManageNetwork       Permission = "network:manage"
 	ManageISP           Permission = "isp:manage"
+	ViewJobs            Permission = "jobs:view"
 	RunJobs             Permission = "jobs:run"
 	ManageInventory     Permission = "inventory:manage"
 	ManageLists         Permission = "lists:manage"
@@ -23,9 +24,9 @@ const (
 // grants says which staff role holds which permission. Admins hold all;
 // members hold none.
 var grants = map[string][]Permission{
-	"treasurer": {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ManageBilling},
+	"treasurer": {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ManageBilling, ViewJobs},
 	"support": {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewBilling,
-		ManageNetwork, ManageInventory, ManageLists},
+		ManageNetwork, ManageInventory, ManageLists, ViewJobs},
 }
 
 // Can tells whether role holds permission p.

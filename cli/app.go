@@ -9,8 +9,10 @@ import (
 	"coin/backend"
 	"coin/billing"
 	"coin/config"
+	"coin/fees"
 	"coin/i18n"
 	"coin/ispdb"
+	"coin/jobs"
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
@@ -31,6 +33,8 @@ type app struct {
 	subs      *subscription.Service
 	billing   *billing.Service
 	isp       *ispdb.Service
+	fees      *fees.Service
+	jobs      *jobs.Scheduler
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -90,6 +94,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log}
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Wake: a.sender.Wake, Log: log}
+	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
+		Wake: a.sender.Wake, Log: log, Currency: cfg.Billing.Currency}
+	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -109,7 +119,13 @@ func (a *app) pdfLogo(ctx context.Context) ([]byte, string) {
 	return nil, ""
 }
 
-func (a *app) close() { a.store.Close() }
+// close stops the jobs (waiting for runs in progress) and the database.
+func (a *app) close() {
+	if err := a.jobs.Stop(); err != nil {
+		a.log.Warn("stop scheduler", "err", err)
+	}
+	a.store.Close()
+}
 
 // mailSite is the ISP's identity for e-mail templates, from the ISP record.
 // (Pages get theirs from the handlers, which add the overrides' assets.)

@@ -40,7 +40,10 @@ type CLI struct {
 	DemoHook        DemoHookCmd        `cmd:"" name:"demo-hook" hidden:"" help:"Provisioning hook used by the demo: prints what it would do."`
 	ISPJSON         ISPJSONCmd         `cmd:"" name:"isp-json" help:"Print the ISP's isp.json document for db.ffdn.org (or write it to a file)."`
 	Templates       TemplatesCmd       `cmd:"" help:"List the overridable templates, or copy one into the overrides folder."`
-	Version         VersionCmd         `cmd:"" help:"Print the version."`
+
+	CallForMembershipFees CallForMembershipFeesCmd `cmd:"" name:"call-for-membership-fees" help:"E-mail the membership fee reminders due (each is sent once)."`
+	Jobs                  JobsCmd                  `cmd:"" help:"List the scheduled jobs and their last run, or run one now."`
+	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 
 // exitCode carries kong's request to exit (after --help) out of Parse.

@@ -15,6 +15,7 @@ import (
 	"coin/date"
 	"coin/demo"
 	"coin/handlers"
+	"coin/store"
 )
 
 // ServeCmd runs the web server.
@@ -77,10 +78,26 @@ func (s *ServeCmd) Run(g *Globals) error {
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
 		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing,
-		ISP: a.isp, Log: log})
+		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Log: log})
 
-	if !s.NoJobs {
-		go a.sender.Run(ctx, time.Minute)
+	if s.NoJobs {
+		log.Info("scheduled jobs are off in this instance (--no-jobs)")
+	} else {
+		if err := a.jobs.Start(); err != nil {
+			return err
+		}
+		// E-mail goes out as soon as it is queued, through the outbox job
+		// (so under its lock), not only at the next minute.
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-a.sender.Wakeups():
+					a.jobs.Trigger("outbox", store.TriggerWakeup)
+				}
+			}
+		}()
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {

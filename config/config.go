@@ -21,6 +21,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/caarlos0/env/v11"
+	"github.com/go-co-op/gocron/v2"
 
 	"coin/date"
 	"coin/money"
@@ -36,6 +37,8 @@ type Config struct {
 	Services Services `toml:"services" envPrefix:"SERVICES_"`
 	Billing  Billing  `toml:"billing" envPrefix:"BILLING_"`
 	ISPDB    ISPDB    `toml:"ispdb" envPrefix:"ISPDB_"`
+	Fees     Fees     `toml:"fees" envPrefix:"FEES_"`
+	Jobs     Jobs     `toml:"jobs" envPrefix:"JOBS_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -205,6 +208,56 @@ type ISPDB struct {
 	MaxAge time.Duration `toml:"max_age" env:"MAX_AGE"`
 }
 
+// Fees holds the membership fee settings.
+type Fees struct {
+	// DefaultMembershipFee is the amount proposed for a new fee, e.g. "15.00".
+	DefaultMembershipFee string `toml:"default_membership_fee" env:"DEFAULT_MEMBERSHIP_FEE"`
+	// MembershipReference is the text/template of the bank transfer
+	// reference shown to a member; it sees the member ({{.ID}}, {{.Login}}).
+	MembershipReference string `toml:"membership_reference" env:"MEMBERSHIP_REFERENCE"`
+	// MemberMembershipInfoURL links to how to join and pay, when set.
+	MemberMembershipInfoURL string `toml:"member_membership_info_url" env:"MEMBER_MEMBERSHIP_INFO_URL"`
+	// MembershipFeeReminderDates are offsets from a fee's end date ("-3m",
+	// "0d", "+1m") at which call-for-membership-fees reminds the member.
+	MembershipFeeReminderDates []string `toml:"membership_fee_reminder_dates" env:"MEMBERSHIP_FEE_REMINDER_DATES"`
+}
+
+// DefaultFeeCents is DefaultMembershipFee in cents (validated by Load).
+func (f Fees) DefaultFeeCents() int64 {
+	c, _ := money.Parse(f.DefaultMembershipFee)
+	return c
+}
+
+// ReminderOffsets is MembershipFeeReminderDates parsed (validated by Load).
+func (f Fees) ReminderOffsets() []date.Offset {
+	o, _ := date.ParseOffsets(f.MembershipFeeReminderDates)
+	return o
+}
+
+// Jobs holds the schedules of the jobs `serve` runs, in cron syntax
+// ("minute hour day-of-month month day-of-week") in the ISP's time zone.
+// An empty schedule leaves the job to its command and the back office.
+type Jobs struct {
+	ChargeSubscriptions   string `toml:"charge_subscriptions" env:"CHARGE_SUBSCRIPTIONS"`
+	CallForMembershipFees string `toml:"call_for_membership_fees" env:"CALL_FOR_MEMBERSHIP_FEES"`
+	PurgeUnverified       string `toml:"purge_unverified" env:"PURGE_UNVERIFIED"`
+	Outbox                string `toml:"outbox" env:"OUTBOX"`
+	DeprovisionResigned   string `toml:"deprovision_resigned" env:"DEPROVISION_RESIGNED"`
+}
+
+// Schedules maps each job's name (its command) to its schedule; the
+// configuration key is the name with underscores. A new job adds a field
+// above and a line here.
+func (j Jobs) Schedules() map[string]string {
+	return map[string]string{
+		"charge-subscriptions":     j.ChargeSubscriptions,
+		"call-for-membership-fees": j.CallForMembershipFees,
+		"purge-unverified":         j.PurgeUnverified,
+		"outbox":                   j.Outbox,
+		"deprovision-resigned":     j.DeprovisionResigned,
+	}
+}
+
 // Languages the interface speaks.
 var Languages = []string{"fr", "en"}
 
@@ -246,6 +299,18 @@ func Default() Config {
 			StateCache:            time.Minute,
 		},
 		ISPDB: ISPDB{MaxAge: time.Hour},
+		Fees: Fees{
+			DefaultMembershipFee:       "15.00",
+			MembershipReference:        "ADH-{{.ID}}",
+			MembershipFeeReminderDates: []string{"-3m", "-2m", "-1m", "0d", "+1m"},
+		},
+		Jobs: Jobs{
+			ChargeSubscriptions:   "59 23 * * *",
+			CallForMembershipFees: "42 3 * * *",
+			PurgeUnverified:       "17 4 * * *",
+			Outbox:                "* * * * *",
+			DeprovisionResigned:   "5 0 * * *",
+		},
 	}
 }
 
@@ -434,6 +499,69 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if err := c.Fees.validate(); err != nil {
+		return err
+	}
+	return c.Jobs.validate(c.Location())
+}
+
+func (f *Fees) validate() error {
+	if c, err := money.Parse(f.DefaultMembershipFee); err != nil || c < 0 {
+		return fmt.Errorf("fees.default_membership_fee: %q is not an amount such as \"15.00\"", f.DefaultMembershipFee)
+	}
+	tpl, err := texttemplate.New("membership_reference").Option("missingkey=error").Parse(f.MembershipReference)
+	if err != nil {
+		return fmt.Errorf("fees.membership_reference: %v", err)
+	}
+	// Executed against a member-shaped value so that a misspelt field is
+	// caught now rather than on a member's page.
+	var out strings.Builder
+	if err := tpl.Execute(&out, referenceSample); err != nil {
+		msg, _, _ := strings.Cut(err.Error(), " in type ")
+		return fmt.Errorf("fees.membership_reference: %s (it may use {{.ID}}, {{.Login}}, {{.LastName}}…)", msg)
+	}
+	if strings.TrimSpace(out.String()) == "" {
+		return errors.New("fees.membership_reference: gives an empty reference")
+	}
+	if u := f.MemberMembershipInfoURL; u != "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return fmt.Errorf("fees.member_membership_info_url: %q is not an absolute http(s) URL", u)
+		}
+	}
+	if _, err := date.ParseOffsets(f.MembershipFeeReminderDates); err != nil {
+		return fmt.Errorf("fees.membership_fee_reminder_dates: %v", err)
+	}
+	return nil
+}
+
+// referenceSample has the fields of store.Member that a reference may use
+// (config cannot import store).
+var referenceSample = struct {
+	ID                                                     int64
+	Login, FirstName, LastName, OrganizationName, Nickname string
+}{42, "login", "First", "Last", "Organisation", "nick"}
+
+func (j Jobs) validate(loc *time.Location) error {
+	names := make([]string, 0, 4)
+	schedules := j.Schedules()
+	for name := range schedules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		expr := strings.TrimSpace(schedules[name])
+		if expr == "" {
+			continue
+		}
+		key := "jobs." + strings.ReplaceAll(name, "-", "_")
+		if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
+			return fmt.Errorf("%s: %q: leave out TZ=, jobs run in server.timezone", key, expr)
+		}
+		if err := gocron.NewDefaultCron(false).IsValid(expr, loc, time.Now()); err != nil {
+			return fmt.Errorf("%s: %q is not a cron schedule such as \"42 3 * * *\": %v", key, expr, cronReason(err))
+		}
+	}
 	return nil
 }
 
@@ -554,4 +682,15 @@ func (b *Billing) validate() error {
 		return fmt.Errorf("billing.default_tax_rate: %v", err)
 	}
 	return nil
+}
+
+// cronReason is the parser's complaint without gocron's generic prefix.
+func cronReason(err error) string {
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		if errs := joined.Unwrap(); len(errs) > 1 {
+			return errs[len(errs)-1].Error()
+		}
+	}
+	return err.Error()
 }

@@ -113,3 +113,41 @@ func TestISPDBMaxAge(t *testing.T) {
 		t.Fatalf("1s accepted: %v", err)
 	}
 }
+
+func TestFeesAndJobsSettings(t *testing.T) {
+	cfg, err := Load("../isp.example.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := Default()
+	if cfg.Fees.DefaultFeeCents() != 1500 || len(cfg.Fees.ReminderOffsets()) != 5 ||
+		cfg.Jobs != def.Jobs || cfg.Fees.MembershipReference != def.Fees.MembershipReference {
+		t.Fatalf("example differs from defaults: %+v %+v", cfg.Fees, cfg.Jobs)
+	}
+	cases := map[string]string{
+		"[jobs]\noutbox = \"61 * * * *\"\n":                              "jobs.outbox:",
+		"[jobs]\ncall_for_membership_fees = \"daily\"\n":                 "jobs.call_for_membership_fees:",
+		"[jobs]\npurge_unverified = \"TZ=UTC 0 3 * * *\"\n":              "jobs.purge_unverified:",
+		"[fees]\ndefault_membership_fee = \"fifteen\"\n":                 "fees.default_membership_fee:",
+		"[fees]\nmembership_reference = \"ADH-{{.Nope}}\"\n":             "fees.membership_reference: template",
+		"[fees]\nmembership_reference = \"ADH-{{.ID\"\n":                 "fees.membership_reference:",
+		"[fees]\nmembership_reference = \"{{if false}}x{{end}}\"\n":      "fees.membership_reference: gives an empty",
+		"[fees]\nmembership_fee_reminder_dates = [\"-3m\", \"-3q\"]\n":   "fees.membership_fee_reminder_dates: offset \"-3q\"",
+		"[fees]\nmembership_fee_reminder_dates = [\"-1m\", \"-1m\"]\n":   "listed twice",
+		"[fees]\nmember_membership_info_url = \"javascript:alert(1)\"\n": "fees.member_membership_info_url:",
+	}
+	for body, want := range cases {
+		if _, err := Load(write(t, body), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", body, err, want)
+		}
+	}
+	// An empty schedule turns the job's schedule off; the environment wins.
+	cfg, err = Load(write(t, "[jobs]\noutbox = \"\"\n"), []string{"COIN_JOBS_CALL_FOR_MEMBERSHIP_FEES=0 6 * * 1",
+		"COIN_FEES_MEMBERSHIP_FEE_REMINDER_DATES=-1m,+1m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Jobs.Outbox != "" || cfg.Jobs.CallForMembershipFees != "0 6 * * 1" || len(cfg.Fees.ReminderOffsets()) != 2 {
+		t.Fatalf("got %+v %+v", cfg.Jobs, cfg.Fees)
+	}
+}

@@ -50,6 +50,8 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 	today := date.Today(loc)
 	now := time.Now()
 	rng := rand.New(rand.NewPCG(42, 2026))
+	// Fees draw from their own source so the members stay the same.
+	feeRng := rand.New(rand.NewPCG(7, 2026))
 	return s.Tx(ctx, func(tx *store.Store) error {
 		staff := []struct{ login, role, first, last string }{
 			{"admin", store.RoleAdmin, "Alix", "Administratrice"},
@@ -57,6 +59,9 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 			{"support", store.RoleSupport, "Sacha", "Support"},
 			{"member", store.RoleMember, "Émilie", "Adhérente"},
 		}
+		// The demo "member" account's fee ends next month (a reminder is
+		// due); the staff are up to date.
+		staffFeeEnds := []date.Date{today.AddMonths(7), today.AddMonths(4), today.AddMonths(9), today.AddMonths(1)}
 		for i, a := range staff {
 			m := &store.Member{Login: a.login, PasswordHash: hash, Role: a.role, PersonType: store.NaturalPerson,
 				FirstName: a.first, LastName: a.last, Email: a.login + "@demo.coin.example",
@@ -66,6 +71,9 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 			if err := tx.CreateMember(ctx, m); err != nil {
 				return fmt.Errorf("demo account %s: %w", a.login, err)
 			}
+			if err := addFees(ctx, tx, m, staffFeeEnds[i], 2, feeRng); err != nil {
+				return err
+			}
 		}
 		members := []*store.Member{}
 		for i := 0; i < 46; i++ {
@@ -74,6 +82,11 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 				return fmt.Errorf("demo member %s: %w", m.Login, err)
 			}
 			members = append(members, m)
+			if end, years := demoFeeEnd(feeRng, m, today); years > 0 {
+				if err := addFees(ctx, tx, m, end, years, feeRng); err != nil {
+					return err
+				}
+			}
 		}
 		if err := loadSubscriptions(ctx, tx, rng, today, hash, members); err != nil {
 			return err
@@ -170,6 +183,56 @@ func demoConfig(backend string, m *store.Member, n int) map[string]string {
 	default:
 		return map[string]string{"location": fmt.Sprintf("Baie 2, U%d", 10+n%30), "power": "0,5 A"}
 	}
+}
+
+// demoFeeEnd picks where a demo member stands: pending sign-ups never
+// paid, former members and about a fifth of the others let their fee
+// expire, a few members never paid, the rest are up to date with fees
+// ending over the coming year. It returns the end of the latest fee and
+// how many yearly fees lead to it (0: none).
+func demoFeeEnd(rng *rand.Rand, m *store.Member, today date.Date) (date.Date, int) {
+	switch {
+	case m.Status == store.StatusPending:
+		return date.Date{}, 0
+	case m.Status == store.StatusNotMember:
+		return today.AddDays(-30 - rng.IntN(400)), 1 + rng.IntN(2)
+	}
+	switch r := rng.IntN(10); {
+	case r == 0:
+		return date.Date{}, 0
+	case r <= 2:
+		return today.AddDays(-1 - rng.IntN(300)), 1 + rng.IntN(3)
+	default:
+		return today.AddDays(rng.IntN(365)), 1 + rng.IntN(3)
+	}
+}
+
+var demoMethods = []string{store.PayTransfer, store.PayTransfer, store.PayTransfer, store.PayCheck, store.PayCash}
+
+// addFees records years consecutive yearly fees ending on end.
+func addFees(ctx context.Context, tx *store.Store, m *store.Member, end date.Date, years int, rng *rand.Rand) error {
+	amount := int64(1500)
+	if m.PersonType == store.LegalPerson {
+		amount = 3000
+	}
+	for y := years - 1; y >= 0; y-- {
+		feeEnd := end.AddYears(-y)
+		start := feeEnd.AddYears(-1).AddDays(1)
+		method := demoMethods[rng.IntN(len(demoMethods))]
+		ref := ""
+		switch method {
+		case store.PayTransfer:
+			ref = fmt.Sprintf("VIR ADH-%d", m.ID)
+		case store.PayCheck:
+			ref = fmt.Sprintf("CHQ %07d", rng.IntN(10_000_000))
+		}
+		f := &store.MembershipFee{MemberID: m.ID, Amount: amount, StartDate: start, EndDate: feeEnd,
+			PaymentMethod: method, Reference: ref, PaymentDate: start.AddDays(-rng.IntN(20))}
+		if err := tx.CreateMembershipFee(ctx, f); err != nil {
+			return fmt.Errorf("demo fee of %s: %w", m.Login, err)
+		}
+	}
+	return nil
 }
 
 func randomMember(rng *rand.Rand, i int, today date.Date) *store.Member {

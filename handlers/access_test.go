@@ -142,3 +142,27 @@ func TestCSRFIsRequiredOnEveryForm(t *testing.T) {
 		}
 	})
 }
+
+// TestEachRoleReachesItsPages guards the route table: a permission put on
+// a group must not leak onto unrelated pages registered after it.
+func TestEachRoleReachesItsPages(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		cases := map[string]map[string]int{
+			"support": {"/admin/outbox": 200, "/admin/invoices": 200, "/admin/payments/new": 403,
+				"/admin/subscriptions/new": 200, "/admin/fees": 200, "/admin/jobs/": 200, "/admin/isp/": 403, "/admin/offers/new": 403},
+			"treasurer": {"/admin/outbox": 200, "/admin/invoices": 200, "/admin/payments/new": 200, "/admin/charge": 200,
+				"/admin/subscriptions/new": 403, "/admin/isp/": 403, "/admin/members/new": 200},
+			"admin": {"/admin/isp/": 200, "/admin/offers/new": 200, "/admin/charge": 200, "/admin/templates/": 200},
+		}
+		for role, pages := range cases {
+			a.addMember(role, role, role+"-password")
+			b := a.browser()
+			b.login(role, role+"-password")
+			for p, want := range pages {
+				if res := b.get(p); res.Status != want {
+					t.Errorf("%s GET %s: %d, want %d", role, p, res.Status, want)
+				}
+			}
+		}
+	})
+}

@@ -16,8 +16,10 @@ import (
 	"coin/auth"
 	"coin/billing"
 	"coin/config"
+	"coin/fees"
 	"coin/i18n"
 	"coin/ispdb"
+	"coin/jobs"
 	"coin/mail"
 	"coin/overrides"
 	"coin/store"
@@ -41,6 +43,8 @@ type Deps struct {
 	// Site returns the ISP's identity for the interface; nil for the ISP
 	// record and the overrides folder's assets.
 	Site func(ctx context.Context) views.Site
+	Fees *fees.Service
+	Jobs *jobs.Scheduler
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -110,6 +114,7 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Post("/subscriptions/:id<int>/password", h.portalPassword)
 	me.Get("/invoices", h.portalInvoices)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
+	me.Get("/membership", h.membership)
 
 	admin := r.Group("/admin", h.require(auth.ViewBackOffice))
 	admin.Get("/", h.dashboard)
@@ -145,27 +150,36 @@ func (h *Handler) routes(r fiber.Router) {
 	subs.Post("/:id<int>/suspend", h.subscriptionSuspend)
 	subs.Post("/:id<int>/resume", h.subscriptionResume)
 	subs.Post("/:id<int>/runs/:run<int>/retry", h.subscriptionRetry)
-	bill := admin.Group("", h.require(auth.ViewBilling))
-	bill.Get("/invoices", h.invoiceList)
-	bill.Get("/invoices.csv", h.invoiceCSV)
-	bill.Get("/invoices/:id<int>", h.invoiceShow)
-	bill.Get("/invoices/:id<int>/pdf", h.invoicePDF)
-	bill.Get("/payments", h.paymentList)
-	bill.Get("/payments/:id<int>", h.paymentShow)
-	money := admin.Group("", h.require(auth.ManageBilling))
-	money.Get("/invoices/new", h.invoiceNewPage)
-	money.Post("/invoices/new", h.invoiceCreate)
-	money.Get("/invoices/:id<int>/edit", h.invoiceEditPage)
-	money.Post("/invoices/:id<int>/edit", h.invoiceEdit)
-	money.Post("/invoices/:id<int>/validate", h.invoiceValidate)
-	money.Post("/invoices/:id<int>/delete", h.invoiceDelete)
-	money.Post("/invoices/:id<int>/credit", h.invoiceCredit)
-	money.Get("/payments/new", h.paymentNewPage)
-	money.Post("/payments/new", h.paymentCreate)
-	money.Post("/payments/:id<int>/allocate", h.paymentAllocate)
-	money.Get("/charge", h.chargePage)
-	money.Post("/charge", h.chargeStart)
-	money.Get("/charge/progress", h.chargeProgress)
+	// Billing routes share a prefix with nothing else: permissions go on
+	// each route (a Group("") with middleware would guard every later
+	// /admin route too).
+	view, manage := h.require(auth.ViewBilling), h.require(auth.ManageBilling)
+	admin.Get("/invoices", view, h.invoiceList)
+	admin.Get("/invoices.csv", view, h.invoiceCSV)
+	admin.Get("/invoices/new", manage, h.invoiceNewPage)
+	admin.Post("/invoices/new", manage, h.invoiceCreate)
+	admin.Get("/invoices/:id<int>", view, h.invoiceShow)
+	admin.Get("/invoices/:id<int>/pdf", view, h.invoicePDF)
+	admin.Get("/invoices/:id<int>/edit", manage, h.invoiceEditPage)
+	admin.Post("/invoices/:id<int>/edit", manage, h.invoiceEdit)
+	admin.Post("/invoices/:id<int>/validate", manage, h.invoiceValidate)
+	admin.Post("/invoices/:id<int>/delete", manage, h.invoiceDelete)
+	admin.Post("/invoices/:id<int>/credit", manage, h.invoiceCredit)
+	admin.Get("/payments", view, h.paymentList)
+	admin.Get("/payments/new", manage, h.paymentNewPage)
+	admin.Post("/payments/new", manage, h.paymentCreate)
+	admin.Get("/payments/:id<int>", view, h.paymentShow)
+	admin.Post("/payments/:id<int>/allocate", manage, h.paymentAllocate)
+	admin.Get("/charge", manage, h.chargePage)
+	admin.Post("/charge", manage, h.chargeStart)
+	admin.Get("/charge/progress", manage, h.chargeProgress)
+	members.Post("/:id<int>/fees", h.require(auth.ManageBilling), h.feeCreate)
+	members.Post("/:id<int>/fees/:fee<int>/delete", h.require(auth.ManageBilling), h.feeDelete)
+	admin.Get("/fees", h.require(auth.ViewBilling), h.feeList)
+	jobRoutes := admin.Group("/jobs", h.require(auth.ViewJobs))
+	jobRoutes.Get("/", h.jobList)
+	jobRoutes.Get("/runs/:id<int>", h.jobRunShow)
+	jobRoutes.Post("/:name/run", h.require(auth.RunJobs), h.jobRun)
 	outbox := admin.Group("/outbox", h.require(auth.ViewOutbox))
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)

@@ -17,5 +17,10 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, h.tr(c, "nav.home"), views.Home(views.HomeData{Member: user(c), Blurb: blurb, Billing: bill}))
+	fee, err := h.membershipData(c.UserContext(), user(c))
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "nav.home"), views.Home(views.HomeData{Member: user(c), Blurb: blurb,
+		Billing: bill, Membership: &fee}))
 }

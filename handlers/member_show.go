@@ -30,6 +30,11 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	if canSeeFees(c) {
+		if d.Fees, err = h.memberFeesData(c.UserContext(), m); err != nil {
+			return err
+		}
+	}
 	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(d))
 }
 

@@ -20,9 +20,12 @@ import (
 	"coin/backend"
 	"coin/billing"
 	"coin/config"
+	"coin/date"
+	"coin/fees"
 	"coin/handlers"
 	"coin/i18n"
 	"coin/ispdb"
+	"coin/jobs"
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
@@ -40,6 +43,7 @@ type testApp struct {
 	subs    *subscription.Service
 	billing *billing.Service
 	isp     *ispdb.Service
+	fees    *fees.Service
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -73,16 +77,26 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 		AdminFrom: func() string { return isp.Identity(context.Background()).AdminEmail }}
 	site := func(ctx context.Context) mail.Site {
 		id := isp.Identity(ctx)
-		return mail.Site{Name: id.Name, Email: id.Email, AddressLines: id.AddressLines, IBAN: id.IBANFormatted()}
+		return mail.Site{Name: id.Name, Email: id.Email, AddressLines: id.AddressLines, IBAN: id.IBANFormatted(), BIC: id.BIC}
 	}
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
 	subs := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log}
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
 		Identity: isp.Identity}
+	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
+	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
+		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
+			res, err := fs.CallForFees(ctx, day, dry)
+			return res.Summary(), err
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sched.Stop() })
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Log: log})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill}
+		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, Log: log})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs}
 }
 
 // setIdentity gives the ISP record a name and a bank account.

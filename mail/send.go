@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"time"
@@ -24,9 +25,12 @@ func Backoff(attempts int) time.Duration {
 
 // Sender delivers due outbox messages over SMTP.
 type Sender struct {
-	Store  *store.Store
-	SMTP   config.Mail
-	Log    *slog.Logger
+	Store *store.Store
+	SMTP  config.Mail
+	Log   *slog.Logger
+	// TLS, when set, replaces the default TLS settings (system roots,
+	// server name from SMTP.Host); tests trust their own server with it.
+	TLS    *tls.Config
 	wakeup chan struct{}
 }
 
@@ -35,28 +39,14 @@ func NewSender(s *store.Store, smtp config.Mail, log *slog.Logger) *Sender {
 	return &Sender{Store: s, SMTP: smtp, Log: log, wakeup: make(chan struct{}, 1)}
 }
 
+// Wakeups delivers the requests of Wake, for whatever runs the outbox job.
+func (s *Sender) Wakeups() <-chan struct{} { return s.wakeup }
+
 // Wake asks the running sender to look at the outbox now.
 func (s *Sender) Wake() {
 	select {
 	case s.wakeup <- struct{}{}:
 	default:
-	}
-}
-
-// Run sends due messages when woken and at least every interval, until ctx ends.
-func (s *Sender) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("send outbox", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.wakeup:
-		}
 	}
 }
 
@@ -69,6 +59,9 @@ func (s *Sender) client() (*gomail.Client, error) {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if s.TLS != nil {
+		opts = append(opts, gomail.WithTLSConfig(s.TLS))
 	}
 	if s.SMTP.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),

@@ -14,6 +14,12 @@ var descriptions = map[string]string{
 	"portal/signup_terms":       "Terms shown on the sign-up form",
 	"portal/legal":              "Legal notice page: publisher, personal data (linked from every page)",
 	"invoice/footer":            "Footer of invoice PDFs: address, bank account, legal mentions (.Site is the ISP identity)",
+	"email/fee_reminder": "Membership fee reminder (.Member, .Site, .EndDate, .Expired, .EndsToday, " +
+		".Offset, .Amount, .Reference, .IBAN, .BIC, .InfoURL, .Link)",
+	"email/invoice_new": "E-mail announcing a new invoice (.Member, .Site, .Invoice.Number, " +
+		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
+	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
+		".Payment.Date, .Payment.Label)",
 }
 
 // Describe returns the description of a template name.

@@ -135,9 +135,18 @@ func TestEveryDefaultRenders(t *testing.T) {
 	r := New("", nil)
 	id := ispdb.Identity{Name: "Rézo", AddressLines: []string{"1 rue X", "69001 Lyon"}, IBAN: "FR7630006000011234567890189",
 		BIC: "AGRIFRPP", BankName: "Banque", LegalMentions: "Association loi 1901", Email: "c@rezo.example"}
+	// E-mails get the site as mail.Site, which adds the members' area URL.
+	mailSite := map[string]any{"Name": id.Name, "Email": id.Email, "URL": "https://x/", "IBAN": id.IBANFormatted(),
+		"BIC": id.BIC, "AddressLines": id.AddressLines, "LegalMentions": id.LegalMentions}
 	for _, name := range Names() {
-		out, err := r.Render(name, map[string]any{"Site": id, "Member": &store.Member{FirstName: "Zoé", Login: "zoe", Email: "z@x.org"},
-			"Link": "https://x/y", "Reference": "ADH-1"})
+		var site any = id
+		if strings.HasPrefix(name, "email/") {
+			site = mailSite
+		}
+		out, err := r.Render(name, map[string]any{"Site": site, "Member": &store.Member{FirstName: "Zoé", Login: "zoe", Email: "z@x.org"},
+			"Link": "https://x/y", "Reference": "ADH-1",
+			"Invoice": map[string]any{"Number": "2026-000001", "Total": "5,00 €", "DueDate": "25/12/2026", "Link": "https://x/i"},
+			"Payment": map[string]any{"Amount": "5,00 €", "Date": "01/12/2026", "Label": "VIR"}})
 		if err != nil || strings.TrimSpace(out) == "" {
 			t.Errorf("%s: %v %q", name, err, out)
 		}

@@ -345,6 +345,25 @@ func (s *Store) StaffEmails(ctx context.Context, roles ...string) ([]string, err
 	return out, rows.Err()
 }
 
+// UnverifiedMembers returns the logins DeleteUnverifiedMembers would remove.
+func (s *Store) UnverifiedMembers(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := s.query(ctx, `SELECT login FROM members WHERE email_verified_at IS NULL
+		AND self_registered AND status = 'pending' AND created_at < ? ORDER BY id`, before.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("unverified members: %w", err)
+	}
+	defer rows.Close()
+	var logins []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, err
+		}
+		logins = append(logins, l)
+	}
+	return logins, rows.Err()
+}
+
 // DeleteUnverifiedMembers removes pending accounts created by sign-up whose
 // address was never verified and that are older than before. It returns the
 // logins removed.

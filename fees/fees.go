@@ -1,0 +1,209 @@
+// Package fees handles membership fees: whether a member is up to date,
+// recording a fee, what a member is told about paying, and the reminders
+// that call-for-membership-fees e-mails before and after a fee ends.
+package fees
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	texttemplate "text/template"
+
+	"coin/config"
+	"coin/date"
+	"coin/form"
+	"coin/i18n"
+	"coin/mail"
+	"coin/money"
+	"coin/store"
+)
+
+// Service carries what fee operations need.
+type Service struct {
+	Store   *store.Store
+	Cfg     *config.Config
+	Mail    *mail.Composer
+	Catalog *i18n.Catalog
+	// Site returns the ISP identity (name, bank details) for e-mails.
+	Site func(ctx context.Context) mail.Site
+	// Wake nudges the outbox sender after a commit.
+	Wake     func()
+	Log      *slog.Logger
+	Currency string // ISO 4217, "EUR" when empty
+}
+
+func (s *Service) currency() string {
+	if s.Currency == "" {
+		return "EUR"
+	}
+	return s.Currency
+}
+
+// Status is where a member stands on a day.
+type Status struct {
+	State string // store.FeeUpToDate, store.FeeExpired or store.FeeNever
+	// Current is the fee covering the day (nil unless up to date).
+	Current *store.MembershipFee
+	// Latest is the fee ending last (nil when never paid).
+	Latest *store.MembershipFee
+	// PaidUntil is the last day of membership paid without a gap from the
+	// day on (fees paid in advance count), or the end of the latest fee
+	// when not up to date; zero when never paid.
+	PaidUntil date.Date
+}
+
+// StatusOf computes the status from a member's fees (any order).
+func StatusOf(fees []*store.MembershipFee, day date.Date) Status {
+	var st Status
+	for _, f := range fees {
+		if st.Latest == nil || f.EndDate.After(st.Latest.EndDate) {
+			st.Latest = f
+		}
+		if f.Covers(day) {
+			st.Current = f
+		}
+	}
+	switch {
+	case st.Latest == nil:
+		st.State = store.FeeNever
+	case st.Current == nil:
+		st.State = store.FeeExpired
+		st.PaidUntil = st.Latest.EndDate
+	default:
+		st.State = store.FeeUpToDate
+		st.PaidUntil = st.Current.EndDate
+		for extended := true; extended; {
+			extended = false
+			for _, f := range fees {
+				if f.StartDate.Equal(st.PaidUntil.AddDays(1)) {
+					st.PaidUntil, extended = f.EndDate, true
+				}
+			}
+		}
+	}
+	return st
+}
+
+// DefaultEnd is the end of a fee starting on start: a year less a day.
+func DefaultEnd(start date.Date) date.Date { return start.AddYears(1).AddDays(-1) }
+
+// DefaultStart is the start proposed for a new fee: the day after the
+// latest fee when that keeps membership continuous, else today (a member
+// paying late is not charged for the months they were not a member).
+func DefaultStart(fees []*store.MembershipFee, today date.Date) date.Date {
+	st := StatusOf(fees, today)
+	if st.Latest != nil && !st.Latest.EndDate.Before(today) {
+		return st.Latest.EndDate.AddDays(1)
+	}
+	return today
+}
+
+// Reference is the bank transfer reference of a member (membership_reference).
+func (s *Service) Reference(m *store.Member) string {
+	tpl, err := texttemplate.New("membership_reference").Option("missingkey=error").Parse(s.Cfg.Fees.MembershipReference)
+	if err == nil {
+		var b strings.Builder
+		if err = tpl.Execute(&b, m); err == nil {
+			return strings.TrimSpace(b.String())
+		}
+	}
+	// Validated at start-up: this only happens if the member type changed.
+	s.Log.Error("fees.membership_reference failed, using ADH-ID", "err", err)
+	return fmt.Sprintf("ADH-%d", m.ID)
+}
+
+// HowToPay is what a member is told about paying their fee.
+type HowToPay struct {
+	Amount    int64 // the default fee, cents
+	Reference string
+	IBAN      string // "" when the ISP record has none: contact the association
+	BIC       string
+	InfoURL   string
+}
+
+// HowToPay returns the payment instructions for m.
+func (s *Service) HowToPay(ctx context.Context, m *store.Member) HowToPay {
+	site := s.Site(ctx)
+	return HowToPay{Amount: s.Cfg.Fees.DefaultFeeCents(), Reference: s.Reference(m), IBAN: site.IBAN,
+		BIC: site.BIC, InfoURL: s.Cfg.Fees.MemberMembershipInfoURL}
+}
+
+// Form is the text of the "add a fee" form.
+type Form struct {
+	Amount        string
+	StartDate     string
+	EndDate       string
+	PaymentMethod string
+	PaymentDate   string
+	Reference     string
+}
+
+// NewForm proposes the default fee for a member with these fees.
+func (s *Service) NewForm(fees []*store.MembershipFee, today date.Date) Form {
+	start := DefaultStart(fees, today)
+	return Form{Amount: money.Plain(s.Cfg.Fees.DefaultFeeCents()), StartDate: start.String(),
+		EndDate: DefaultEnd(start).String(), PaymentMethod: store.PayTransfer, PaymentDate: today.String()}
+}
+
+// Validate checks the form and returns the fee it describes. An empty end
+// date means a year less a day after the start.
+func (f *Form) Validate(memberID int64) (*store.MembershipFee, form.Errors) {
+	errs := form.Errors{}
+	for _, p := range []*string{&f.Amount, &f.StartDate, &f.EndDate, &f.PaymentMethod, &f.PaymentDate, &f.Reference} {
+		*p = strings.TrimSpace(*p)
+	}
+	errs.Required("amount", f.Amount)
+	amount := errs.Money("amount", f.Amount)
+	if amount < 0 {
+		errs.Add("amount", "fees.err_negative")
+	}
+	errs.Required("start_date", f.StartDate)
+	start := errs.Date("start_date", f.StartDate)
+	end := errs.Date("end_date", f.EndDate)
+	if end.IsZero() && !start.IsZero() && errs.Get("end_date") == "" {
+		end = DefaultEnd(start)
+		f.EndDate = end.String()
+	}
+	if !start.IsZero() && !end.IsZero() && end.Before(start) {
+		errs.Add("end_date", "fees.err_end_before_start")
+	}
+	errs.OneOf("payment_method", f.PaymentMethod, store.FeePaymentMethods...)
+	errs.Required("payment_date", f.PaymentDate)
+	paid := errs.Date("payment_date", f.PaymentDate)
+	errs.MaxLen("reference", f.Reference, 200)
+	if errs.Any() {
+		return nil, errs
+	}
+	return &store.MembershipFee{MemberID: memberID, Amount: amount, StartDate: start, EndDate: end,
+		PaymentMethod: f.PaymentMethod, PaymentDate: paid, Reference: f.Reference}, errs
+}
+
+// Record validates and saves a fee recorded by staff member by. An overlap
+// with another fee of the member is a form error.
+func (s *Service) Record(ctx context.Context, memberID int64, by *int64, f *Form) (*store.MembershipFee, form.Errors, error) {
+	fee, errs := f.Validate(memberID)
+	if errs.Any() {
+		return nil, errs, nil
+	}
+	fee.CreatedBy = by
+	err := s.Store.CreateMembershipFee(ctx, fee)
+	if errors.Is(err, store.ErrFeeOverlap) {
+		errs.Add("start_date", "fees.err_overlap")
+		return nil, errs, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Log.Info("membership fee recorded", "member", memberID, "fee", fee.ID, "amount", fee.Amount,
+		"start", fee.StartDate.String(), "end", fee.EndDate.String(), "by", derefID(by))
+	return fee, nil, nil
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

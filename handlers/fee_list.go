@@ -1,0 +1,46 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/date"
+	"coin/store"
+	"coin/views"
+)
+
+const feesPerPage = 50
+
+// feeList lists members with their latest fee, filtered by fee state (up
+// to date, expired, never paid), member status and a search.
+func (h *Handler) feeList(c *fiber.Ctx) error {
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	today := date.Today(h.Cfg.Location())
+	f := store.FeeListFilter{Day: today, State: c.Query("state"), Status: c.Query("status"), Search: c.Query("q"),
+		Limit: feesPerPage, Offset: (page - 1) * feesPerPage}
+	switch f.State {
+	case "", store.FeeUpToDate, store.FeeExpired, store.FeeNever:
+	default:
+		f.State = ""
+	}
+	switch f.Status {
+	case "", store.StatusPending, store.StatusMember, store.StatusNotMember:
+	default:
+		f.Status = ""
+	}
+	ctx := c.UserContext()
+	rows, total, err := h.Store.ListMemberFees(ctx, f)
+	if err != nil {
+		return err
+	}
+	counts, err := h.Store.CountFeeStates(ctx, today)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "fees.title"), views.FeeList(views.FeeListData{Rows: rows,
+		Total: total, Counts: counts, Filter: f, Page: page, PerPage: feesPerPage}))
+}

@@ -1,0 +1,371 @@
+// Package jobs runs the scheduled jobs of coin: the schedules of `coin
+// serve` (gocron), the "Run now" button of the back office and each job's
+// command all go through Scheduler.Run, so a run is the same whoever starts
+// it: it takes the job's lock (one run at a time across every process on
+// the database), is recorded in job_runs (start, end, result, summary,
+// error) and calls the job's function.
+//
+// Adding a job is one line where the program lists its jobs (cli/jobs.go):
+//
+//	{Name: "charge-subscriptions", Schedule: cfg.Jobs.ChargeSubscriptions, Run: billing.ChargeJob},
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+
+	"coin/date"
+	"coin/store"
+)
+
+// Job is a task that runs on a schedule, from the back office and from its
+// command.
+type Job struct {
+	// Name is the job's command and lock key, e.g. "call-for-membership-fees".
+	Name string
+	// Schedule is a cron expression ("42 3 * * *") in the ISP's time zone;
+	// "" leaves the job to its command and the back office.
+	Schedule string
+	// Quiet jobs (the outbox, every minute) keep no history of the runs that
+	// did nothing: an empty summary and no error.
+	Quiet bool
+	// Run does the work for day; on a dry run it changes nothing and says
+	// what it would do. The summary's first line is shown in lists.
+	Run func(ctx context.Context, day date.Date, dryRun bool) (summary string, err error)
+}
+
+// Errors of Run.
+var (
+	ErrUnknown = errors.New("no such job")
+	ErrBusy    = errors.New("the job is already running")
+)
+
+// History is how long runs are kept.
+const History = 180 * 24 * time.Hour
+
+// Options say how a run was asked for.
+type Options struct {
+	Day     date.Date // zero: today in the ISP's time zone
+	DryRun  bool
+	Trigger string // store.TriggerSchedule, TriggerManual, TriggerCLI or TriggerWakeup
+	By      *int64 // the member who pressed "Run now"
+}
+
+// Scheduler knows the jobs, runs them, and schedules them once started.
+type Scheduler struct {
+	store *store.Store
+	loc   *time.Location
+	log   *slog.Logger
+	jobs  []Job
+	// Now is the clock for "today"; tests replace it.
+	Now func() time.Time
+
+	base   context.Context // runs started in the background live in it
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	cron    gocron.Scheduler
+	entries map[string]gocron.Job
+	pending map[string]bool
+}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+
+// New checks the jobs (unique names, valid schedules, a function each).
+func New(st *store.Store, loc *time.Location, log *slog.Logger, list ...Job) (*Scheduler, error) {
+	seen := map[string]bool{}
+	for _, j := range list {
+		if !nameRE.MatchString(j.Name) {
+			return nil, fmt.Errorf("job %q: name must be lower-case letters, digits and dashes", j.Name)
+		}
+		if seen[j.Name] {
+			return nil, fmt.Errorf("job %s is registered twice", j.Name)
+		}
+		seen[j.Name] = true
+		if j.Run == nil {
+			return nil, fmt.Errorf("job %s has no function", j.Name)
+		}
+		if j.Schedule != "" {
+			if err := gocron.NewDefaultCron(false).IsValid(j.Schedule, loc, time.Now()); err != nil {
+				return nil, fmt.Errorf("job %s: schedule %q: %w", j.Name, j.Schedule, err)
+			}
+		}
+	}
+	base, cancel := context.WithCancel(context.Background())
+	return &Scheduler{store: st, loc: loc, log: log, jobs: list, Now: time.Now, base: base, cancel: cancel,
+		pending: map[string]bool{}}, nil
+}
+
+// Jobs lists the jobs in registration order.
+func (s *Scheduler) Jobs() []Job { return append([]Job(nil), s.jobs...) }
+
+// Job returns the job called name.
+func (s *Scheduler) Job(name string) (Job, bool) {
+	for _, j := range s.jobs {
+		if j.Name == name {
+			return j, true
+		}
+	}
+	return Job{}, false
+}
+
+// Today is the current day in the ISP's time zone.
+func (s *Scheduler) Today() date.Date { return date.Of(s.Now().In(s.loc)) }
+
+// run is a run that holds its job's lock.
+type run struct {
+	job  Job
+	rec  *store.JobRun
+	lock store.JobLock
+}
+
+// begin takes the job's lock and records the start of a run.
+func (s *Scheduler) begin(ctx context.Context, name string, o Options) (*run, error) {
+	job, ok := s.Job(name)
+	if !ok {
+		return nil, fmt.Errorf("%q: %w", name, ErrUnknown)
+	}
+	if o.Day.IsZero() {
+		o.Day = s.Today()
+	}
+	if o.Trigger == "" {
+		o.Trigger = store.TriggerCLI
+	}
+	lock, err := s.store.TryJobLock(ctx, name)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%s: %w", name, ErrBusy)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Holding the lock, no other run of the job is alive: a run still
+	// marked running died with its process.
+	rec := &store.JobRun{Job: name, Trigger: o.Trigger, StartedBy: o.By, Day: o.Day, DryRun: o.DryRun}
+	err = s.store.InterruptJobRuns(ctx, name)
+	if err == nil {
+		err = s.store.StartJobRun(ctx, rec)
+	}
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	return &run{job: job, rec: rec, lock: lock}, nil
+}
+
+// finish runs the job and records its end, then frees the lock.
+func (s *Scheduler) finish(ctx context.Context, r *run) error {
+	defer func() {
+		if err := r.lock.Release(); err != nil {
+			s.log.Error("release job lock", "job", r.job.Name, "err", err)
+		}
+	}()
+	summary, err := call(ctx, r.job, r.rec.Day, r.rec.DryRun)
+	r.rec.Summary = strings.TrimSpace(summary)
+	r.rec.Status = store.RunOK
+	if err != nil {
+		r.rec.Status, r.rec.Error = store.RunFailed, err.Error()
+	}
+	// The record is written even when ctx was cancelled (shutdown).
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if r.job.Quiet && err == nil && r.rec.Summary == "" {
+		if derr := s.store.DeleteJobRun(wctx, r.rec.ID); derr != nil {
+			s.log.Error("forget quiet job run", "job", r.job.Name, "err", derr)
+		}
+		return nil
+	}
+	if ferr := s.store.FinishJobRun(wctx, r.rec); ferr != nil {
+		s.log.Error("record job run", "job", r.job.Name, "err", ferr)
+	}
+	if perr := s.store.PruneJobRuns(wctx, r.job.Name, s.Now().Add(-History)); perr != nil {
+		s.log.Warn("prune job runs", "job", r.job.Name, "err", perr)
+	}
+	attrs := []any{"job", r.job.Name, "run", r.rec.ID, "trigger", r.rec.Trigger, "day", r.rec.Day.String(),
+		"dry_run", r.rec.DryRun, "duration", r.rec.Duration().Round(time.Millisecond), "summary", FirstLine(r.rec.Summary)}
+	if err != nil {
+		s.log.Error("job failed", append(attrs, "err", err)...)
+		return err
+	}
+	s.log.Info("job done", attrs...)
+	return nil
+}
+
+// call runs the job's function; a panic becomes an error of the run.
+func call(ctx context.Context, j Job, day date.Date, dryRun bool) (summary string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return j.Run(ctx, day, dryRun)
+}
+
+// Run runs a job now and waits for it. It returns the run as recorded, and
+// the job's error if it failed; ErrBusy when the job is running elsewhere.
+func (s *Scheduler) Run(ctx context.Context, name string, o Options) (*store.JobRun, error) {
+	r, err := s.begin(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	err = s.finish(ctx, r)
+	return r.rec, err
+}
+
+// RunInBackground starts a run ("Run now") that outlives the request: it
+// returns once the run holds its lock and is recorded, with a channel
+// closed when it ends. Stop cancels it.
+func (s *Scheduler) RunInBackground(name string, o Options) (*store.JobRun, <-chan struct{}, error) {
+	r, err := s.begin(s.base, name, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	done := make(chan struct{})
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(done)
+		s.finish(s.base, r)
+	}()
+	return r.rec, done, nil
+}
+
+// Trigger asks for a run of name soon, in the background (the outbox after
+// an e-mail is queued). If the job is running, the run happens once it
+// ends, so that work queued meanwhile is not left for the next schedule;
+// triggers arriving while one waits are merged into it.
+func (s *Scheduler) Trigger(name string, trigger string) {
+	s.mu.Lock()
+	if s.pending[name] {
+		s.mu.Unlock()
+		return
+	}
+	s.pending[name] = true
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for attempt := 0; ; attempt++ {
+			s.setPending(name, false)
+			_, err := s.Run(s.base, name, Options{Trigger: trigger})
+			if !errors.Is(err, ErrBusy) {
+				return
+			}
+			if attempt >= 120 || !s.claimPending(name) {
+				return
+			}
+			select {
+			case <-s.base.Done():
+				s.setPending(name, false)
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}()
+}
+
+func (s *Scheduler) setPending(name string, v bool) {
+	s.mu.Lock()
+	s.pending[name] = v
+	s.mu.Unlock()
+}
+
+// claimPending marks a retry as pending unless another trigger already is.
+func (s *Scheduler) claimPending(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending[name] {
+		return false
+	}
+	s.pending[name] = true
+	return true
+}
+
+// Start schedules every job that has a schedule (extra gocron options are
+// for tests, e.g. a fake clock).
+func (s *Scheduler) Start(opts ...gocron.SchedulerOption) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cron != nil {
+		return errors.New("scheduler already started")
+	}
+	c, err := gocron.NewScheduler(append([]gocron.SchedulerOption{gocron.WithLocation(s.loc),
+		gocron.WithStopTimeout(30 * time.Second)}, opts...)...)
+	if err != nil {
+		return fmt.Errorf("start scheduler: %w", err)
+	}
+	entries := map[string]gocron.Job{}
+	for _, j := range s.jobs {
+		if j.Schedule == "" {
+			continue
+		}
+		name := j.Name
+		e, err := c.NewJob(gocron.CronJob(j.Schedule, false), gocron.NewTask(func() { s.scheduled(name) }),
+			gocron.WithName(name), gocron.WithSingletonMode(gocron.LimitModeReschedule))
+		if err != nil {
+			c.Shutdown()
+			return fmt.Errorf("schedule %s: %w", name, err)
+		}
+		entries[name] = e
+	}
+	c.Start()
+	s.cron, s.entries = c, entries
+	s.log.Info("scheduler started", "jobs", len(entries), "timezone", s.loc.String())
+	return nil
+}
+
+func (s *Scheduler) scheduled(name string) {
+	_, err := s.Run(s.base, name, Options{Trigger: store.TriggerSchedule})
+	if errors.Is(err, ErrBusy) {
+		s.log.Info("scheduled run skipped: the job is already running", "job", name)
+	}
+}
+
+// Started tells whether this process schedules the jobs (not with --no-jobs).
+func (s *Scheduler) Started() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cron != nil
+}
+
+// NextRun is when the job is next scheduled in this process.
+func (s *Scheduler) NextRun(name string) (time.Time, bool) {
+	s.mu.Lock()
+	e, ok := s.entries[name]
+	s.mu.Unlock()
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := e.NextRun()
+	return t, err == nil && !t.IsZero()
+}
+
+// Stop stops scheduling, cancels the runs in progress and waits for them
+// to record their end.
+func (s *Scheduler) Stop() error {
+	s.cancel()
+	s.mu.Lock()
+	c := s.cron
+	s.mu.Unlock()
+	var err error
+	if c != nil {
+		err = c.Shutdown()
+	}
+	s.wg.Wait()
+	return err
+}
+
+// FirstLine is the first line of a summary, for lists and logs.
+func FirstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,290 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+
+	"coin/date"
+	"coin/jobs"
+	"coin/store"
+	"coin/store/storetest"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+var paris, _ = time.LoadLocation("Europe/Paris")
+
+func newScheduler(t *testing.T, s *store.Store, list ...jobs.Job) *jobs.Scheduler {
+	t.Helper()
+	sc, err := jobs.New(s, paris, quiet, list...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sc.Stop() })
+	return sc
+}
+
+func TestNewRefusesBadJobs(t *testing.T) {
+	s := storetest.SQLite(t)
+	ok := func(context.Context, date.Date, bool) (string, error) { return "", nil }
+	for name, list := range map[string][]jobs.Job{
+		"duplicate":    {{Name: "a", Run: ok}, {Name: "a", Run: ok}},
+		"bad name":     {{Name: "Send Mail", Run: ok}},
+		"no function":  {{Name: "a"}},
+		"bad schedule": {{Name: "a", Schedule: "every day", Run: ok}},
+	} {
+		if _, err := jobs.New(s, paris, quiet, list...); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
+
+func TestRunsAreRecorded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var gotDay date.Date
+		var gotDry bool
+		idle := true
+		sc := newScheduler(t, s,
+			jobs.Job{Name: "good", Run: func(_ context.Context, day date.Date, dry bool) (string, error) {
+				gotDay, gotDry = day, dry
+				return "3 things done\nthing 1\nthing 2\nthing 3", nil
+			}},
+			jobs.Job{Name: "bad", Run: func(context.Context, date.Date, bool) (string, error) {
+				return "1 thing done before the failure", errors.New("disk full")
+			}},
+			jobs.Job{Name: "crash", Run: func(context.Context, date.Date, bool) (string, error) { panic("boom") }},
+			jobs.Job{Name: "outbox", Quiet: true, Run: func(context.Context, date.Date, bool) (string, error) {
+				if idle {
+					return "", nil
+				}
+				return "2 sent", nil
+			}},
+		)
+		day := date.MustParse("2026-03-09")
+		admin := &store.Member{Login: "admin", Role: store.RoleAdmin, PersonType: store.NaturalPerson, Email: "a@example.org", Status: store.StatusMember}
+		if err := s.CreateMember(ctx, admin); err != nil {
+			t.Fatal(err)
+		}
+		by := admin.ID
+		r, err := sc.Run(ctx, "good", jobs.Options{Day: day, DryRun: true, Trigger: store.TriggerCLI})
+		if err != nil || gotDay != day || !gotDry {
+			t.Fatalf("good: %v, day %s dry %v", err, gotDay, gotDry)
+		}
+		if r.Status != store.RunOK || jobs.FirstLine(r.Summary) != "3 things done" || r.FinishedAt == nil {
+			t.Fatalf("good run: %+v", r)
+		}
+		r, err = sc.Run(ctx, "bad", jobs.Options{Trigger: store.TriggerManual, By: &by})
+		if err == nil || r.Status != store.RunFailed || r.Error != "disk full" || r.Day != sc.Today() || *r.StartedBy != by {
+			t.Fatalf("bad run: %+v %v", r, err)
+		}
+		r, err = sc.Run(ctx, "crash", jobs.Options{})
+		if err == nil || r.Status != store.RunFailed || !strings.HasPrefix(r.Error, "panic: boom") {
+			t.Fatalf("crash run: %+v %v", r, err)
+		}
+		// A quiet job's idle run leaves no trace; a busy one does.
+		sc.Run(ctx, "outbox", jobs.Options{Trigger: store.TriggerSchedule})
+		idle = false
+		sc.Run(ctx, "outbox", jobs.Options{Trigger: store.TriggerSchedule})
+		runs, total, _ := s.ListJobRuns(ctx, store.JobRunFilter{})
+		if total != 4 || runs[0].Job != "outbox" || runs[0].Summary != "2 sent" || runs[3].Job != "good" {
+			t.Fatalf("history: %d runs: %+v", total, runs)
+		}
+		if _, err := sc.Run(ctx, "nope", jobs.Options{}); !errors.Is(err, jobs.ErrUnknown) {
+			t.Fatalf("unknown job: %v", err)
+		}
+	})
+}
+
+// TestNeverTwiceAtOnce holds a run open and checks that neither this
+// scheduler nor one on another connection pool (another process) can start
+// the same job, while another job runs freely.
+func TestNeverTwiceAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		started, release := make(chan struct{}), make(chan struct{})
+		var runs atomic.Int32
+		slow := jobs.Job{Name: "call-for-membership-fees", Run: func(ctx context.Context, _ date.Date, _ bool) (string, error) {
+			if runs.Add(1) == 1 {
+				close(started)
+				<-release
+			}
+			return "done", nil
+		}}
+		other := jobs.Job{Name: "purge-unverified", Run: func(context.Context, date.Date, bool) (string, error) { return "x", nil }}
+		sc := newScheduler(t, s, slow, other)
+		s2, err := s.Reopen(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s2.Close()
+		sc2 := newScheduler(t, s2, slow, other)
+
+		first, done, err := sc.RunInBackground(slow.Name, jobs.Options{Trigger: store.TriggerManual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-started
+		if _, err := sc.Run(ctx, slow.Name, jobs.Options{}); !errors.Is(err, jobs.ErrBusy) {
+			t.Fatalf("same process: %v", err)
+		}
+		if _, err := sc2.Run(ctx, slow.Name, jobs.Options{}); !errors.Is(err, jobs.ErrBusy) {
+			t.Fatalf("other process: %v", err)
+		}
+		if _, err := sc2.Run(ctx, other.Name, jobs.Options{}); err != nil {
+			t.Fatalf("another job is blocked: %v", err)
+		}
+		running, _ := s.JobRunByID(ctx, first.ID)
+		if running.Status != store.RunRunning {
+			t.Fatalf("history during the run: %+v", running)
+		}
+		close(release)
+		<-done
+		if _, err := sc2.Run(ctx, slow.Name, jobs.Options{}); err != nil {
+			t.Fatalf("after the run: %v", err)
+		}
+		if runs.Load() != 2 {
+			t.Fatalf("%d runs", runs.Load())
+		}
+		// Refused attempts are not recorded as runs.
+		if _, total, _ := s.ListJobRuns(ctx, store.JobRunFilter{Job: slow.Name}); total != 2 {
+			t.Fatalf("%d runs recorded", total)
+		}
+	})
+}
+
+func TestRunOfDeadProcessIsMarkedInterrupted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		dead := &store.JobRun{Job: "outbox", Trigger: store.TriggerSchedule, Day: date.MustParse("2026-01-01")}
+		s.StartJobRun(ctx, dead)
+		sc := newScheduler(t, s, jobs.Job{Name: "outbox", Run: func(context.Context, date.Date, bool) (string, error) { return "ok", nil }})
+		if _, err := sc.Run(ctx, "outbox", jobs.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.JobRunByID(ctx, dead.ID)
+		if got.Status != store.RunInterrupted {
+			t.Fatalf("dead run: %+v", got)
+		}
+	})
+}
+
+func TestStopCancelsBackgroundRuns(t *testing.T) {
+	s := storetest.SQLite(t)
+	started := make(chan struct{})
+	sc, _ := jobs.New(s, paris, quiet, jobs.Job{Name: "long", Run: func(ctx context.Context, _ date.Date, _ bool) (string, error) {
+		close(started)
+		<-ctx.Done()
+		return "stopped half-way", ctx.Err()
+	}})
+	r, _, err := sc.RunInBackground("long", jobs.Options{Trigger: store.TriggerManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	sc.Stop()
+	got, _ := s.JobRunByID(context.Background(), r.ID)
+	if got.Status != store.RunFailed || !strings.Contains(got.Error, "canceled") || got.Summary != "stopped half-way" {
+		t.Fatalf("cancelled run: %+v", got)
+	}
+}
+
+// TestTriggerWaitsForTheRunningOne checks that a wake-up arriving during a
+// run is not lost: one more run follows.
+func TestTriggerWaitsForTheRunningOne(t *testing.T) {
+	s := storetest.SQLite(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	var runs atomic.Int32
+	sc := newScheduler(t, s, jobs.Job{Name: "outbox", Run: func(context.Context, date.Date, bool) (string, error) {
+		if runs.Add(1) == 1 {
+			close(started)
+			<-release
+		}
+		return "sent", nil
+	}})
+	_, done, _ := sc.RunInBackground("outbox", jobs.Options{Trigger: store.TriggerSchedule})
+	<-started
+	sc.Trigger("outbox", store.TriggerWakeup)
+	sc.Trigger("outbox", store.TriggerWakeup) // merged with the first
+	close(release)
+	<-done
+	deadline := time.Now().Add(10 * time.Second)
+	for runs.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(700 * time.Millisecond)
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("%d runs, want 2", n)
+	}
+	runsList, _, _ := s.ListJobRuns(context.Background(), store.JobRunFilter{})
+	if len(runsList) != 2 || runsList[0].Trigger != store.TriggerWakeup {
+		t.Fatalf("history: %+v", runsList)
+	}
+}
+
+// TestScheduleFiresInTheISPTimeZone drives gocron with a fake clock: the
+// 03:42 job runs at 03:42 in Paris, not before, as a scheduled run.
+func TestScheduleFiresInTheISPTimeZone(t *testing.T) {
+	s := storetest.SQLite(t)
+	start := time.Date(2026, 3, 9, 3, 41, 30, 0, paris)
+	clock := clockwork.NewFakeClockAt(start)
+	ran := make(chan date.Date, 4)
+	sc := newScheduler(t, s,
+		jobs.Job{Name: "call-for-membership-fees", Schedule: "42 3 * * *", Run: func(_ context.Context, day date.Date, dry bool) (string, error) {
+			if dry {
+				t.Error("scheduled run is a dry run")
+			}
+			ran <- day
+			return "0 reminders sent", nil
+		}},
+		jobs.Job{Name: "unscheduled", Run: func(context.Context, date.Date, bool) (string, error) { return "", nil }},
+	)
+	sc.Now = clock.Now
+	if err := sc.Start(gocron.WithClock(clock)); err != nil {
+		t.Fatal(err)
+	}
+	if next, ok := sc.NextRun("call-for-membership-fees"); !ok || !next.Equal(time.Date(2026, 3, 9, 3, 42, 0, 0, paris)) {
+		t.Fatalf("next run %s %v", next, ok)
+	}
+	if _, ok := sc.NextRun("unscheduled"); ok {
+		t.Fatal("a job without schedule is scheduled")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	clock.BlockUntilContext(ctx, 1)
+	clock.Advance(20 * time.Second)
+	select {
+	case <-ran:
+		t.Fatal("ran before 03:42")
+	case <-time.After(200 * time.Millisecond):
+	}
+	clock.Advance(15 * time.Second)
+	select {
+	case day := <-ran:
+		if day.String() != "2026-03-09" {
+			t.Fatalf("day %s", day)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the job did not run at 03:42")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runs, _, _ := s.ListJobRuns(context.Background(), store.JobRunFilter{})
+		if len(runs) == 1 && runs[0].Status == store.RunOK && runs[0].Trigger == store.TriggerSchedule {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("runs: %+v", runs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
