@@ -24,10 +24,12 @@ import (
 
 // Config is the whole of isp.toml.
 type Config struct {
-	Server   Server   `toml:"server" envPrefix:"SERVER_"`
-	Database Database `toml:"database" envPrefix:"DATABASE_"`
-	Mail     Mail     `toml:"mail" envPrefix:"MAIL_"`
-	Members  Members  `toml:"members" envPrefix:"MEMBERS_"`
+	Server    Server    `toml:"server" envPrefix:"SERVER_"`
+	Database  Database  `toml:"database" envPrefix:"DATABASE_"`
+	Mail      Mail      `toml:"mail" envPrefix:"MAIL_"`
+	Members   Members   `toml:"members" envPrefix:"MEMBERS_"`
+	Hardware  Hardware  `toml:"hardware" envPrefix:"HARDWARE_"`
+	Maillists Maillists `toml:"maillists" envPrefix:"MAILLISTS_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -73,6 +75,25 @@ type Members struct {
 	SubscriptionsNotificationEmails []string `toml:"subscriptions_notification_emails" env:"SUBSCRIPTIONS_NOTIFICATION_EMAILS"`
 }
 
+// Hardware turns the hardware inventory and loans on or off.
+type Hardware struct {
+	Enabled bool `toml:"enabled" env:"ENABLED"`
+}
+
+// Maillists holds the mailing lists and how they reach the list server.
+type Maillists struct {
+	Enabled bool `toml:"enabled" env:"ENABLED"`
+	// SyncCommand is run after each change of a list, as an argv (never a
+	// shell), with {email} and {short_name} replaced in each argument and
+	// the list's addresses on stdin, one a line. Empty: lists are kept in
+	// coin only.
+	SyncCommand []string      `toml:"sync_command" env:"SYNC_COMMAND"`
+	SyncTimeout time.Duration `toml:"sync_timeout" env:"SYNC_TIMEOUT"`
+	// AutoSubscribe lists the short names of the lists a member joins when
+	// their status becomes member.
+	AutoSubscribe []string `toml:"auto_subscribe" env:"AUTO_SUBSCRIBE"`
+}
+
 // Languages the interface speaks.
 var Languages = []string{"fr", "en"}
 
@@ -97,6 +118,8 @@ func Default() Config {
 			AccountActivationDays: 7,
 			MemberCanEditProfile:  true,
 		},
+		Hardware:  Hardware{Enabled: true},
+		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
 	}
 }
 
@@ -271,9 +294,30 @@ func (c *Config) Validate() error {
 	if c.Members.AccountActivationDays < 1 {
 		return fmt.Errorf("members.account_activation_days: must be at least 1")
 	}
+	if err := c.Maillists.validate(); err != nil {
+		return err
+	}
 	if c.Database.URL != "" {
 		if _, _, err := c.DatabaseTarget(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// ListShortName is the form of a mailing list's short name.
+var ListShortName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+func (m *Maillists) validate() error {
+	if len(m.SyncCommand) > 0 && strings.TrimSpace(m.SyncCommand[0]) == "" {
+		return errors.New("maillists.sync_command: the first element, the program to run, is empty")
+	}
+	if m.SyncTimeout < time.Second {
+		return fmt.Errorf("maillists.sync_timeout: %s is too short (at least 1s)", m.SyncTimeout)
+	}
+	for _, n := range m.AutoSubscribe {
+		if !ListShortName.MatchString(n) {
+			return fmt.Errorf("maillists.auto_subscribe: %q is not a list short name", n)
 		}
 	}
 	return nil
