@@ -95,7 +95,6 @@ func (f *fixture) sync(t *testing.T) *store.ListSync {
 	return run
 }
 
-
 func TestSyncRunsTheCommandWithTheListOnStdin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		t.Setenv("COIN_CANARY_SECRET", "leaked")
