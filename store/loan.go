@@ -187,3 +187,23 @@ func (s *Store) loans(ctx context.Context, cond string, args ...any) ([]*Loan, e
 	}
 	return out, rows.Err()
 }
+
+// LendableMembers returns who can be lent an item or named as an owner:
+// members and pending applicants, by login.
+func (s *Store) LendableMembers(ctx context.Context) ([]*MemberRef, error) {
+	rows, err := s.query(ctx, `SELECT id, login, person_type, first_name, last_name, organization_name
+		FROM members WHERE status IN ('member', 'pending') ORDER BY login`)
+	if err != nil {
+		return nil, fmt.Errorf("lendable members: %w", err)
+	}
+	defer rows.Close()
+	var out []*MemberRef
+	for rows.Next() {
+		var m MemberRef
+		if err := rows.Scan(&m.ID, &m.Login, &m.PersonType, &m.FirstName, &m.LastName, &m.OrganizationName); err != nil {
+			return nil, fmt.Errorf("scan member: %w", err)
+		}
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
