@@ -9,6 +9,7 @@ import (
 	"coin/config"
 	"coin/i18n"
 	"coin/mail"
+	"coin/maillists"
 	"coin/overrides"
 	"coin/store"
 	"coin/views"
@@ -24,6 +25,7 @@ type app struct {
 	composer  *mail.Composer
 	sender    *mail.Sender
 	accounts  *account.Service
+	lists     *maillists.Syncer
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -72,6 +74,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer, Wake: a.sender.Wake,
 		Site: a.mailSite, Log: log}
+	a.lists = maillists.New(st, cfg.Maillists, log)
 	return a, nil
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"time"
 
 	"coin/overrides"
@@ -33,6 +34,14 @@ func (CheckCmd) Run(g *Globals) error {
 	}
 	if problems == 0 {
 		fmt.Fprintln(g.Stdout, "ok   templates")
+	}
+	if cmd := cfg.Maillists.SyncCommand; cfg.Maillists.Enabled && len(cmd) > 0 {
+		if path, err := exec.LookPath(cmd[0]); err != nil {
+			fmt.Fprintf(g.Stdout, "FAIL maillists.sync_command: %v\n", err)
+			problems++
+		} else {
+			fmt.Fprintf(g.Stdout, "ok   maillists.sync_command runs %s\n", path)
+		}
 	}
 	st, err := g.openStore()
 	if err != nil {

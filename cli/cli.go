@@ -34,6 +34,8 @@ type CLI struct {
 	Demo            DemoCmd            `cmd:"" help:"Load demo data into the configured database."`
 	Check           CheckCmd           `cmd:"" help:"Check the configuration, templates and database; exit non-zero with the reason."`
 	PurgeUnverified PurgeUnverifiedCmd `cmd:"" name:"purge-unverified" help:"Delete sign-ups whose e-mail address was not verified in time."`
+	MaillistsSync   MaillistsSyncCmd   `cmd:"" name:"maillists-sync" help:"Push every mailing list (or one) to the list server with maillists.sync_command."`
+	MembersEmail    MembersEmailCmd    `cmd:"" name:"members-email" help:"Print members' e-mail addresses, one a line, with filters."`
 	Version         VersionCmd         `cmd:"" help:"Print the version."`
 }
 

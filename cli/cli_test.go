@@ -36,7 +36,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "createsuperuser", "demo", "check", "version", "purge-unverified"} {
+	for _, cmd := range []string{"serve", "migrate", "createsuperuser", "demo", "check", "version", "purge-unverified", "maillists-sync", "members-email"} {
 		r := run(t, "", nil, cmd, "--help")
 		if r.status != 0 || !strings.Contains(r.stdout, "Usage: coin "+cmd) {
 			t.Errorf("coin %s --help: %d %q", cmd, r.status, r.stdout)

@@ -67,7 +67,7 @@ func (s *ServeCmd) Run(g *Globals) error {
 		return err
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
-		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Log: log, Site: a.site})
+		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Lists: a.lists, Log: log, Site: a.site})
 
 	if !s.NoJobs {
 		go a.sender.Run(ctx, time.Minute)

@@ -50,6 +50,7 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 	now := time.Now()
 	rng := rand.New(rand.NewPCG(42, 2026))
 	return s.Tx(ctx, func(tx *store.Store) error {
+		var members []*store.Member
 		staff := []struct{ login, role, first, last string }{
 			{"admin", store.RoleAdmin, "Alix", "Administratrice"},
 			{"treasurer", store.RoleTreasurer, "Tristan", "Trésorier"},
@@ -65,14 +66,19 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 			if err := tx.CreateMember(ctx, m); err != nil {
 				return fmt.Errorf("demo account %s: %w", a.login, err)
 			}
+			members = append(members, m)
 		}
 		for i := 0; i < 46; i++ {
 			m := randomMember(rng, i, today)
 			if err := tx.CreateMember(ctx, m); err != nil {
 				return fmt.Errorf("demo member %s: %w", m.Login, err)
 			}
+			members = append(members, m)
 		}
-		return nil
+		if err := loadHardware(ctx, tx, members, today); err != nil {
+			return err
+		}
+		return loadMaillists(ctx, tx, members)
 	})
 }
 
