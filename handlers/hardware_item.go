@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/date"
 	"coin/form"
 	"coin/hardware"
 	"coin/store"
@@ -152,7 +153,8 @@ func (h *Handler) itemShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.itemPage(c, fiber.StatusOK, views.ItemData{Item: it})
+	lend := hardware.LoanForm{StartDate: date.Today(h.Cfg.Location()).String()}
+	return h.itemPage(c, fiber.StatusOK, views.ItemData{Item: it, Lend: lend})
 }
 
 // itemPage renders an item with its history and lending form.
