@@ -107,6 +107,11 @@ func TestMaillistsSettings(t *testing.T) {
 	if !def.Hardware.Enabled || !def.Maillists.Enabled || def.Maillists.SyncTimeout != 30*time.Second {
 		t.Fatalf("defaults: %+v %+v", def.Hardware, def.Maillists)
 	}
+	ex, err := Load("../isp.example.toml", nil)
+	if err != nil || ex.Hardware != def.Hardware || ex.Maillists.SyncTimeout != def.Maillists.SyncTimeout ||
+		!ex.Maillists.Enabled || len(ex.Maillists.SyncCommand) != 0 || len(ex.Maillists.AutoSubscribe) != 0 {
+		t.Fatalf("example: %v %+v %+v", err, ex.Hardware, ex.Maillists)
+	}
 	p := write(t, "[maillists]\nsync_command = [\"/usr/bin/sync\", \"--list\", \"{short_name}\"]\nauto_subscribe = [\"adherents\"]\n[hardware]\nenabled = false\n")
 	cfg, err := Load(p, nil)
 	if err != nil {
