@@ -222,3 +222,57 @@ func TestMemberSeesOnlyTheirOwnHardware(t *testing.T) {
 		}
 	})
 }
+
+func TestDeleteItemsAndCorrectLoans(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("support", "support", "support-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		lent := a.stock("Turris Omnia", "")
+		spare := a.stock("Câble RJ45", "")
+		a.lend(lent, alice)
+		b := a.browser()
+		b.login("support", "support-password")
+		// An item out cannot be deleted, nor its type.
+		b.get(fmt.Sprintf("/admin/hardware/%d/delete", lent.ID))
+		if res := b.post(fmt.Sprintf("/admin/hardware/%d/delete", lent.ID), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("delete lent: %d", res.Status)
+		}
+		mustContain(t, b.get(fmt.Sprintf("/admin/hardware/%d", lent.ID)).Body, "take it back before deleting it")
+		if res := b.post(fmt.Sprintf("/admin/hardware/types/%d/delete", lent.TypeID), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("delete used type: %d", res.Status)
+		}
+		mustContain(t, b.get("/admin/hardware/types").Body, "Items have this type")
+		if types, _ := a.store.ItemTypes(t.Context()); len(types) != 1 {
+			t.Fatal("a used type was deleted")
+		}
+		page := b.get(fmt.Sprintf("/admin/hardware/%d/delete", spare.ID))
+		mustContain(t, page.Body, "Delete Câble RJ45?", "(0 loans)")
+		if res := b.post(fmt.Sprintf("/admin/hardware/%d/delete", spare.ID), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("delete: %d", res.Status)
+		}
+		if _, err := a.store.ItemByID(t.Context(), spare.ID); err == nil {
+			t.Fatal("item still there")
+		}
+		// Correcting a loan: dates are checked; it cannot reopen while the item is out again.
+		loans, _ := a.store.ItemLoans(t.Context(), lent.ID)
+		edit := fmt.Sprintf("/admin/hardware/loans/%d/edit", loans[0].ID)
+		b.get(edit)
+		res := b.post(edit, url.Values{"start_date": {"2026-01-02"}, "end_date": {"2025-12-01"}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("end before start: %d", res.Status)
+		}
+		mustContain(t, res.Body, "The return cannot be before the start.")
+		if res := b.post(edit, url.Values{"start_date": {"2026-01-02"}, "end_date": {"2026-02-01"}, "notes": {"rendu sans alim"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("close loan: %d", res.Status)
+		}
+		a.lend(lent, alice)
+		res = b.post(edit, url.Values{"start_date": {"2026-01-02"}, "end_date": {""}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("reopen while out: %d", res.Status)
+		}
+		mustContain(t, res.Body, "The item is out on another loan")
+		if l, _ := a.store.LoanByID(t.Context(), loans[0].ID); l.EndDate.String() != "2026-02-01" || l.Notes != "rendu sans alim" {
+			t.Fatalf("loan: %+v", l)
+		}
+	})
+}
