@@ -14,6 +14,7 @@ import (
 	"coin/ispdb"
 	"coin/jobs"
 	"coin/mail"
+	"coin/maillists"
 	"coin/overrides"
 	"coin/provision"
 	"coin/store"
@@ -35,6 +36,7 @@ type app struct {
 	isp       *ispdb.Service
 	fees      *fees.Service
 	jobs      *jobs.Scheduler
+	lists     *maillists.Syncer
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -96,6 +98,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Wake: a.sender.Wake, Log: log}
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
 		Wake: a.sender.Wake, Log: log, Currency: cfg.Billing.Currency}
+	a.lists = maillists.New(st, cfg.Maillists, log)
 	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {
 		st.Close()
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"time"
 
 	"coin/overrides"
@@ -45,6 +46,14 @@ func (CheckCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stdout, "ok   provisioning hooks")
 	}
 	problems += len(hookProblems)
+	if cmd := cfg.Maillists.SyncCommand; cfg.Maillists.Enabled && len(cmd) > 0 {
+		if path, err := exec.LookPath(cmd[0]); err != nil {
+			fmt.Fprintf(g.Stdout, "FAIL maillists.sync_command: %v\n", err)
+			problems++
+		} else {
+			fmt.Fprintf(g.Stdout, "ok   maillists.sync_command runs %s\n", path)
+		}
+	}
 	st, err := g.openStore()
 	if err != nil {
 		fmt.Fprintf(g.Stdout, "FAIL database: %v\n", err)

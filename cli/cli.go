@@ -43,6 +43,8 @@ type CLI struct {
 
 	CallForMembershipFees CallForMembershipFeesCmd `cmd:"" name:"call-for-membership-fees" help:"E-mail the membership fee reminders due (each is sent once)."`
 	Jobs                  JobsCmd                  `cmd:"" help:"List the scheduled jobs and their last run, or run one now."`
+	MaillistsSync         MaillistsSyncCmd         `cmd:"" name:"maillists-sync" help:"Push every mailing list (or one) to the list server with maillists.sync_command."`
+	MembersEmail          MembersEmailCmd          `cmd:"" name:"members-email" help:"Print members' e-mail addresses, one a line, with filters."`
 	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 

@@ -26,7 +26,15 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "outbox", Schedule: sch.Outbox, Quiet: true, Run: a.sendOutbox},
 		{Name: "charge-subscriptions", Schedule: sch.ChargeSubscriptions, Run: a.chargeSubscriptions},
 		{Name: "deprovision-resigned", Schedule: sch.DeprovisionResigned, Run: a.deprovisionResigned},
+		{Name: "maillists-sync", Schedule: sch.MaillistsSync, Quiet: true, Run: a.syncLists},
 	}
+}
+
+func (a *app) syncLists(ctx context.Context, _ date.Date, dryRun bool) (string, error) {
+	if dryRun || !a.cfg.Maillists.Enabled {
+		return "", nil
+	}
+	return a.lists.SyncDue(ctx)
 }
 
 func (a *app) deprovisionResigned(ctx context.Context, day date.Date, dryRun bool) (string, error) {

@@ -30,15 +30,17 @@ import (
 
 // Config is the whole of isp.toml.
 type Config struct {
-	Server   Server   `toml:"server" envPrefix:"SERVER_"`
-	Database Database `toml:"database" envPrefix:"DATABASE_"`
-	Mail     Mail     `toml:"mail" envPrefix:"MAIL_"`
-	Members  Members  `toml:"members" envPrefix:"MEMBERS_"`
-	Services Services `toml:"services" envPrefix:"SERVICES_"`
-	Billing  Billing  `toml:"billing" envPrefix:"BILLING_"`
-	ISPDB    ISPDB    `toml:"ispdb" envPrefix:"ISPDB_"`
-	Fees     Fees     `toml:"fees" envPrefix:"FEES_"`
-	Jobs     Jobs     `toml:"jobs" envPrefix:"JOBS_"`
+	Server    Server    `toml:"server" envPrefix:"SERVER_"`
+	Database  Database  `toml:"database" envPrefix:"DATABASE_"`
+	Mail      Mail      `toml:"mail" envPrefix:"MAIL_"`
+	Members   Members   `toml:"members" envPrefix:"MEMBERS_"`
+	Services  Services  `toml:"services" envPrefix:"SERVICES_"`
+	Billing   Billing   `toml:"billing" envPrefix:"BILLING_"`
+	ISPDB     ISPDB     `toml:"ispdb" envPrefix:"ISPDB_"`
+	Fees      Fees      `toml:"fees" envPrefix:"FEES_"`
+	Jobs      Jobs      `toml:"jobs" envPrefix:"JOBS_"`
+	Hardware  Hardware  `toml:"hardware" envPrefix:"HARDWARE_"`
+	Maillists Maillists `toml:"maillists" envPrefix:"MAILLISTS_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -243,6 +245,7 @@ type Jobs struct {
 	PurgeUnverified       string `toml:"purge_unverified" env:"PURGE_UNVERIFIED"`
 	Outbox                string `toml:"outbox" env:"OUTBOX"`
 	DeprovisionResigned   string `toml:"deprovision_resigned" env:"DEPROVISION_RESIGNED"`
+	MaillistsSync         string `toml:"maillists_sync" env:"MAILLISTS_SYNC"`
 }
 
 // Schedules maps each job's name (its command) to its schedule; the
@@ -255,7 +258,27 @@ func (j Jobs) Schedules() map[string]string {
 		"purge-unverified":         j.PurgeUnverified,
 		"outbox":                   j.Outbox,
 		"deprovision-resigned":     j.DeprovisionResigned,
+		"maillists-sync":           j.MaillistsSync,
 	}
+}
+
+// Hardware turns the hardware inventory and loans on or off.
+type Hardware struct {
+	Enabled bool `toml:"enabled" env:"ENABLED"`
+}
+
+// Maillists holds the mailing lists and how they reach the list server.
+type Maillists struct {
+	Enabled bool `toml:"enabled" env:"ENABLED"`
+	// SyncCommand is run after each change of a list, as an argv (never a
+	// shell), with {email} and {short_name} replaced in each argument and
+	// the list's addresses on stdin, one a line. Empty: lists are kept in
+	// coin only.
+	SyncCommand []string      `toml:"sync_command" env:"SYNC_COMMAND"`
+	SyncTimeout time.Duration `toml:"sync_timeout" env:"SYNC_TIMEOUT"`
+	// AutoSubscribe lists the short names of the lists a member joins when
+	// their status becomes member.
+	AutoSubscribe []string `toml:"auto_subscribe" env:"AUTO_SUBSCRIBE"`
 }
 
 // Languages the interface speaks.
@@ -310,7 +333,10 @@ func Default() Config {
 			PurgeUnverified:       "17 4 * * *",
 			Outbox:                "* * * * *",
 			DeprovisionResigned:   "5 0 * * *",
+			MaillistsSync:         "*/5 * * * *",
 		},
+		Hardware:  Hardware{Enabled: true},
+		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
 	}
 }
 
@@ -494,6 +520,9 @@ func (c *Config) Validate() error {
 	if c.ISPDB.MaxAge < time.Minute || c.ISPDB.MaxAge > 30*24*time.Hour {
 		return fmt.Errorf("ispdb.max_age: %s is not between 1m and 720h", c.ISPDB.MaxAge)
 	}
+	if err := c.Maillists.validate(); err != nil {
+		return err
+	}
 	if c.Database.URL != "" {
 		if _, _, err := c.DatabaseTarget(); err != nil {
 			return err
@@ -560,6 +589,24 @@ func (j Jobs) validate(loc *time.Location) error {
 		}
 		if err := gocron.NewDefaultCron(false).IsValid(expr, loc, time.Now()); err != nil {
 			return fmt.Errorf("%s: %q is not a cron schedule such as \"42 3 * * *\": %v", key, expr, cronReason(err))
+		}
+	}
+	return nil
+}
+
+// ListShortName is the form of a mailing list's short name.
+var ListShortName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+func (m *Maillists) validate() error {
+	if len(m.SyncCommand) > 0 && strings.TrimSpace(m.SyncCommand[0]) == "" {
+		return errors.New("maillists.sync_command: the first element, the program to run, is empty")
+	}
+	if m.SyncTimeout < time.Second {
+		return fmt.Errorf("maillists.sync_timeout: %s is too short (at least 1s)", m.SyncTimeout)
+	}
+	for _, n := range m.AutoSubscribe {
+		if !ListShortName.MatchString(n) {
+			return fmt.Errorf("maillists.auto_subscribe: %q is not a list short name", n)
 		}
 	}
 	return nil

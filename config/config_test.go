@@ -151,3 +151,38 @@ func TestFeesAndJobsSettings(t *testing.T) {
 		t.Fatalf("got %+v %+v", cfg.Jobs, cfg.Fees)
 	}
 }
+
+func TestMaillistsSettings(t *testing.T) {
+	def := Default()
+	if !def.Hardware.Enabled || !def.Maillists.Enabled || def.Maillists.SyncTimeout != 30*time.Second {
+		t.Fatalf("defaults: %+v %+v", def.Hardware, def.Maillists)
+	}
+	ex, err := Load("../isp.example.toml", nil)
+	if err != nil || ex.Hardware != def.Hardware || ex.Maillists.SyncTimeout != def.Maillists.SyncTimeout ||
+		!ex.Maillists.Enabled || len(ex.Maillists.SyncCommand) != 0 || len(ex.Maillists.AutoSubscribe) != 0 {
+		t.Fatalf("example: %v %+v %+v", err, ex.Hardware, ex.Maillists)
+	}
+	p := write(t, "[maillists]\nsync_command = [\"/usr/bin/sync\", \"--list\", \"{short_name}\"]\nauto_subscribe = [\"adherents\"]\n[hardware]\nenabled = false\n")
+	cfg, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Maillists.SyncCommand) != 3 || cfg.Maillists.SyncCommand[2] != "{short_name}" || cfg.Hardware.Enabled {
+		t.Fatalf("loaded %+v %+v", cfg.Maillists, cfg.Hardware)
+	}
+	for body, want := range map[string]string{
+		"[maillists]\nsync_command = [\"\", \"x\"]\n":      "maillists.sync_command",
+		"[maillists]\nsync_command = [\"  \"]\n":           "maillists.sync_command",
+		"[maillists]\nsync_timeout = \"10ms\"\n":           "maillists.sync_timeout",
+		"[maillists]\nauto_subscribe = [\"Not A Name\"]\n": "maillists.auto_subscribe",
+		"[maillists]\nsync_command = \"/usr/bin/sync\"\n":  "sync_command",
+	} {
+		if _, err := Load(write(t, body), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want an error naming %s", body, err, want)
+		}
+	}
+	cfg, err = Load("", []string{"COIN_MAILLISTS_SYNC_COMMAND=/bin/cat,{email}", "COIN_HARDWARE_ENABLED=false"})
+	if err != nil || len(cfg.Maillists.SyncCommand) != 2 || cfg.Maillists.SyncCommand[1] != "{email}" || cfg.Hardware.Enabled {
+		t.Fatalf("environment: %v %+v", err, cfg.Maillists)
+	}
+}

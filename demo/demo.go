@@ -53,6 +53,7 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 	// Fees draw from their own source so the members stay the same.
 	feeRng := rand.New(rand.NewPCG(7, 2026))
 	return s.Tx(ctx, func(tx *store.Store) error {
+		var members []*store.Member
 		staff := []struct{ login, role, first, last string }{
 			{"admin", store.RoleAdmin, "Alix", "Administratrice"},
 			{"treasurer", store.RoleTreasurer, "Tristan", "Trésorier"},
@@ -74,8 +75,8 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 			if err := addFees(ctx, tx, m, staffFeeEnds[i], 2, feeRng); err != nil {
 				return err
 			}
+			members = append(members, m)
 		}
-		members := []*store.Member{}
 		for i := 0; i < 46; i++ {
 			m := randomMember(rng, i, today)
 			if err := tx.CreateMember(ctx, m); err != nil {
@@ -88,7 +89,13 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 				}
 			}
 		}
-		if err := loadSubscriptions(ctx, tx, rng, today, hash, members); err != nil {
+		if err := loadSubscriptions(ctx, tx, rng, today, hash, members[len(staff):]); err != nil {
+			return err
+		}
+		if err := loadHardware(ctx, tx, members, today); err != nil {
+			return err
+		}
+		if err := loadMaillists(ctx, tx, members); err != nil {
 			return err
 		}
 		return loadISP(ctx, tx)

@@ -21,6 +21,7 @@ import (
 	"coin/ispdb"
 	"coin/jobs"
 	"coin/mail"
+	"coin/maillists"
 	"coin/overrides"
 	"coin/store"
 	"coin/subscription"
@@ -39,6 +40,7 @@ type Deps struct {
 	Subs      *subscription.Service
 	Billing   *billing.Service
 	ISP       *ispdb.Service
+	Lists     *maillists.Syncer // nil: built from Cfg.Maillists
 	Log       *slog.Logger
 	// Site returns the ISP's identity for the interface; nil for the ISP
 	// record and the overrides folder's assets.
@@ -56,6 +58,9 @@ type Handler struct {
 
 // New builds the Fiber application with every route under base_path.
 func New(d Deps) *fiber.App {
+	if d.Lists == nil {
+		d.Lists = maillists.New(d.Store, d.Cfg.Maillists, d.Log)
+	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	if h.Site == nil {
 		h.Site = h.site
@@ -115,6 +120,10 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/invoices", h.portalInvoices)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
 	me.Get("/membership", h.membership)
+	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)
+	me.Get("/hardware", hw, h.myHardware)
+	me.Get("/lists", ml, h.myLists)
+	me.Post("/lists/:id<int>", ml, h.myListToggle)
 
 	admin := r.Group("/admin", h.require(auth.ViewBackOffice))
 	admin.Get("/", h.dashboard)
@@ -180,6 +189,42 @@ func (h *Handler) routes(r fiber.Router) {
 	jobRoutes.Get("/", h.jobList)
 	jobRoutes.Get("/runs/:id<int>", h.jobRunShow)
 	jobRoutes.Post("/:name/run", h.require(auth.RunJobs), h.jobRun)
+	admin.Get("/members-email", h.require(auth.ManageMembers), h.membersEmail)
+	admin.Get("/members-email.txt", h.require(auth.ManageMembers), h.membersEmailDownload)
+	inventory := admin.Group("/hardware", hw, h.require(auth.ManageInventory))
+	inventory.Get("/", h.inventory)
+	inventory.Get("/export.csv", h.inventoryExport)
+	inventory.Get("/new", h.itemNewPage)
+	inventory.Post("/new", h.itemCreate)
+	inventory.Get("/:id<int>", h.itemShow)
+	inventory.Get("/:id<int>/edit", h.itemEditPage)
+	inventory.Post("/:id<int>/edit", h.itemEdit)
+	inventory.Get("/:id<int>/delete", h.itemDeletePage)
+	inventory.Post("/:id<int>/delete", h.itemDelete)
+	inventory.Post("/:id<int>/lend", h.itemLend)
+	inventory.Post("/:id<int>/return", h.itemReturn)
+	inventory.Get("/loans/:id<int>/edit", h.loanEditPage)
+	inventory.Post("/loans/:id<int>/edit", h.loanEdit)
+	inventory.Get("/types", h.itemTypes)
+	inventory.Post("/types", h.itemTypeCreate)
+	inventory.Post("/types/:id<int>", h.itemTypeRename)
+	inventory.Post("/types/:id<int>/delete", h.itemTypeDelete)
+	inventory.Get("/storage", h.storagePlaces)
+	inventory.Post("/storage", h.storagePlaceCreate)
+	inventory.Post("/storage/:id<int>", h.storagePlaceUpdate)
+	inventory.Post("/storage/:id<int>/delete", h.storagePlaceDelete)
+	lists := admin.Group("/lists", ml, h.require(auth.ManageLists))
+	lists.Get("/", h.listIndex)
+	lists.Get("/new", h.listNewPage)
+	lists.Post("/new", h.listCreate)
+	lists.Get("/:id<int>", h.listShow)
+	lists.Get("/:id<int>/edit", h.listEditPage)
+	lists.Post("/:id<int>/edit", h.listEdit)
+	lists.Get("/:id<int>/delete", h.listDeletePage)
+	lists.Post("/:id<int>/delete", h.listDelete)
+	lists.Post("/:id<int>/sync", h.listSyncNow)
+	lists.Post("/:id<int>/subscribers", h.listAddSubscriber)
+	lists.Post("/:id<int>/subscribers/:member<int>/remove", h.listRemoveSubscriber)
 	outbox := admin.Group("/outbox", h.require(auth.ViewOutbox))
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)

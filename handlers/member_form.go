@@ -61,6 +61,7 @@ func (h *Handler) memberCreate(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("member created", "member", m.ID, "login", m.Login, "by", user(c).ID)
+	h.autoSubscribe(c, m, false)
 	if c.FormValue("send_password_link") == "1" {
 		if err := h.Accounts.SendPasswordReset(c.UserContext(), m); err != nil {
 			return err
@@ -88,6 +89,7 @@ func (h *Handler) memberEdit(c *fiber.Ctx) error {
 	f := memberFormFromRequest(c)
 	f.Login = m.Login
 	scope := memberScope(c)
+	wasMember := m.Status == store.StatusMember
 	if errs := f.Validate(scope, m); errs.Any() {
 		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, views.MemberFormData{Form: f, Errs: errs,
 			Scope: scope, ID: m.ID, Action: h.Cfg.URL(fmt.Sprintf("/admin/members/%d/edit", m.ID)),
@@ -96,6 +98,7 @@ func (h *Handler) memberEdit(c *fiber.Ctx) error {
 	if err := h.Store.UpdateMember(c.UserContext(), m); err != nil {
 		return err
 	}
+	h.autoSubscribe(c, m, wasMember)
 	h.flash(c, "members.saved", false)
 	return h.redirect(c, fmt.Sprintf("/admin/members/%d", m.ID))
 }

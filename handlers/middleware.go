@@ -171,7 +171,9 @@ func (h *Handler) prepareContext(c *fiber.Ctx) {
 		Today:  date.Today(h.Cfg.Location()),
 		Assets: h.assetURL,
 		Features: views.Features{
-			Signup: h.Cfg.Members.RegistrationOpen,
+			Signup:    h.Cfg.Members.RegistrationOpen,
+			Hardware:  h.Cfg.Hardware.Enabled,
+			Maillists: h.Cfg.Maillists.Enabled,
 		},
 	}
 	if env.Path == "" {
@@ -216,6 +218,16 @@ func (h *Handler) require(p auth.Permission) fiber.Handler {
 		}
 		if !auth.Can(m.Role, p) {
 			return fiber.ErrForbidden
+		}
+		return c.Next()
+	}
+}
+
+// feature answers 404 for the routes of an optional part that is turned off.
+func (h *Handler) feature(enabled bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !enabled {
+			return fiber.ErrNotFound
 		}
 		return c.Next()
 	}

@@ -122,20 +122,35 @@ func (s *Store) CreateMember(ctx context.Context, m *Member) error {
 }
 
 // UpdateMember saves every editable field of m (not the password, login or stamps of creation).
+// A new status or address marks the member's mailing lists for a push, in
+// the same transaction.
 func (s *Store) UpdateMember(ctx context.Context, m *Member) error {
-	m.UpdatedAt = s.now()
-	res, err := s.exec(ctx, `UPDATE members SET role = ?, person_type = ?, first_name = ?,
-		last_name = ?, organization_name = ?, nickname = ?, email = ?, email_verified_at = ?,
-		phone = ?, address = ?, postal_code = ?, city = ?, country = ?, status = ?, language = ?,
-		send_fee_reminders = ?, comments = ?, date_joined = ?, resign_date = ?, updated_at = ?
-		WHERE id = ?`,
-		m.Role, m.PersonType, m.FirstName, m.LastName, m.OrganizationName, m.Nickname, m.Email,
-		m.EmailVerifiedAt, m.Phone, m.Address, m.PostalCode, m.City, m.Country, m.Status,
-		m.Language, m.SendFeeReminders, m.Comments, m.DateJoined, m.ResignDate, m.UpdatedAt, m.ID)
-	if err != nil {
-		return fmt.Errorf("update member %d: %w", m.ID, err)
-	}
-	return expectOne(res, "member", m.ID)
+	return s.Tx(ctx, func(tx *Store) error {
+		var oldStatus, oldEmail string
+		err := tx.queryRow(ctx, `SELECT status, email FROM members WHERE id = ?`, m.ID).Scan(&oldStatus, &oldEmail)
+		if err != nil {
+			return notFound(err, "member", m.ID)
+		}
+		m.UpdatedAt = tx.now()
+		res, err := tx.exec(ctx, `UPDATE members SET role = ?, person_type = ?, first_name = ?,
+			last_name = ?, organization_name = ?, nickname = ?, email = ?, email_verified_at = ?,
+			phone = ?, address = ?, postal_code = ?, city = ?, country = ?, status = ?, language = ?,
+			send_fee_reminders = ?, comments = ?, date_joined = ?, resign_date = ?, updated_at = ?
+			WHERE id = ?`,
+			m.Role, m.PersonType, m.FirstName, m.LastName, m.OrganizationName, m.Nickname, m.Email,
+			m.EmailVerifiedAt, m.Phone, m.Address, m.PostalCode, m.City, m.Country, m.Status,
+			m.Language, m.SendFeeReminders, m.Comments, m.DateJoined, m.ResignDate, m.UpdatedAt, m.ID)
+		if err != nil {
+			return fmt.Errorf("update member %d: %w", m.ID, err)
+		}
+		if err := expectOne(res, "member", m.ID); err != nil {
+			return err
+		}
+		if oldStatus != m.Status || oldEmail != m.Email {
+			return tx.MarkMemberListsDirty(ctx, m.ID)
+		}
+		return nil
+	})
 }
 
 // SetMemberPassword replaces the password hash of a member.
@@ -167,16 +182,22 @@ func (s *Store) VerifyMemberEmail(ctx context.Context, id int64) error {
 	return nil
 }
 
-// DeleteMember removes a member and what cascades from it.
+// DeleteMember removes a member and what cascades from it; the mailing
+// lists they were on are marked for a push.
 func (s *Store) DeleteMember(ctx context.Context, id int64) error {
-	res, err := s.exec(ctx, `DELETE FROM members WHERE id = ?`, id)
-	if isForeignKeyViolation(err) {
-		return fmt.Errorf("delete member %d: %w", id, ErrInUse)
-	}
-	if err != nil {
-		return fmt.Errorf("delete member %d: %w", id, err)
-	}
-	return expectOne(res, "member", id)
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.MarkMemberListsDirty(ctx, id); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM members WHERE id = ?`, id)
+		if isForeignKeyViolation(err) {
+			return fmt.Errorf("delete member %d: %w", id, ErrInUse)
+		}
+		if err != nil {
+			return fmt.Errorf("delete member %d: %w", id, err)
+		}
+		return expectOne(res, "member", id)
+	})
 }
 
 // MemberByID returns one member.

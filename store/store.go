@@ -106,11 +106,14 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 // write lock at its start rather than failing when it upgrades.
 func sqliteDSN(path string) string {
 	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	if !strings.HasPrefix(path, "file:") {
-		path = "file:" + path
+	if strings.HasPrefix(path, "file:") {
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+	} else {
+		// In a file: URI, '?' and '#' would end the path: a data directory
+		// named "a#b" must not open the database "a".
+		path = "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 	}
 	return path + sep + "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
 }

@@ -1,0 +1,232 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/date"
+	"coin/form"
+	"coin/hardware"
+	"coin/store"
+	"coin/views"
+)
+
+// itemLookup resolves the references of the item form against the database.
+func (h *Handler) itemLookup(ctx context.Context, d *views.ItemFormData) (hardware.Lookup, error) {
+	var err error
+	if d.Types, err = h.Store.ItemTypes(ctx); err != nil {
+		return hardware.Lookup{}, err
+	}
+	if d.Places, err = h.Store.StoragePlaces(ctx); err != nil {
+		return hardware.Lookup{}, err
+	}
+	if d.Members, err = h.Store.LendableMembers(ctx); err != nil {
+		return hardware.Lookup{}, err
+	}
+	return hardware.Lookup{
+		TypeExists: func(id int64) bool {
+			for _, t := range d.Types {
+				if t.ID == id {
+					return true
+				}
+			}
+			return false
+		},
+		StorageExists: func(id int64) bool {
+			for _, p := range d.Places {
+				if p.ID == id {
+					return true
+				}
+			}
+			return false
+		},
+		MemberID: h.memberIDByLogin(ctx),
+	}, nil
+}
+
+// memberIDByLogin finds any account by login (owners may have left).
+func (h *Handler) memberIDByLogin(ctx context.Context) func(string) (int64, bool) {
+	return func(login string) (int64, bool) {
+		m, err := h.Store.MemberByLogin(ctx, login)
+		if err != nil {
+			return 0, false
+		}
+		return m.ID, true
+	}
+}
+
+func itemFormFromRequest(c *fiber.Ctx) hardware.ItemForm {
+	return hardware.ItemForm{Designation: c.FormValue("designation"), TypeID: c.FormValue("type_id"),
+		MAC: c.FormValue("mac"), Serial: c.FormValue("serial"), BuyDate: c.FormValue("buy_date"),
+		OwnerLogin: c.FormValue("owner"), StorageID: c.FormValue("storage_id"),
+		Deployed: c.FormValue("deployed") == "1", Comment: c.FormValue("comment")}
+}
+
+// itemFormPage renders the item form, alone for htmx (inline errors) or in its page.
+func (h *Handler) itemFormPage(c *fiber.Ctx, status int, d views.ItemFormData) error {
+	if hxTarget(c) == "item-form" {
+		return h.partial(c, status, views.ItemForm(d))
+	}
+	title := h.tr(c, "hardware.new_item")
+	if d.ID != 0 {
+		title = h.trf(c, "hardware.edit_title", map[string]any{"Name": d.Form.Designation})
+	}
+	return h.page(c, status, title, views.ItemFormPage(d))
+}
+
+func (h *Handler) itemNewPage(c *fiber.Ctx) error {
+	d := views.ItemFormData{}
+	if _, err := h.itemLookup(c.UserContext(), &d); err != nil {
+		return err
+	}
+	if len(d.Types) > 0 {
+		d.Form.TypeID = fmt.Sprint(d.Types[0].ID)
+	}
+	return h.itemFormPage(c, fiber.StatusOK, d)
+}
+
+// saveItem validates the submitted form into it and saves it with save;
+// it answers the form again with its errors, or nil after saving.
+func (h *Handler) saveItem(c *fiber.Ctx, it *store.Item, save func(context.Context, *store.Item) error) (bool, error) {
+	ctx := c.UserContext()
+	d := views.ItemFormData{Form: itemFormFromRequest(c), ID: it.ID}
+	lk, err := h.itemLookup(ctx, &d)
+	if err != nil {
+		return false, err
+	}
+	d.Errs = d.Form.Validate(lk, it)
+	if !d.Errs.Any() {
+		field, err := h.Store.ItemDuplicate(ctx, it)
+		if err != nil {
+			return false, err
+		}
+		if field != "" {
+			d.Errs = form.Errors{field: "hardware.err." + field + "_taken"}
+		}
+	}
+	if !d.Errs.Any() {
+		err = save(ctx, it)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			// Another volunteer saved the same MAC or serial meanwhile.
+			field, _ := h.Store.ItemDuplicate(ctx, it)
+			if field == "" {
+				field = "serial"
+			}
+			d.Errs = form.Errors{field: "hardware.err." + field + "_taken"}
+		case errors.Is(err, store.ErrItemLent):
+			d.Errs = form.Errors{"deployed": "hardware.err.deploy_lent"}
+		case err != nil:
+			return false, err
+		default:
+			return true, nil
+		}
+	}
+	return false, h.itemFormPage(c, fiber.StatusUnprocessableEntity, d)
+}
+
+func (h *Handler) itemCreate(c *fiber.Ctx) error {
+	it := &store.Item{}
+	saved, err := h.saveItem(c, it, h.Store.CreateItem)
+	if !saved || err != nil {
+		return err
+	}
+	h.Log.Info("item created", "item", it.ID, "by", user(c).ID)
+	h.flash(c, "hardware.created", false)
+	return h.redirect(c, fmt.Sprintf("/admin/hardware/%d", it.ID))
+}
+
+func (h *Handler) itemFromParam(c *fiber.Ctx) (*store.Item, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.Store.ItemByID(c.UserContext(), id)
+}
+
+func (h *Handler) itemShow(c *fiber.Ctx) error {
+	it, err := h.itemFromParam(c)
+	if err != nil {
+		return err
+	}
+	lend := hardware.LoanForm{StartDate: date.Today(h.Cfg.Location()).String()}
+	return h.itemPage(c, fiber.StatusOK, views.ItemData{Item: it, Lend: lend})
+}
+
+// itemPage renders an item with its history and lending form.
+func (h *Handler) itemPage(c *fiber.Ctx, status int, d views.ItemData) error {
+	ctx := c.UserContext()
+	var err error
+	if d.Loans, err = h.Store.ItemLoans(ctx, d.Item.ID); err != nil {
+		return err
+	}
+	if d.Item.State() == store.ItemAvailable {
+		if d.Members, err = h.Store.LendableMembers(ctx); err != nil {
+			return err
+		}
+	}
+	return h.page(c, status, d.Item.Designation, views.ItemPage(d))
+}
+
+func (h *Handler) itemEditPage(c *fiber.Ctx) error {
+	it, err := h.itemFromParam(c)
+	if err != nil {
+		return err
+	}
+	d := views.ItemFormData{Form: hardware.FromItem(it), ID: it.ID}
+	if _, err := h.itemLookup(c.UserContext(), &d); err != nil {
+		return err
+	}
+	return h.itemFormPage(c, fiber.StatusOK, d)
+}
+
+func (h *Handler) itemEdit(c *fiber.Ctx) error {
+	it, err := h.itemFromParam(c)
+	if err != nil {
+		return err
+	}
+	saved, err := h.saveItem(c, it, h.Store.UpdateItem)
+	if !saved || err != nil {
+		return err
+	}
+	h.flash(c, "hardware.saved", false)
+	return h.redirect(c, fmt.Sprintf("/admin/hardware/%d", it.ID))
+}
+
+func (h *Handler) itemDeletePage(c *fiber.Ctx) error {
+	it, err := h.itemFromParam(c)
+	if err != nil {
+		return err
+	}
+	loans, err := h.Store.ItemLoans(c.UserContext(), it.ID)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "common.delete"), views.ItemDeleteConfirm(it, len(loans)))
+}
+
+// itemDelete removes an item and its history; an item on loan is taken back first.
+func (h *Handler) itemDelete(c *fiber.Ctx) error {
+	it, err := h.itemFromParam(c)
+	if err != nil {
+		return err
+	}
+	err = h.Store.DeleteItem(c.UserContext(), it.ID)
+	if errors.Is(err, store.ErrItemLent) {
+		h.flash(c, "hardware.err.delete_lent", true)
+		return h.redirect(c, fmt.Sprintf("/admin/hardware/%d", it.ID))
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("item deleted", "item", it.ID, "designation", it.Designation, "by", user(c).ID)
+	h.flash(c, "hardware.deleted", false)
+	return h.redirect(c, "/admin/hardware")
+}
+
+// trimmed is a form value without surrounding blanks.
+func trimmed(c *fiber.Ctx, key string) string { return strings.TrimSpace(c.FormValue(key)) }

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"coin/store"
+	"coin/views"
+)
+
+// myLists shows the lists a member may join and those they are on.
+func (h *Handler) myLists(c *fiber.Ctx) error {
+	m := user(c)
+	lists, err := h.Store.MemberMailingLists(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "maillists.mine"), views.MyLists(views.MyListsData{
+		Lists: lists, IsMember: m.Status == store.StatusMember}))
+}
+
+// myListToggle subscribes the member to a list (subscribe=1) or takes them
+// off it (subscribe=0), then pushes the list. A closed list takes no new
+// subscriber, and one the member cannot see answers 404.
+func (h *Handler) myListToggle(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	m := user(c)
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ml, err := h.Store.MemberMailingList(ctx, id, m.ID)
+	if err != nil {
+		return err
+	}
+	var changed bool
+	switch c.FormValue("subscribe") {
+	case "1":
+		if !ml.List.Open && !ml.Subscribed {
+			return fiber.ErrNotFound
+		}
+		changed, err = h.Store.Subscribe(ctx, id, m.ID)
+	case "0":
+		changed, err = h.Store.Unsubscribe(ctx, id, m.ID)
+	default:
+		return fiber.ErrBadRequest
+	}
+	if err != nil {
+		return err
+	}
+	late := false
+	if changed {
+		h.Log.Info("mailing list choice", "list", ml.List.ShortName, "member", m.ID, "subscribed", c.FormValue("subscribe") == "1")
+		pushed, err := h.pushList(ctx, id)
+		if err != nil {
+			h.Log.Error("push mailing list", "list", id, "err", err)
+		}
+		late = !pushed || err != nil
+	}
+	if hxTarget(c) == "list-"+c.Params("id") {
+		if ml, err = h.Store.MemberMailingList(ctx, id, m.ID); err != nil {
+			return err
+		}
+		return h.partial(c, fiber.StatusOK, views.MyListRow(ml, late && m.Status == store.StatusMember))
+	}
+	switch {
+	case late && m.Status == store.StatusMember:
+		h.flash(c, "maillists.mine_later", false)
+	case c.FormValue("subscribe") == "1":
+		h.flash(c, "maillists.mine_subscribed", false)
+	default:
+		h.flash(c, "maillists.mine_unsubscribed", false)
+	}
+	return h.redirect(c, "/lists")
+}
