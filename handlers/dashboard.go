@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/auth"
 	"coin/date"
 	"coin/i18n"
 	"coin/store"
@@ -28,6 +29,14 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	today := date.Today(h.Cfg.Location())
+	if auth.Can(user(c).Role, auth.ViewBilling) {
+		if _, d.Open, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindInvoice, Status: "open", Limit: 1}); err != nil {
+			return err
+		}
+		if _, d.Overdue, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{Overdue: today, Limit: 1}); err != nil {
+			return err
+		}
+	}
 	if d.Offers, err = h.Store.CountSubscriptionsByOffer(ctx, today); err != nil {
 		return err
 	}

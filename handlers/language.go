@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,5 +22,17 @@ func (h *Handler) setLanguage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return h.redirect(c, h.safeNext(c.FormValue("next"), false))
+	return h.redirect(c, h.safeNext(h.currentPage(c), false))
+}
+
+// currentPage is the page the form was sent from: the Referer when it is
+// ours (after htmx navigations the form's own "next" field still names the
+// page first loaded, while the Referer follows the address bar), else the
+// form's field.
+func (h *Handler) currentPage(c *fiber.Ctx) string {
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" &&
+		ref.Host == string(c.Request().Host()) {
+		return ref.RequestURI()
+	}
+	return c.FormValue("next")
 }

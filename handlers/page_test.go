@@ -169,3 +169,24 @@ func TestUnderBasePath(t *testing.T) {
 		}
 	})
 }
+
+func TestLanguageSwitchReturnsToTheCurrentPage(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("admin", "admin", "admin-password")
+		b := a.browser()
+		b.login("admin", "admin-password")
+		b.get("/admin/")
+		// The form still says "/admin/" (page first loaded); htmx has since
+		// moved to the members list, which the Referer tells.
+		res := b.post("/language", url.Values{"lang": {"fr"}, "next": {"/admin/"}},
+			"Referer", "http://example.com/admin/members?q=x")
+		if loc := res.Header.Get("Location"); loc != "/admin/members?q=x" {
+			t.Fatalf("redirect to %q", loc)
+		}
+		// A foreign Referer is ignored.
+		res = b.post("/language", url.Values{"lang": {"en"}, "next": {"/admin/"}}, "Referer", "https://evil.example/phish")
+		if loc := res.Header.Get("Location"); loc != "/admin/" {
+			t.Fatalf("foreign referer: %q", loc)
+		}
+	})
+}
