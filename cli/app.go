@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"coin/backend"
 	"coin/billing"
 	"coin/config"
+	"coin/date"
 	"coin/fees"
 	"coin/i18n"
 	"coin/ispdb"
@@ -147,4 +149,16 @@ func (a *app) publicLogoURL(hash string) string {
 		return ""
 	}
 	return a.cfg.AbsoluteURL("/isp/logo/" + hash)
+}
+
+// dayFlag reads a --date flag: the day given, or today in the ISP's time zone.
+func dayFlag(flag string, cfg *config.Config) (date.Date, error) {
+	if flag == "" {
+		return date.Today(cfg.Location()), nil
+	}
+	d, err := date.Parse(flag)
+	if err != nil {
+		return d, fmt.Errorf("--date: %w", err)
+	}
+	return d, nil
 }

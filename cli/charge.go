@@ -10,7 +10,6 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
-	"coin/date"
 )
 
 // ChargeCmd invoices subscription periods due on a day.
@@ -24,11 +23,9 @@ func (c *ChargeCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	day := date.Today(cfg.Location())
-	if c.Date != "" {
-		if day, err = date.Parse(c.Date); err != nil {
-			return fmt.Errorf("--date: %w", err)
-		}
+	day, err := dayFlag(c.Date, cfg)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"coin/date"
 )
 
 // DeprovisionCmd runs the deprovision hooks that are due.
@@ -17,11 +16,9 @@ func (c *DeprovisionCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	day := date.Today(cfg.Location())
-	if c.Date != "" {
-		if day, err = date.Parse(c.Date); err != nil {
-			return fmt.Errorf("--date: %w", err)
-		}
+	day, err := dayFlag(c.Date, cfg)
+	if err != nil {
+		return err
 	}
 	a, err := openApp(context.Background(), cfg, g.logger())
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"coin/date"
 )
 
 // OfferCountCmd prints the active subscriptions per offer on a day.
@@ -20,11 +19,9 @@ func (c *OfferCountCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	day := date.Today(cfg.Location())
-	if c.Date != "" {
-		if day, err = date.Parse(c.Date); err != nil {
-			return fmt.Errorf("--date: %w", err)
-		}
+	day, err := dayFlag(c.Date, cfg)
+	if err != nil {
+		return err
 	}
 	a, err := openApp(context.Background(), cfg, g.logger())
 	if err != nil {

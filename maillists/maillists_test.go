@@ -215,7 +215,7 @@ func TestHungCommandIsKilledAtTheTimeout(t *testing.T) {
 		if elapsed > 20*time.Second {
 			t.Fatalf("the run took %s: the command was not killed", elapsed)
 		}
-		if run.OK() || !strings.Contains(run.Error, "timed out after 500ms") || run.ExitCode != -1 {
+		if run.OK() || !strings.Contains(run.Error, "killed after the 500ms timeout") || run.ExitCode != -1 {
 			t.Fatalf("run: %+v", run)
 		}
 	})

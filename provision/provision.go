@@ -10,20 +10,18 @@
 package provision
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
+	"coin/command"
 	"coin/config"
 	"coin/store"
 )
@@ -182,65 +180,12 @@ func payload(action string, t Target) []byte {
 	return append(b, '\n')
 }
 
-// cappedBuffer keeps the first n bytes written and counts the rest.
-type cappedBuffer struct {
-	buf     bytes.Buffer
-	n       int
-	dropped int
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	room := c.n - c.buf.Len()
-	if room > len(p) {
-		room = len(p)
-	}
-	if room > 0 {
-		c.buf.Write(p[:room])
-	}
-	c.dropped += len(p) - max(room, 0)
-	return len(p), nil
-}
-
-func (c *cappedBuffer) String() string {
-	s := strings.ToValidUTF8(c.buf.String(), "\uFFFD")
-	if c.dropped > 0 {
-		s += fmt.Sprintf("\n[… %d more bytes not kept]", c.dropped)
-	}
-	return s
-}
-
 // execute runs argv with stdin under a timeout and reports what happened.
 func execute(ctx context.Context, action string, argv, env []string, stdin []byte, timeout time.Duration) *store.HookRun {
-	run := &store.HookRun{Action: action, Argv: argv, StartedAt: time.Now()}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	out := &cappedBuffer{n: OutputLimit}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Dir = os.TempDir()
-	// Own process group, so that the timeout kills the hook's children too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Run()
-	run.Duration = time.Since(run.StartedAt)
-	run.Output = out.String()
-	switch {
-	case ctx.Err() == context.DeadlineExceeded:
-		run.Error = fmt.Sprintf("killed after the %s timeout", timeout)
-	case err != nil && cmd.ProcessState == nil:
-		run.Error = "could not start: " + err.Error()
-	}
-	if cmd.ProcessState != nil && run.Error == "" {
-		if code := cmd.ProcessState.ExitCode(); code >= 0 {
-			run.ExitCode = &code
-		} else {
-			run.Error = cmd.ProcessState.String()
-		}
-	}
-	return run
+	r := command.Run(ctx, command.Spec{Argv: argv, Env: append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...),
+		Stdin: stdin, Timeout: timeout, OutputLimit: OutputLimit})
+	return &store.HookRun{Action: action, Argv: argv, StartedAt: r.Started, Duration: r.Duration,
+		Output: r.Output, ExitCode: r.ExitCode, Error: r.Err}
 }
 
 // Problem describes a hook that cannot run, for `coin check`.

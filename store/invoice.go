@@ -294,16 +294,8 @@ func (s *Store) ListInvoices(ctx context.Context, f InvoiceFilter) ([]*Invoice, 
 	if err != nil {
 		return nil, t, fmt.Errorf("list invoices: %w", err)
 	}
-	defer rows.Close()
-	var out []*Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, t, fmt.Errorf("scan invoice: %w", err)
-		}
-		out = append(out, inv)
-	}
-	return out, t, rows.Err()
+	out, err := collectInvoices(rows)
+	return out, t, err
 }
 
 // OpenInvoices returns a member's validated invoices not fully paid, oldest
@@ -315,12 +307,16 @@ func (s *Store) OpenInvoices(ctx context.Context, memberID int64) ([]*Invoice, e
 	if err != nil {
 		return nil, fmt.Errorf("open invoices of member %d: %w", memberID, err)
 	}
+	return collectInvoices(rows)
+}
+
+func collectInvoices(rows *sql.Rows) ([]*Invoice, error) {
 	defer rows.Close()
 	var out []*Invoice
 	for rows.Next() {
 		inv, err := scanInvoice(rows)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("scan invoice: %w", err)
 		}
 		out = append(out, inv)
 	}

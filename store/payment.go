@@ -260,14 +260,5 @@ func (s *Store) UnusedCreditNotes(ctx context.Context, memberID int64) ([]*Invoi
 	if err != nil {
 		return nil, fmt.Errorf("credit notes of member %d: %w", memberID, err)
 	}
-	defer rows.Close()
-	var out []*Invoice
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	return collectInvoices(rows)
 }

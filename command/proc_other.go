@@ -1,6 +1,6 @@
 //go:build !unix
 
-package maillists
+package command
 
 import "os/exec"
 
