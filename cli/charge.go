@@ -9,7 +9,6 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
-
 )
 
 // ChargeCmd invoices subscription periods due on a day.

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-
 )
 
 // DeprovisionCmd runs the deprovision hooks that are due.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
-
 )
 
 // OfferCountCmd prints the active subscriptions per offer on a day.
