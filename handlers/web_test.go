@@ -230,3 +230,13 @@ func mustNotContain(t *testing.T, body string, wants ...string) {
 func eachApp(t *testing.T, tweak func(*config.Config), fn func(t *testing.T, a *testApp)) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) { fn(t, newTestApp(t, s, tweak)) })
 }
+
+// addMemberQuick creates a member without a password (no hashing cost).
+func (a *testApp) addMemberQuick(login string) *store.Member {
+	m := &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: "Zoé",
+		LastName: login, Email: login + "@example.org", Status: store.StatusMember}
+	if err := a.store.CreateMember(context.Background(), m); err != nil {
+		a.t.Fatal(err)
+	}
+	return m
+}
