@@ -123,16 +123,21 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 		}
 		next := 0
 		for _, d := range drafts {
-			number := ""
 			if countLines(d.lines) > 0 {
-				number, next = numbers[next], next+1
+				d.inv.Number, d.inv.IssueDate, d.inv.DueDate = numbers[next], day, day.AddDays(s.Cfg.Billing.PaymentDelay)
+				next++
 			}
-			if err := s.storeDraft(ctx, tx, &j, d, number, day); err != nil {
+		}
+		// With the numbers known, the PDFs are drawn on every core while
+		// this goroutine writes the drafts; the renderers work on copies.
+		wait := s.renderAsync(ctx, drafts, s.issuer(ctx))
+		for _, d := range drafts {
+			if err := s.storeDraft(ctx, tx, &j, d); err != nil {
+				wait()
 				return err
 			}
 		}
-		issuer := s.issuer(ctx)
-		if err := s.renderAll(ctx, tx, drafts, issuer); err != nil {
+		if err := wait(); err != nil {
 			return err
 		}
 		for _, d := range drafts {
@@ -220,7 +225,7 @@ func countLines(ls []*store.InvoiceLine) int {
 }
 
 // storeDraft writes a member's draft, lines and charged periods.
-func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d *draft, number string, day date.Date) error {
+func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d *draft) error {
 	var lines []*store.InvoiceLine
 	for _, l := range d.lines {
 		if l != nil {
@@ -235,7 +240,6 @@ func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d
 			InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions"}); err != nil {
 			return err
 		}
-		d.inv.Number, d.inv.IssueDate, d.inv.DueDate = number, day, day.AddDays(s.Cfg.Billing.PaymentDelay)
 	}
 	for i, p := range d.periods {
 		if p.SubscriptionID == 0 {
@@ -252,39 +256,65 @@ func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d
 	return nil
 }
 
-// renderAll draws the PDFs of a batch on every core.
-func (s *Service) renderAll(ctx context.Context, tx *store.Store, drafts []*draft, issuer issuer) error {
-	work := make(chan *draft)
+// renderAsync starts drawing the PDFs of the drafts with lines on every
+// core and returns a function that waits for them and sets each draft's pdf.
+// The renderers get copies of the invoices and lines, which the caller keeps
+// writing to (ids) meanwhile.
+func (s *Service) renderAsync(ctx context.Context, drafts []*draft, is issuer) (wait func() error) {
+	type job struct {
+		d     *draft
+		inv   store.Invoice
+		lines []*store.InvoiceLine
+	}
+	work := make(chan job)
 	errs := make(chan error, len(drafts))
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for d := range work {
-				doc, err := s.document(ctx, tx, d.inv, d.lines, d.member, issuer)
+			for jb := range work {
+				doc, err := s.document(ctx, nil, &jb.inv, jb.lines, jb.d.member, is)
+				if err == nil {
+					jb.d.pdf, err = invoicepdf.Render(doc)
+				}
 				if err != nil {
 					errs <- err
-					continue
 				}
-				pdf, err := invoicepdf.Render(doc)
-				if err != nil {
-					errs <- err
-					continue
-				}
-				d.pdf = pdf
 			}
 		}()
 	}
+	jobs := make([]job, 0, len(drafts))
 	for _, d := range drafts {
-		if len(d.lines) > 0 {
-			work <- d
+		var lines []*store.InvoiceLine
+		for _, l := range d.lines {
+			if l != nil {
+				c := *l
+				lines = append(lines, &c)
+			}
 		}
+		if len(lines) == 0 {
+			continue
+		}
+		inv := *d.inv
+		var excl, tax int64
+		for _, l := range lines {
+			excl, tax = excl+l.AmountCents, tax+l.TaxCents
+		}
+		inv.TotalExclCents, inv.TaxCents, inv.TotalCents = excl, tax, excl+tax
+		jobs = append(jobs, job{d: d, inv: inv, lines: lines})
 	}
-	close(work)
-	wg.Wait()
-	close(errs)
-	return <-errs
+	go func() {
+		for _, jb := range jobs {
+			work <- jb
+		}
+		close(work)
+	}()
+	return func() error {
+		wg.Wait()
+		close(errs)
+		return <-errs
+	}
 }
 
 // finish validates a rendered draft.

@@ -88,29 +88,36 @@ func scanInvoice(row scanner) (*Invoice, error) {
 	return &i, err
 }
 
-// CreateDraftInvoice inserts a draft with its lines and computes its totals.
+// CreateDraftInvoice inserts a draft with its lines and totals.
 func (s *Store) CreateDraftInvoice(ctx context.Context, inv *Invoice, lines []*InvoiceLine) error {
 	inv.Status = InvoiceDraft
 	if inv.Kind == "" {
 		inv.Kind = KindInvoice
 	}
 	inv.CreatedAt = s.now()
+	totals(inv, lines)
 	id, err := s.insert(ctx, `INSERT INTO invoices (kind, member_id, status, credited_invoice_id, language,
-		created_at) VALUES (?, ?, 'draft', ?, ?, ?)`, inv.Kind, inv.MemberID, inv.CreditedInvoiceID,
-		inv.Language, inv.CreatedAt)
+		total_excl_cents, tax_cents, total_cents, created_at) VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
+		inv.Kind, inv.MemberID, inv.CreditedInvoiceID, inv.Language, inv.TotalExclCents, inv.TaxCents,
+		inv.TotalCents, inv.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("create draft invoice for member %d: %w", inv.MemberID, err)
 	}
 	inv.ID = id
-	return s.ReplaceInvoiceLines(ctx, inv, lines)
+	return s.insertLines(ctx, inv, lines)
 }
 
-// ReplaceInvoiceLines sets the lines of a draft and its totals.
-func (s *Store) ReplaceInvoiceLines(ctx context.Context, inv *Invoice, lines []*InvoiceLine) error {
-	if _, err := s.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ?`, inv.ID); err != nil {
-		return fmt.Errorf("replace lines of invoice %d: %w", inv.ID, err)
-	}
+// totals sums the lines into the invoice.
+func totals(inv *Invoice, lines []*InvoiceLine) {
 	inv.TotalExclCents, inv.TaxCents = 0, 0
+	for _, l := range lines {
+		inv.TotalExclCents += l.AmountCents
+		inv.TaxCents += l.TaxCents
+	}
+	inv.TotalCents = inv.TotalExclCents + inv.TaxCents
+}
+
+func (s *Store) insertLines(ctx context.Context, inv *Invoice, lines []*InvoiceLine) error {
 	for i, l := range lines {
 		l.InvoiceID, l.Position = inv.ID, i+1
 		id, err := s.insert(ctx, `INSERT INTO invoice_lines (invoice_id, position, label, quantity,
@@ -122,10 +129,19 @@ func (s *Store) ReplaceInvoiceLines(ctx context.Context, inv *Invoice, lines []*
 			return fmt.Errorf("add line to invoice %d: %w", inv.ID, err)
 		}
 		l.ID = id
-		inv.TotalExclCents += l.AmountCents
-		inv.TaxCents += l.TaxCents
 	}
-	inv.TotalCents = inv.TotalExclCents + inv.TaxCents
+	return nil
+}
+
+// ReplaceInvoiceLines sets the lines of a draft and its totals.
+func (s *Store) ReplaceInvoiceLines(ctx context.Context, inv *Invoice, lines []*InvoiceLine) error {
+	if _, err := s.exec(ctx, `DELETE FROM invoice_lines WHERE invoice_id = ?`, inv.ID); err != nil {
+		return fmt.Errorf("replace lines of invoice %d: %w", inv.ID, err)
+	}
+	if err := s.insertLines(ctx, inv, lines); err != nil {
+		return err
+	}
+	totals(inv, lines)
 	_, err := s.exec(ctx, `UPDATE invoices SET total_excl_cents = ?, tax_cents = ?, total_cents = ?
 		WHERE id = ? AND status = 'draft'`, inv.TotalExclCents, inv.TaxCents, inv.TotalCents, inv.ID)
 	if err != nil {
