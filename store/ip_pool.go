@@ -363,4 +363,3 @@ func (s *Store) OfferIPPools(ctx context.Context, offerID int64) ([]*IPPool, err
 	}
 	return out, rows.Err()
 }
-
