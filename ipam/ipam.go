@@ -157,23 +157,19 @@ func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.
 	if !ok || !pool.Prefix.Contains(c) {
 		return netip.Prefix{}, full
 	}
-	// Only the subnet starting last at or before c can cover c.
-	prev, found, err := tx.IPSubnetAtOrBefore(ctx, pool.ID, c)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
+	// The first batch begins with the subnet starting last before c, the
+	// only one that may cover c.
 	from := c
-	if found && !netipx.PrefixLastIP(prev).Less(c) {
-		if c, ok = after(prev, bits); !ok || !pool.Prefix.Contains(c) {
-			return netip.Prefix{}, full
-		}
-	}
 	for {
 		batch, err := tx.IPSubnetsFrom(ctx, pool.ID, from, searchBatch)
 		if err != nil {
 			return netip.Prefix{}, err
 		}
+		n := 0
 		for _, r := range batch {
+			if !r.Addr().Less(from) {
+				n++
+			}
 			if netipx.PrefixLastIP(r).Less(c) {
 				continue
 			}
@@ -184,7 +180,7 @@ func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.
 				return netip.Prefix{}, full
 			}
 		}
-		if len(batch) < searchBatch {
+		if n < searchBatch {
 			return netip.PrefixFrom(c, bits), nil
 		}
 		if from = batch[len(batch)-1].Addr().Next(); !from.IsValid() {
@@ -196,9 +192,9 @@ func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.
 // lockAndPurge locks a pool for the transaction and frees the released
 // subnets whose grace period is over, lowering the hint to the first.
 func lockAndPurge(ctx context.Context, tx *store.Store, poolID int64) (*store.IPPool, error) {
-	pool, err := tx.LockIPPool(ctx, poolID)
-	if err != nil {
-		return nil, err
+	pool, purge, err := tx.LockIPPool(ctx, poolID)
+	if err != nil || !purge {
+		return pool, err
 	}
 	freed, err := tx.PurgeReusableIPAllocations(ctx, poolID)
 	if err != nil {

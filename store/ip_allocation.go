@@ -117,32 +117,20 @@ func (s *Store) InsertIPAllocation(ctx context.Context, a *IPAllocation) error {
 	return nil
 }
 
-// IPSubnetAtOrBefore returns the subnet of a pool starting last at or
-// before addr (false when none does). Subnets never overlap, so it is the
-// only one that may contain addr.
-func (s *Store) IPSubnetAtOrBefore(ctx context.Context, poolID int64, addr netip.Addr) (netip.Prefix, bool, error) {
-	var pr prefixText
-	err := s.queryRow(ctx, `SELECT CAST(subnet AS TEXT) FROM ip_allocations WHERE pool_id = ?
-		AND first_addr <= ? ORDER BY first_addr DESC LIMIT 1`, poolID, s.addr(addr)).Scan(&pr)
-	if err == sql.ErrNoRows {
-		return netip.Prefix{}, false, nil
-	}
-	if err != nil {
-		return netip.Prefix{}, false, fmt.Errorf("subnet before %s in pool %d: %w", addr, poolID, err)
-	}
-	return pr.Prefix, true, nil
-}
-
 // IPSubnetsFrom returns up to limit subnets of a pool starting at or after
-// from, in address order.
+// from, in address order, preceded by the one starting last before from,
+// if any (the only one that may contain from: subnets never overlap).
 func (s *Store) IPSubnetsFrom(ctx context.Context, poolID int64, from netip.Addr, limit int) ([]netip.Prefix, error) {
-	rows, err := s.query(ctx, `SELECT CAST(subnet AS TEXT) FROM ip_allocations WHERE pool_id = ?
-		AND first_addr >= ? ORDER BY first_addr LIMIT ?`, poolID, s.addr(from), limit)
+	rows, err := s.query(ctx, `SELECT subnet FROM (SELECT CAST(subnet AS TEXT) AS subnet, first_addr
+			FROM ip_allocations WHERE pool_id = ? AND first_addr < ? ORDER BY first_addr DESC LIMIT 1) b
+		UNION ALL SELECT subnet FROM (SELECT CAST(subnet AS TEXT) AS subnet, first_addr
+			FROM ip_allocations WHERE pool_id = ? AND first_addr >= ? ORDER BY first_addr LIMIT ?) f`,
+		poolID, s.addr(from), poolID, s.addr(from), limit)
 	if err != nil {
 		return nil, fmt.Errorf("subnets of pool %d from %s: %w", poolID, from, err)
 	}
 	defer rows.Close()
-	out := make([]netip.Prefix, 0, limit)
+	out := make([]netip.Prefix, 0, limit+1)
 	for rows.Next() {
 		var pr prefixText
 		if err := rows.Scan(&pr); err != nil {
@@ -155,34 +143,8 @@ func (s *Store) IPSubnetsFrom(ctx context.Context, poolID int64, from netip.Addr
 
 // IPPoolSubnets returns every subnet taken in a pool, in address order.
 func (s *Store) IPPoolSubnets(ctx context.Context, poolID int64) ([]netip.Prefix, error) {
-	var first netip.Addr
-	var out []netip.Prefix
-	for {
-		const batch = 5000
-		var part []netip.Prefix
-		var err error
-		if !first.IsValid() {
-			part, err = s.ipSubnetsAll(ctx, poolID, batch)
-		} else {
-			part, err = s.IPSubnetsFrom(ctx, poolID, first, batch)
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, part...)
-		if len(part) < batch {
-			return out, nil
-		}
-		first = netipx.PrefixLastIP(part[len(part)-1]).Next()
-		if !first.IsValid() {
-			return out, nil
-		}
-	}
-}
-
-func (s *Store) ipSubnetsAll(ctx context.Context, poolID int64, limit int) ([]netip.Prefix, error) {
 	rows, err := s.query(ctx, `SELECT CAST(subnet AS TEXT) FROM ip_allocations WHERE pool_id = ?
-		ORDER BY first_addr LIMIT ?`, poolID, limit)
+		ORDER BY first_addr`, poolID)
 	if err != nil {
 		return nil, fmt.Errorf("subnets of pool %d: %w", poolID, err)
 	}

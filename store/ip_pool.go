@@ -249,17 +249,26 @@ func (s *Store) IPPoolByName(ctx context.Context, name string) (*IPPool, error) 
 
 // LockIPPool returns a pool and, inside a transaction, keeps other
 // allocations in it waiting until the transaction ends: PostgreSQL locks
-// the row; SQLite's write transactions already run one at a time.
-func (s *Store) LockIPPool(ctx context.Context, id int64) (*IPPool, error) {
-	q := s.ipPoolSelect() + ` WHERE id = ?`
+// the row; SQLite's write transactions already run one at a time. purge
+// tells whether released subnets of the pool are reusable now.
+func (s *Store) LockIPPool(ctx context.Context, id int64) (pool *IPPool, purge bool, err error) {
+	q := `SELECT ` + fmt.Sprintf(ipPoolColumns, s.addrColumn("next_hint")) + `,
+		EXISTS (SELECT 1 FROM ip_allocations a WHERE a.pool_id = ip_pools.id
+			AND a.reusable_after IS NOT NULL AND a.reusable_after <= ?)
+		FROM ip_pools WHERE id = ?`
 	if s.dialect == Postgres {
 		q += ` FOR UPDATE`
 	}
-	p, err := scanIPPool(s.queryRow(ctx, q, id))
+	var p IPPool
+	var pr prefixText
+	var hint nullAddr
+	err = s.queryRow(ctx, q, s.now(), id).Scan(&p.ID, &p.Name, &pr, &p.SubnetLength, &p.Reserved,
+		&p.Description, &hint, &p.CreatedAt, &p.UpdatedAt, &purge)
 	if err != nil {
-		return nil, notFound(err, "pool", id)
+		return nil, false, notFound(err, "pool", id)
 	}
-	return p, nil
+	p.Prefix, p.Hint = pr.Prefix, hint.Addr
+	return &p, purge, nil
 }
 
 // SetIPPoolHint records where the next free-subnet search starts.
