@@ -271,3 +271,6 @@ func ParseHostname(s string) (string, bool) {
 	}
 	return s, true
 }
+
+// ZoneName is the name of a reverse zone, without the final dot.
+func ZoneName(z netip.Prefix) string { return strings.TrimSuffix(reverseName(z), ".") }
