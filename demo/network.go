@@ -3,8 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
-	"net/netip"
 
+	"coin/backend"
 	"coin/date"
 	"coin/ipam"
 	"coin/provision"
@@ -23,9 +23,8 @@ var demoPools = []struct {
 }
 
 // LoadNetwork adds the IP pools, links them to the VPN and VPS offers, and
-// records the addresses the demo configurations hold as allocations (as
-// the allocator would have given them); subscriptions that ended give
-// theirs back. The demo member names their IPv4 address and delegates
+// gives the demo configurations their addresses from the allocator;
+// subscriptions that ended give theirs back. The demo member names their IPv4 address and delegates
 // the reverse zone of their IPv6 /56.
 func LoadNetwork(ctx context.Context, s *store.Store, a *ipam.Allocator, today date.Date) error {
 	offers, err := s.ListOffers(ctx)
@@ -68,7 +67,9 @@ func LoadNetwork(ctx context.Context, s *store.Store, a *ipam.Allocator, today d
 	return nameDemoMember(ctx, s)
 }
 
-// recordDemoAllocations claims the endpoints of a demo configuration.
+// recordDemoAllocations gives a demo configuration its addresses from
+// the allocator, as if the subscription had been created now; a
+// subscription that ended gives them back.
 func recordDemoAllocations(ctx context.Context, s *store.Store, a *ipam.Allocator, row *store.SubscriptionRow, today date.Date) error {
 	cfg, err := s.ConfigurationOf(ctx, row.ID)
 	if err != nil {
@@ -84,19 +85,18 @@ func recordDemoAllocations(ctx context.Context, s *store.Store, a *ipam.Allocato
 	}
 	t := provision.Target{Subscription: &row.Subscription, Member: m, Offer: o, Config: cfg,
 		Reference: fmt.Sprintf("%s-%d", row.OfferReference, row.ID)}
+	delete(cfg.Data, "ipv4_endpoint")
+	delete(cfg.Data, "ipv6_endpoint")
 	return s.Tx(ctx, func(tx *store.Store) error {
-		for _, field := range []string{"ipv4_endpoint", "ipv6_endpoint"} {
-			v := cfg.Data[field]
-			if v == "" {
-				continue
-			}
-			pool, err := ipam.PoolOf(ctx, tx, netip.MustParsePrefix(v))
-			if err != nil {
-				return err
-			}
-			if _, _, err := a.Claim(ctx, tx, pool.ID, netip.MustParsePrefix(v), row.ID, store.AllocAuto, ""); err != nil {
-				return err
-			}
+		_, errs, err := a.Assign(ctx, tx, t, backend.NewRegistry().Get(o.Backend).Fields(), nil)
+		if err != nil {
+			return err
+		}
+		if errs.Any() {
+			return fmt.Errorf("%v", errs)
+		}
+		if err := tx.SaveConfiguration(ctx, cfg); err != nil {
+			return err
 		}
 		if !row.ResignDate.IsZero() && !row.ResignDate.After(today) {
 			_, err := a.Release(ctx, tx, t)
