@@ -155,12 +155,11 @@ func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Ta
 		return nil, err
 	}
 	var msgs []string
-	until := tx.Now().Add(a.Grace)
 	for _, al := range list {
 		if al.Released() {
 			continue
 		}
-		if err := tx.ReleaseIPAllocation(ctx, al.ID, until); err != nil {
+		if err := tx.ReleaseIPAllocation(ctx, al.ID, a.Grace); err != nil {
 			return nil, err
 		}
 		pool, err := tx.IPPoolByID(ctx, al.PoolID)

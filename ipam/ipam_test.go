@@ -387,3 +387,50 @@ func TestUsageCountsFreeSubnetsPerSize(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestDeprovisionReleasesAndReclaimGivesBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := newAllocator(t, s)
+		f := newFixture(t, s, "vpn")
+		v4 := newPool(t, a, "VPN IPv4", "198.51.100.0/30", "32", "")
+		if err := s.LinkIPPoolOffer(ctx, v4.ID, f.offer.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		cfg := config.Default()
+		svc := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(), Allocator: a,
+			Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: a.Log}, Log: a.Log}
+		res, errs, err := svc.Create(ctx, subscription.Form{MemberID: itoa(f.member.ID), OfferID: itoa(f.offer.ID),
+			StartDate: "2026-01-01", ResignDate: "2026-03-01", Config: backend.Values{"login": "alice-vpn"}})
+		if err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		if _, err := svc.DeprovisionDue(ctx, date.MustParse("2026-02-28")); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := s.SubscriptionIPAllocations(ctx, res.Subscription.ID)
+		if len(list) != 1 || list[0].Released() {
+			t.Fatalf("released before the resign date: %+v", list)
+		}
+		if _, err := svc.DeprovisionDue(ctx, date.MustParse("2026-03-01")); err != nil {
+			t.Fatal(err)
+		}
+		list, _ = s.SubscriptionIPAllocations(ctx, res.Subscription.ID)
+		if len(list) != 1 || !list[0].Released() || list[0].ReusableAfter.Sub(*list[0].ReleasedAt) != 30*24*time.Hour {
+			t.Fatalf("after the resign date: %+v", list[0])
+		}
+		// The resignation is withdrawn within the grace period: the
+		// subscription gets its address back.
+		if _, errs, err := svc.Update(ctx, res.Subscription.ID, subscription.Form{StartDate: "2026-01-01"}); err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		list, _ = s.SubscriptionIPAllocations(ctx, res.Subscription.ID)
+		if list[0].Released() {
+			t.Fatal("not reclaimed")
+		}
+		log, _ := s.IPAllocationLog(ctx, v4.ID, 10)
+		if len(log) != 3 || log[0].Action != "reclaim" || log[1].Action != "release" || log[2].Action != "allocate" {
+			t.Fatalf("history: %+v", log)
+		}
+	})
+}

@@ -126,7 +126,7 @@ func (a *Allocator) ReleaseByStaff(ctx context.Context, al *store.IPAllocation, 
 	}
 	var msg string
 	err := a.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.ReleaseIPAllocation(ctx, al.ID, tx.Now().Add(a.Grace)); err != nil {
+		if err := tx.ReleaseIPAllocation(ctx, al.ID, a.Grace); err != nil {
 			return err
 		}
 		pool, err := tx.IPPoolByID(ctx, al.PoolID)

@@ -195,10 +195,11 @@ func (s *Store) PurgeReusableIPAllocations(ctx context.Context, poolID int64) ([
 	return out, rows.Err()
 }
 
-// ReleaseIPAllocation marks a subnet released, held until reusableAfter.
-func (s *Store) ReleaseIPAllocation(ctx context.Context, id int64, reusableAfter time.Time) error {
+// ReleaseIPAllocation marks a subnet released, held for grace.
+func (s *Store) ReleaseIPAllocation(ctx context.Context, id int64, grace time.Duration) error {
+	now := s.now()
 	res, err := s.exec(ctx, `UPDATE ip_allocations SET released_at = ?, reusable_after = ?
-		WHERE id = ? AND released_at IS NULL`, s.now(), reusableAfter.UTC().Truncate(time.Microsecond), id)
+		WHERE id = ? AND released_at IS NULL`, now, now.Add(grace), id)
 	if err != nil {
 		return fmt.Errorf("release subnet %d: %w", id, err)
 	}
