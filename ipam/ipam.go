@@ -144,9 +144,15 @@ func after(p netip.Prefix, bits int) (netip.Addr, bool) {
 // searchBatch is how many subnets one query of the search reads.
 const searchBatch = 64
 
+// hintLag is how many subnets the search may walk past the hint before
+// the hint is moved: moving it costs a write, walking a few subnets costs
+// nothing (they come in the same batch).
+const hintLag = searchBatch / 2
+
 // firstFree finds the first free subnet of the pool's size at or after
-// its hint. tx must hold the pool (LockIPPool).
-func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.Prefix, error) {
+// its hint, and how many subnets it walked past to find it. tx must hold
+// the pool (LockIPPool).
+func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.Prefix, int, error) {
 	bits := pool.SubnetLength
 	full := &PoolFullError{Pool: pool.Name, Length: bits}
 	start := pool.Prefix.Addr()
@@ -155,15 +161,15 @@ func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.
 	}
 	c, ok := alignUp(start, bits)
 	if !ok || !pool.Prefix.Contains(c) {
-		return netip.Prefix{}, full
+		return netip.Prefix{}, 0, full
 	}
 	// The first batch begins with the subnet starting last before c, the
 	// only one that may cover c.
-	from := c
+	from, walked := c, 0
 	for {
 		batch, err := tx.IPSubnetsFrom(ctx, pool.ID, from, searchBatch)
 		if err != nil {
-			return netip.Prefix{}, err
+			return netip.Prefix{}, walked, err
 		}
 		n := 0
 		for _, r := range batch {
@@ -174,17 +180,18 @@ func firstFree(ctx context.Context, tx *store.Store, pool *store.IPPool) (netip.
 				continue
 			}
 			if netipx.PrefixLastIP(netip.PrefixFrom(c, bits)).Less(r.Addr()) {
-				return netip.PrefixFrom(c, bits), nil
+				return netip.PrefixFrom(c, bits), walked, nil
 			}
+			walked++
 			if c, ok = after(r, bits); !ok || !pool.Prefix.Contains(c) {
-				return netip.Prefix{}, full
+				return netip.Prefix{}, walked, full
 			}
 		}
 		if n < searchBatch {
-			return netip.PrefixFrom(c, bits), nil
+			return netip.PrefixFrom(c, bits), walked, nil
 		}
 		if from = batch[len(batch)-1].Addr().Next(); !from.IsValid() {
-			return netip.PrefixFrom(c, bits), nil
+			return netip.PrefixFrom(c, bits), walked, nil
 		}
 	}
 }
@@ -224,7 +231,14 @@ func (a *Allocator) Allocate(ctx context.Context, tx *store.Store, poolID, subsc
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := firstFree(ctx, tx, pool)
+	p, walked, err := firstFree(ctx, tx, pool)
+	if errors.Is(err, ErrPoolFull) && walked > 0 {
+		// Nothing is free past the hint either: the next search of a full
+		// pool starts at its end.
+		if err := tx.SetIPPoolHint(ctx, pool.ID, netipx.PrefixLastIP(pool.Prefix)); err != nil {
+			return pool, nil, err
+		}
+	}
 	if err != nil {
 		return pool, nil, err
 	}
@@ -234,7 +248,7 @@ func (a *Allocator) Allocate(ctx context.Context, tx *store.Store, poolID, subsc
 	}
 	al.PoolName = pool.Name
 	// Nothing free lies below the subnet just taken.
-	if next := netipx.PrefixLastIP(p).Next(); next.IsValid() {
+	if next := netipx.PrefixLastIP(p).Next(); next.IsValid() && walked >= hintLag {
 		pool.Hint = next
 		if err := tx.SetIPPoolHint(ctx, pool.ID, next); err != nil {
 			return pool, nil, err
