@@ -67,12 +67,13 @@ func New(d Deps) *fiber.App {
 	if d.IPAM == nil {
 		if a, ok := d.Subs.Allocator.(*ipam.Allocator); ok {
 			d.IPAM = a
-		} else {
-			a, err := ipam.New(d.Store, d.Cfg, d.Log)
-			if err != nil {
-				panic("ip settings not validated: " + err.Error())
-			}
+		} else if a, err := ipam.New(d.Store, d.Cfg, d.Log); err == nil {
 			d.IPAM = a
+		} else {
+			// Load validated the settings; keep the pages up regardless.
+			def := config.Default()
+			d.Log.Error("ip settings", "err", err)
+			d.IPAM, _ = ipam.New(d.Store, &def, d.Log)
 		}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}

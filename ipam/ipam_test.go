@@ -434,3 +434,32 @@ func TestDeprovisionReleasesAndReclaimGivesBack(t *testing.T) {
 		}
 	})
 }
+
+func TestEditingAPoolKeepsItsReservedNamesAndRefusesTakenRanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := newAllocator(t, s)
+		pool := newPool(t, a, "VPN IPv4", "198.51.100.0/24", "32", "198.51.100.254")
+		gw, _ := s.ReservedIPAllocations(ctx, pool.ID)
+		if errs, err := ipam.SetPTR(ctx, s, gw[0], ipam.PTRForm{Address: "198.51.100.254", Name: "gw.isp.example"}); err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		taken, _ := allocate(t, s, a, pool.ID, 0)
+		f := ipam.FormOf(pool)
+		f.Reserved = "198.51.100.254\n198.51.100.255"
+		if errs, err := a.SavePool(ctx, pool, f); err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		if ptrs, _ := s.IPPTRs(ctx, 0, pool.ID); len(ptrs) != 1 || ptrs[0].Name != "gw.isp.example" {
+			t.Fatalf("the gateway lost its name: %v", ptrs)
+		}
+		f.Reserved = taken.String()
+		errs, err := a.SavePool(ctx, pool, f)
+		if err != nil || errs.Get("reserved") != "ipam.err.reserved_taken?Subnet=198.51.100.0%2F32" {
+			t.Fatalf("reserving an allocated address: %v %v", err, errs)
+		}
+		if list, _ := s.ReservedIPAllocations(ctx, pool.ID); len(list) != 1 || list[0].Prefix.String() != "198.51.100.254/31" {
+			t.Fatalf("a refused edit changed the reserved ranges: %d", len(list))
+		}
+	})
+}

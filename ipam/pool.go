@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -188,19 +189,34 @@ func countGiven(ctx context.Context, tx *store.Store, poolID int64) (int, error)
 	return n, err
 }
 
-// reserve replaces the reserved subnets of a pool by want.
+// reserve replaces the reserved subnets of a pool by want; the reverse
+// names of reserved addresses (a gateway's) follow them.
 func (a *Allocator) reserve(ctx context.Context, tx *store.Store, p *store.IPPool, want []netip.Prefix, errs form.Errors) error {
 	old, err := tx.ReservedIPAllocations(ctx, p.ID)
 	if err != nil {
 		return err
 	}
+	keep := map[netip.Prefix]bool{}
+	var names []*store.IPPTR
 	for _, al := range old {
+		if slices.Contains(want, al.Prefix) {
+			keep[al.Prefix] = true
+			continue
+		}
+		ptrs, err := tx.IPPTRs(ctx, al.ID, 0)
+		if err != nil {
+			return err
+		}
+		names = append(names, ptrs...)
 		if err := tx.DeleteIPAllocation(ctx, al.ID); err != nil {
 			return err
 		}
 	}
 	for _, r := range want {
-		_, _, err := a.Claim(ctx, tx, p.ID, r, 0, store.AllocReserved, "")
+		if keep[r] {
+			continue
+		}
+		_, al, err := a.Claim(ctx, tx, p.ID, r, 0, store.AllocReserved, "")
 		var taken *TakenError
 		if errors.As(err, &taken) {
 			errs.AddWith("reserved", "ipam.err.reserved_taken", map[string]string{"Subnet": taken.Holder.Prefix.String()})
@@ -208,6 +224,13 @@ func (a *Allocator) reserve(ctx context.Context, tx *store.Store, p *store.IPPoo
 		}
 		if err != nil {
 			return fmt.Errorf("reserve %s in pool %s: %w", r, p.Name, err)
+		}
+		for _, n := range names {
+			if r.Contains(n.Addr) {
+				if err := tx.SetIPPTR(ctx, &store.IPPTR{AllocationID: al.ID, Addr: n.Addr, Name: n.Name}); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	// The search starts over: the reserved ranges or the size changed.
