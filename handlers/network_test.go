@@ -83,6 +83,18 @@ func TestStaffManagePoolsAndSubscriptionsGetAddresses(t *testing.T) {
 			t.Fatalf("%d subscriptions after a refusal", len(list))
 		}
 
+		// Staff typing an address another subscription holds are refused.
+		b.get("/admin/subscriptions/2/config")
+		res = b.post("/admin/subscriptions/2/config", url.Values{"cfg_login": {"alice-2"},
+			"cfg_ipv4_endpoint": {"198.51.100.1"}, "cfg_ipv6_endpoint": {"2001:db8:0:200::/56"}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("config with a taken address: %d", res.Status)
+		}
+		mustContain(t, res.Body, "Already allocated (it overlaps 198.51.100.1/32).")
+		if cfg, _ := a.store.ConfigurationOf(context.Background(), 2); cfg.Data["ipv4_endpoint"] != "198.51.100.2/32" {
+			t.Fatalf("a refused config change was saved: %v", cfg.Data)
+		}
+
 		// The pool page shows usage, holders and the history.
 		page := b.get(fmt.Sprintf("/admin/pools/%d", v4.ID))
 		mustContain(t, page.Body, "198.51.100.3/32", "Alice Test", "100.0 %",
