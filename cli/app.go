@@ -13,6 +13,7 @@ import (
 	"coin/date"
 	"coin/fees"
 	"coin/i18n"
+	"coin/ipam"
 	"coin/ispdb"
 	"coin/jobs"
 	"coin/mail"
@@ -39,6 +40,7 @@ type app struct {
 	fees      *fees.Service
 	jobs      *jobs.Scheduler
 	lists     *maillists.Syncer
+	ipam      *ipam.Allocator
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -94,8 +96,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer, Wake: a.sender.Wake,
 		Site: a.mailSite, Log: log}
+	if a.ipam, err = ipam.New(st, cfg, log); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
-		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log}
+		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam}
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Wake: a.sender.Wake, Log: log}
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,

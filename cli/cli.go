@@ -45,6 +45,7 @@ type CLI struct {
 	Jobs                  JobsCmd                  `cmd:"" help:"List the scheduled jobs and their last run, or run one now."`
 	MaillistsSync         MaillistsSyncCmd         `cmd:"" name:"maillists-sync" help:"Push every mailing list (or one) to the list server with maillists.sync_command."`
 	MembersEmail          MembersEmailCmd          `cmd:"" name:"members-email" help:"Print members' e-mail addresses, one a line, with filters."`
+	ReverseDNS            ReverseDNSCmd            `cmd:"" name:"reverse-dns" help:"Print the reverse DNS records (PTR, delegations) of an IP pool, or a whole zone file."`
 	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 

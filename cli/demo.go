@@ -39,6 +39,9 @@ func (d *DemoCmd) Run(g *Globals) error {
 	if err := demo.LoadBilling(ctx, a.store, a.billing, date.Today(cfg.Location())); err != nil {
 		return err
 	}
+	if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(cfg.Location())); err != nil {
+		return err
+	}
 	fmt.Fprintln(g.Stdout, demo.Banner)
 	return nil
 }

@@ -65,6 +65,9 @@ func (s *ServeCmd) Run(g *Globals) error {
 			if err := demo.LoadBilling(ctx, a.store, a.billing, date.Today(cfg.Location())); err != nil {
 				return fmt.Errorf("load demo data: %w", err)
 			}
+			if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(cfg.Location())); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
 			log.Info("demo data loaded")
 		}
 		fmt.Fprintln(g.Stdout, demo.Banner)
@@ -78,7 +81,7 @@ func (s *ServeCmd) Run(g *Globals) error {
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
 		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing,
-		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, Log: log})
+		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, IPAM: a.ipam, Log: log})
 
 	if s.NoJobs {
 		log.Info("scheduled jobs are off in this instance (--no-jobs)")

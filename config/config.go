@@ -41,6 +41,7 @@ type Config struct {
 	Jobs      Jobs      `toml:"jobs" envPrefix:"JOBS_"`
 	Hardware  Hardware  `toml:"hardware" envPrefix:"HARDWARE_"`
 	Maillists Maillists `toml:"maillists" envPrefix:"MAILLISTS_"`
+	IP        IP        `toml:"ip" envPrefix:"IP_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -281,6 +282,58 @@ type Maillists struct {
 	AutoSubscribe []string `toml:"auto_subscribe" env:"AUTO_SUBSCRIBE"`
 }
 
+// IP holds the IP address allocation settings.
+type IP struct {
+	// AllocationMessage is the text/template written to the log and to the
+	// pool's history for each allocation and release. It sees .Action
+	// ("Allocated", "Released", "Reclaimed"), .Subnet, .Pool, .Member
+	// (login, "" for none), .Subscription (reference, "" for none) and .By
+	// (login of the staff member, "" for coin itself).
+	AllocationMessage string `toml:"allocation_message" env:"ALLOCATION_MESSAGE"`
+	// ReleaseGraceDays is how long a subnet released at the end of a
+	// subscription stays out of allocation (routes, caches and reverse DNS
+	// of the old holder expire meanwhile).
+	ReleaseGraceDays int `toml:"release_grace_days" env:"RELEASE_GRACE_DAYS"`
+}
+
+// ReleaseGrace is ReleaseGraceDays as a duration.
+func (ip IP) ReleaseGrace() time.Duration {
+	return time.Duration(ip.ReleaseGraceDays) * 24 * time.Hour
+}
+
+// AllocationSample has what ip.allocation_message may use.
+type AllocationSample struct {
+	Action, Subnet, Pool, Member, Subscription, By string
+}
+
+// ParseAllocationMessage parses ip.allocation_message and tries it on a
+// sample, so that a misspelt field is caught at start-up.
+func ParseAllocationMessage(text string) (*texttemplate.Template, error) {
+	tpl, err := texttemplate.New("allocation_message").Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	var out strings.Builder
+	if err := tpl.Execute(&out, AllocationSample{"Allocated", "198.51.100.7/32", "VPN IPv4", "login", "VPN-1", "admin"}); err != nil {
+		msg, _, _ := strings.Cut(err.Error(), " in type ")
+		return nil, fmt.Errorf("%s (it may use {{.Action}}, {{.Subnet}}, {{.Pool}}, {{.Member}}, {{.Subscription}}, {{.By}})", msg)
+	}
+	if strings.TrimSpace(out.String()) == "" {
+		return nil, errors.New("gives an empty message")
+	}
+	return tpl, nil
+}
+
+func (ip *IP) validate() error {
+	if _, err := ParseAllocationMessage(ip.AllocationMessage); err != nil {
+		return fmt.Errorf("ip.allocation_message: %v", err)
+	}
+	if ip.ReleaseGraceDays < 0 || ip.ReleaseGraceDays > 3650 {
+		return fmt.Errorf("ip.release_grace_days: %d is out of 0..3650", ip.ReleaseGraceDays)
+	}
+	return nil
+}
+
 // Languages the interface speaks.
 var Languages = []string{"fr", "en"}
 
@@ -337,6 +390,10 @@ func Default() Config {
 		},
 		Hardware:  Hardware{Enabled: true},
 		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
+		IP: IP{
+			AllocationMessage: "{{.Action}} {{.Subnet}} ({{.Pool}}) for {{or .Member \"nobody\"}}, subscription {{or .Subscription \"none\"}}",
+			ReleaseGraceDays:  30,
+		},
 	}
 }
 
@@ -521,6 +578,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("ispdb.max_age: %s is not between 1m and 720h", c.ISPDB.MaxAge)
 	}
 	if err := c.Maillists.validate(); err != nil {
+		return err
+	}
+	if err := c.IP.validate(); err != nil {
 		return err
 	}
 	if c.Database.URL != "" {

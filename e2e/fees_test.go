@@ -104,8 +104,7 @@ func TestFeeReminderRunNowInTheDemo(t *testing.T) {
 	run(t, ctx, "in French",
 		chromedp.SetValue(chromedp.CSS(`select[name=lang]`), "fr"),
 		chromedp.Click(chromedp.CSS(`form[action$="/language"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#fee-card`)),
-		chromedp.Navigate(s.URL+"/membership"),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang=fr]`)),
 	)
 	waitText(t, ctx, "#main", "Mes cotisations")
 	waitText(t, ctx, "#main", "payée jusqu'au")

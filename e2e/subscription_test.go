@@ -26,6 +26,18 @@ func TestAdminSubscribesMemberToNewVPNOffer(t *testing.T) {
 	)
 	waitText(t, ctx, "#main", "VPN-ETU")
 	run(t, ctx, "offers", shot("offers"))
+	// The new offer takes its IPv6 /56 from the demo's VPN IPv6 pool.
+	run(t, ctx, "pools",
+		chromedp.Click(chromedp.CSS(`#sections a[href$="/admin/pools"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.list`)),
+		shot("pools"),
+		chromedp.Click(chromedp.CSS(`#main a[href$="/admin/pools/2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#link-form`)),
+		chromedp.SetValue(chromedp.CSS(`#f-offer_id`), "9"),
+		chromedp.Click(chromedp.CSS(`#link-form button[type=submit]`)),
+	)
+	waitText(t, ctx, "#main", "VPN-ETU — VPN étudiant")
+	run(t, ctx, "pool page", shot("pool"))
 	run(t, ctx, "subscription form",
 		chromedp.Navigate(s.URL+"/admin/subscriptions/new"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-member_q`)),
@@ -49,7 +61,8 @@ func TestAdminSubscribesMemberToNewVPNOffer(t *testing.T) {
 	)
 	waitText(t, ctx, "#main", "ran successfully")
 	body := text(t, ctx)
-	for _, want := range []string{"VPN-ETU-", "emilie-etu", "demo-hook provision emilie-etu member", "note it now"} {
+	for _, want := range []string{"VPN-ETU-", "emilie-etu", "demo-hook provision emilie-etu member", "note it now",
+		"198.51.100.250/32", "2001:db8:0:1000::/56"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("subscription page lacks %q:\n%s", want, body)
 		}
@@ -62,4 +75,13 @@ func TestAdminSubscribesMemberToNewVPNOffer(t *testing.T) {
 	waitText(t, ctx, "#main", "emilie-etu")
 	waitText(t, ctx, "#main", "running")
 	run(t, ctx, "portal", shot("portal-subscriptions"))
+	// The member names an address of the new subscription.
+	run(t, ctx, "reverse dns",
+		chromedp.Click(chromedp.CSS(`a[href$="/network"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.ptr-form`)),
+		chromedp.SendKeys(chromedp.CSS(`.ptr-form input[name=name]`), "etu.emilie.example.org"),
+		chromedp.Click(chromedp.CSS(`.ptr-form button[type=submit]`)),
+	)
+	waitText(t, ctx, "#main", "etu.emilie.example.org")
+	run(t, ctx, "portal reverse dns", shot("portal-reverse-dns"))
 }

@@ -4,6 +4,7 @@ package form
 
 import (
 	"net/mail"
+	"net/url"
 	"strings"
 
 	"coin/date"
@@ -18,6 +19,31 @@ func (e Errors) Add(field, id string) {
 	if _, ok := e[field]; !ok {
 		e[field] = id
 	}
+}
+
+// AddWith records an error whose message names something ({{.Pool}}):
+// the id and its data travel together as "id?Pool=…"; Message splits them.
+func (e Errors) AddWith(field, id string, data map[string]string) {
+	q := url.Values{}
+	for k, v := range data {
+		q.Set(k, v)
+	}
+	e.Add(field, id+"?"+q.Encode())
+}
+
+// Message splits an error recorded by Add or AddWith into its message id
+// and its data (nil for none).
+func Message(v string) (string, map[string]any) {
+	id, query, ok := strings.Cut(v, "?")
+	if !ok {
+		return v, nil
+	}
+	q, _ := url.ParseQuery(query)
+	data := make(map[string]any, len(q))
+	for k := range q {
+		data[k] = q.Get(k)
+	}
+	return id, data
 }
 
 // Get returns the message id of field's error, or "".

@@ -18,6 +18,7 @@ import (
 	"coin/config"
 	"coin/fees"
 	"coin/i18n"
+	"coin/ipam"
 	"coin/ispdb"
 	"coin/jobs"
 	"coin/mail"
@@ -47,6 +48,8 @@ type Deps struct {
 	Site func(ctx context.Context) views.Site
 	Fees *fees.Service
 	Jobs *jobs.Scheduler
+	// IPAM allocates subnets; nil: built from Cfg with Subs's allocator.
+	IPAM *ipam.Allocator
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -60,6 +63,18 @@ type Handler struct {
 func New(d Deps) *fiber.App {
 	if d.Lists == nil {
 		d.Lists = maillists.New(d.Store, d.Cfg.Maillists, d.Log)
+	}
+	if d.IPAM == nil {
+		if a, ok := d.Subs.Allocator.(*ipam.Allocator); ok {
+			d.IPAM = a
+		} else if a, err := ipam.New(d.Store, d.Cfg, d.Log); err == nil {
+			d.IPAM = a
+		} else {
+			// Load validated the settings; keep the pages up regardless.
+			def := config.Default()
+			d.Log.Error("ip settings", "err", err)
+			d.IPAM, _ = ipam.New(d.Store, &def, d.Log)
+		}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	if h.Site == nil {
@@ -117,6 +132,10 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/subscriptions/:id<int>/config", h.portalConfigPage)
 	me.Post("/subscriptions/:id<int>/config", h.portalConfig)
 	me.Post("/subscriptions/:id<int>/password", h.portalPassword)
+	me.Get("/subscriptions/:id<int>/network", h.portalNetwork)
+	me.Post("/subscriptions/:id<int>/network/:aid<int>/ptr", h.portalRDNS("ptr"))
+	me.Post("/subscriptions/:id<int>/network/:aid<int>/ptr/:pid<int>/delete", h.portalRDNS("ptr-delete"))
+	me.Post("/subscriptions/:id<int>/network/:aid<int>/ns", h.portalRDNS("ns"))
 	me.Get("/invoices", h.portalInvoices)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
 	me.Get("/membership", h.membership)
@@ -229,6 +248,23 @@ func (h *Handler) routes(r fiber.Router) {
 	outbox.Get("/", h.outboxList)
 	outbox.Get("/:id<int>", h.outboxShow)
 	outbox.Post("/:id<int>/resend", h.outboxResend)
+	pools := admin.Group("/pools", h.require(auth.ManageNetwork))
+	pools.Get("/", h.poolList)
+	pools.Get("/new", h.poolNewPage)
+	pools.Post("/new", h.poolCreate)
+	pools.Get("/:id<int>", h.poolShow)
+	pools.Get("/:id<int>/edit", h.poolEditPage)
+	pools.Post("/:id<int>/edit", h.poolEdit)
+	pools.Post("/:id<int>/delete", h.poolDelete)
+	pools.Post("/:id<int>/offers", h.poolLinkOffer)
+	pools.Post("/:id<int>/offers/:offer<int>/unlink", h.poolUnlinkOffer)
+	pools.Post("/:id<int>/allocate", h.poolAllocate)
+	pools.Get("/:id<int>/zone.txt", h.poolZone)
+	pools.Get("/:id<int>/allocations/:aid<int>", h.allocationShow)
+	pools.Post("/:id<int>/allocations/:aid<int>/release", h.allocationRelease)
+	pools.Post("/:id<int>/allocations/:aid<int>/ptr", h.allocationRDNS("ptr"))
+	pools.Post("/:id<int>/allocations/:aid<int>/ptr/:pid<int>/delete", h.allocationRDNS("ptr-delete"))
+	pools.Post("/:id<int>/allocations/:aid<int>/ns", h.allocationRDNS("ns"))
 	isp := admin.Group("/isp", h.require(auth.ManageISP))
 	isp.Get("/", h.ispPage)
 	isp.Post("/", h.ispSave)

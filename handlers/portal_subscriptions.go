@@ -19,6 +19,9 @@ func (h *Handler) portalSubscription(c *fiber.Ctx, row *store.SubscriptionRow) (
 		return p, err
 	}
 	p.Config = cfg
+	if p.Allocations, err = h.Store.SubscriptionIPAllocations(ctx, row.ID); err != nil {
+		return p, err
+	}
 	b := h.Subs.Backends.Get(row.Backend)
 	if b == nil {
 		return p, nil

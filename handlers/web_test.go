@@ -24,6 +24,7 @@ import (
 	"coin/fees"
 	"coin/handlers"
 	"coin/i18n"
+	"coin/ipam"
 	"coin/ispdb"
 	"coin/jobs"
 	"coin/mail"
@@ -44,6 +45,7 @@ type testApp struct {
 	billing *billing.Service
 	isp     *ispdb.Service
 	fees    *fees.Service
+	ipam    *ipam.Allocator
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -80,8 +82,12 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 		return mail.Site{Name: id.Name, Email: id.Email, AddressLines: id.AddressLines, IBAN: id.IBANFormatted(), BIC: id.BIC}
 	}
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
+	alloc, err := ipam.New(s, &cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	subs := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(),
-		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log}
+		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log, Allocator: alloc}
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
 		Identity: isp.Identity}
 	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
@@ -95,8 +101,8 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	}
 	t.Cleanup(func() { sched.Stop() })
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, Log: log})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs}
+		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log})
+	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc}
 }
 
 // setIdentity gives the ISP record a name and a bank account.

@@ -31,7 +31,28 @@ type Service struct {
 	Backends *backend.Registry
 	Hooks    *provision.Runner
 	Log      *slog.Logger
+	// Allocator gives configurations their subnets (ipam.Allocator); nil:
+	// addresses are whatever staff type.
+	Allocator Allocator
 }
+
+// Allocator gives configurations their IP subnets, inside the transaction
+// that stores the configuration, and takes them back at the end. Each
+// method returns a function that logs what it did, to call once the
+// transaction is committed.
+type Allocator interface {
+	// Assign fills the empty IP fields of t.Config from the offer's pools
+	// (on creation: before is nil) and records the addresses staff typed.
+	// Form errors mean nothing may be written.
+	Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (func(), form.Errors, error)
+	// Release gives back the subnets of a subscription that ended.
+	Release(ctx context.Context, tx *store.Store, t provision.Target) (func(), error)
+	// Reclaim takes back the released subnets of a subscription that goes on.
+	Reclaim(ctx context.Context, tx *store.Store, t provision.Target) (func(), error)
+}
+
+// errRefused rolls back a transaction whose outcome is form errors.
+var errRefused = errors.New("refused")
 
 // Form is a subscription form as submitted by staff.
 type Form struct {
@@ -150,23 +171,38 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 			return nil, nil, err
 		}
 	}
+	t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Password: res.Password}
+	logAllocations := func() {}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateSubscription(ctx, sub); err != nil {
 			return err
 		}
 		cfg.SubscriptionID = sub.ID
+		t.Reference = s.Reference(sub, o, m)
+		if s.Allocator != nil {
+			done, aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), nil)
+			if err != nil {
+				return err
+			}
+			if aerrs.Any() {
+				errs = aerrs
+				return errRefused
+			}
+			logAllocations = done
+		}
 		return tx.SaveConfiguration(ctx, cfg)
 	})
-	if errors.Is(err, store.ErrConflict) {
+	switch {
+	case errors.Is(err, errRefused):
+		return nil, errs, nil
+	case errors.Is(err, store.ErrConflict):
 		errs.Add("cfg_login", "err.login_taken")
 		return nil, errs, nil
-	}
-	if err != nil {
+	case err != nil:
 		return nil, nil, err
 	}
 	s.Log.Info("subscription created", "subscription", sub.ID, "member", m.Login, "offer", o.Reference)
-	t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Password: res.Password,
-		Reference: s.Reference(sub, o, m)}
+	logAllocations()
 	res.Run, err = s.runHook(ctx, "provision", t)
 	return res, nil, err
 }
@@ -200,15 +236,20 @@ func (s *Service) runHook(ctx context.Context, action string, t provision.Target
 
 // Target loads what a hook needs about a subscription.
 func (s *Service) Target(ctx context.Context, sub *store.Subscription) (provision.Target, error) {
-	m, err := s.Store.MemberByID(ctx, sub.MemberID)
+	return s.target(ctx, s.Store, sub)
+}
+
+// target is Target read through st (a transaction).
+func (s *Service) target(ctx context.Context, st *store.Store, sub *store.Subscription) (provision.Target, error) {
+	m, err := st.MemberByID(ctx, sub.MemberID)
 	if err != nil {
 		return provision.Target{}, err
 	}
-	o, err := s.Store.OfferByID(ctx, sub.OfferID)
+	o, err := st.OfferByID(ctx, sub.OfferID)
 	if err != nil {
 		return provision.Target{}, err
 	}
-	c, err := s.Store.ConfigurationOf(ctx, sub.ID)
+	c, err := st.ConfigurationOf(ctx, sub.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return provision.Target{}, err
 	}
@@ -230,12 +271,30 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 		return nil, errs, nil
 	}
 	sub.Comments = strings.TrimSpace(f.Comments)
+	reclaim := false
 	if sub.ResignDate.IsZero() || sub.ResignDate.After(s.today()) {
+		reclaim = sub.DeprovisionedAt != nil
 		sub.DeprovisionedAt = nil
 	}
-	if err := s.Store.UpdateSubscription(ctx, &sub); err != nil {
+	logAllocations := func() {}
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateSubscription(ctx, &sub); err != nil {
+			return err
+		}
+		if !reclaim || s.Allocator == nil {
+			return nil
+		}
+		t, err := s.target(ctx, tx, &sub)
+		if err != nil {
+			return err
+		}
+		logAllocations, err = s.Allocator.Reclaim(ctx, tx, t)
+		return err
+	})
+	if err != nil {
 		return nil, nil, err
 	}
+	logAllocations()
 	res := &Result{Subscription: &sub}
 	if !sub.ResignDate.IsZero() && !sub.ResignDate.After(s.today()) && row.DeprovisionedAt == nil {
 		res.Run, err = s.deprovision(ctx, &sub)
@@ -254,8 +313,24 @@ func (s *Service) deprovision(ctx context.Context, sub *store.Subscription) (*st
 	}
 	// Marked done even without a hook, and even when the hook failed: the
 	// failure is on the page with a retry button, and the job must not
-	// retry forever behind the staff's back.
-	return run, s.Store.MarkDeprovisioned(ctx, sub.ID)
+	// retry forever behind the staff's back. The subnets are released with
+	// it, to be reused after the grace period.
+	logAllocations := func() {}
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.MarkDeprovisioned(ctx, sub.ID); err != nil {
+			return err
+		}
+		if s.Allocator == nil {
+			return nil
+		}
+		var err error
+		logAllocations, err = s.Allocator.Release(ctx, tx, t)
+		return err
+	})
+	if err == nil {
+		logAllocations()
+	}
+	return run, err
 }
 
 // DeprovisionDue runs the deprovision hook of every subscription whose
@@ -308,16 +383,37 @@ func (s *Service) UpdateConfig(ctx context.Context, row *store.SubscriptionRow, 
 	if errs.Any() {
 		return nil, errs, nil
 	}
+	before := cfg.Data
 	cfg.Data, cfg.Login = values, backend.LoginOf(b, values)
-	if err := s.Store.SaveConfiguration(ctx, cfg); errors.Is(err, store.ErrConflict) {
-		return nil, form.Errors{"cfg_login": "err.login_taken"}, nil
-	} else if err != nil {
-		return nil, nil, err
-	}
 	t, err := s.Target(ctx, &row.Subscription)
 	if err != nil {
 		return nil, nil, err
 	}
+	t.Config = cfg
+	logAllocations := func() {}
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if s.Allocator != nil {
+			done, aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), before)
+			if err != nil {
+				return err
+			}
+			if aerrs.Any() {
+				errs = aerrs
+				return errRefused
+			}
+			logAllocations = done
+		}
+		return tx.SaveConfiguration(ctx, cfg)
+	})
+	switch {
+	case errors.Is(err, errRefused):
+		return nil, errs, nil
+	case errors.Is(err, store.ErrConflict):
+		return nil, form.Errors{"cfg_login": "err.login_taken"}, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	logAllocations()
 	res := &Result{Subscription: &row.Subscription}
 	res.Run, err = s.runHook(ctx, "provision", t)
 	return res, nil, err

@@ -1,10 +1,12 @@
 package views
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 
+	"coin/form"
 	"coin/money"
 	"coin/store"
 )
@@ -64,4 +66,13 @@ func allocationValue(allocs []*store.Allocation, invoiceID int64) string {
 		return ""
 	}
 	return money.Decimal(sum, ",")
+}
+
+// errorText translates a form error, with the data it names, if any.
+func errorText(ctx context.Context, v string) string {
+	id, data := form.Message(v)
+	if data == nil {
+		return t(ctx, id)
+	}
+	return tf(ctx, id, data)
 }

@@ -1,0 +1,200 @@
+package ipam
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"strconv"
+
+	"coin/backend"
+	"coin/form"
+	"coin/provision"
+	"coin/store"
+)
+
+// ipFields maps an address family (4, 6) to the backend's field holding
+// it, for backends that have one.
+func ipFields(fields []backend.Field) map[int]string {
+	out := map[int]string{}
+	for _, f := range fields {
+		switch f.Kind {
+		case backend.IPv4:
+			if out[4] == "" {
+				out[4] = f.Name
+			}
+		case backend.IPv6:
+			if out[6] == "" {
+				out[6] = f.Name
+			}
+		}
+	}
+	return out
+}
+
+// Assign gives a configuration its subnets inside tx, the transaction that
+// stores it. An address typed by staff (an IP field that is new or
+// changed) is checked free and recorded as a manual allocation when a pool
+// covers it; addresses outside every pool are left as typed. On creation
+// (before is nil), every pool linked to the offer, by priority, gives the
+// first free subnet of its size, except pools of a family whose field staff
+// filled; the first subnet of each family fills the empty IP field.
+//
+// Form errors (a full pool, an address taken) mean nothing must be
+// written: the caller rolls back. done logs the allocations and is to be
+// called once the transaction is committed.
+func (a *Allocator) Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (done func(), errs form.Errors, err error) {
+	errs = form.Errors{}
+	var msgs []string
+	note := func(pool *store.IPPool, al *store.IPAllocation) error {
+		msg, err := a.record(ctx, tx, Event{Action: "Allocated", Pool: pool, Allocation: al,
+			Member: t.Member.Login, Subscription: t.Reference})
+		msgs = append(msgs, msg)
+		return err
+	}
+	byFamily := ipFields(fields)
+	typed := map[int]bool{}
+	for family, name := range byFamily {
+		v := t.Config.Data[name]
+		if v == "" {
+			continue
+		}
+		typed[family] = true
+		if before != nil && before[name] == v {
+			continue
+		}
+		p, perr := netip.ParsePrefix(v)
+		if perr != nil {
+			errs.Add("cfg_"+name, "err.choice_invalid")
+			continue
+		}
+		pool, al, cerr := a.claimForSubscription(ctx, tx, p, t.Subscription.ID)
+		if id, data := claimError(cerr); id != "" {
+			errs.AddWith("cfg_"+name, id, data)
+			continue
+		} else if cerr != nil {
+			return nil, nil, cerr
+		}
+		if al != nil {
+			if err := note(pool, al); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if before == nil && !errs.Any() {
+		pools, err := tx.OfferIPPools(ctx, t.Offer.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, pool := range pools {
+			if typed[pool.Family()] {
+				continue
+			}
+			_, al, err := a.Allocate(ctx, tx, pool.ID, t.Subscription.ID)
+			if errors.Is(err, ErrPoolFull) {
+				field := "offer_id"
+				if name := byFamily[pool.Family()]; name != "" {
+					field = "cfg_" + name
+				}
+				errs.AddWith(field, "ipam.err.pool_full", map[string]string{"Pool": pool.Name,
+					"Length": strconv.Itoa(pool.SubnetLength)})
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if err := note(pool, al); err != nil {
+				return nil, nil, err
+			}
+			if name := byFamily[pool.Family()]; name != "" && t.Config.Data[name] == "" {
+				t.Config.Data[name] = al.Prefix.String()
+			}
+		}
+	}
+	if errs.Any() {
+		return func() {}, errs, nil
+	}
+	return a.logged(msgs, "subscription", t.Subscription.ID), nil, nil
+}
+
+// claimForSubscription records an address typed in a configuration: nil
+// allocation when no pool covers it or the subscription already holds it.
+func (a *Allocator) claimForSubscription(ctx context.Context, tx *store.Store, p netip.Prefix, subID int64) (*store.IPPool, *store.IPAllocation, error) {
+	pool, err := PoolOf(ctx, tx, p)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return pool, nil, err
+	}
+	if held, err := tx.OverlappingIPAllocation(ctx, pool.ID, p); err == nil && held.SubscriptionID == subID &&
+		held.Prefix == p && !held.Released() {
+		return pool, nil, nil
+	}
+	return a.Claim(ctx, tx, pool.ID, p, subID, store.AllocManual, "")
+}
+
+// claimError turns a refused claim into a form error (id "" otherwise).
+func claimError(err error) (string, map[string]string) {
+	var taken *TakenError
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.As(err, &taken):
+		return "ipam.err.taken", map[string]string{"Subnet": taken.Holder.Prefix.String()}
+	case errors.Is(err, ErrOutside):
+		return "ipam.err.across_pools", nil
+	}
+	return "", nil
+}
+
+// Release gives back, inside tx, the subnets of a subscription that ended:
+// they stay out of allocation for the grace period.
+func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Target) (func(), error) {
+	list, err := tx.SubscriptionIPAllocations(ctx, t.Subscription.ID)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []string
+	for _, al := range list {
+		if al.Released() {
+			continue
+		}
+		if err := tx.ReleaseIPAllocation(ctx, al.ID, a.Grace); err != nil {
+			return nil, err
+		}
+		pool, err := tx.IPPoolByID(ctx, al.PoolID)
+		if err != nil {
+			return nil, err
+		}
+		msg, err := a.record(ctx, tx, Event{Action: "Released", Pool: pool, Allocation: al,
+			Member: t.Member.Login, Subscription: t.Reference})
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, msg)
+	}
+	return a.logged(msgs, "subscription", t.Subscription.ID), nil
+}
+
+// Reclaim gives a subscription that starts again (its resign date moved
+// on) the subnets it released and that nobody got meanwhile.
+func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Target) (func(), error) {
+	list, err := tx.ReclaimIPAllocations(ctx, t.Subscription.ID)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []string
+	for _, al := range list {
+		pool, err := tx.IPPoolByID(ctx, al.PoolID)
+		if err != nil {
+			return nil, err
+		}
+		msg, err := a.record(ctx, tx, Event{Action: "Reclaimed", Pool: pool, Allocation: al,
+			Member: t.Member.Login, Subscription: t.Reference})
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, msg)
+	}
+	return a.logged(msgs, "subscription", t.Subscription.ID), nil
+}
