@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,7 +53,8 @@ type Store struct {
 	dialect Dialect
 	dsn     string
 	inTx    bool
-	stmts   *stmtCache // prepared statements of the transaction
+	stmts   *stmtCache   // prepared statements of the transaction
+	shared  *preparedSet // statements prepared once per connection
 	// Now is the clock for created/updated stamps; tests replace it.
 	Now func() time.Time
 }
@@ -97,7 +97,8 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", driver, err)
 	}
-	return &Store{db: db, q: db, dialect: Dialect(driver), dsn: dsn, Now: time.Now}, nil
+	return &Store{db: db, q: db, dialect: Dialect(driver), dsn: dsn, Now: time.Now,
+		shared: newPreparedSet(db)}, nil
 }
 
 // sqliteDSN adds the settings every connection needs: WAL so readers do not
@@ -119,7 +120,10 @@ func sqliteDSN(path string) string {
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.shared.close()
+	return s.db.Close()
+}
 
 // Dialect tells which database is behind the store.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -146,7 +150,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	txs := *s
 	txs.q = sqlTx
 	txs.inTx = true
-	txs.stmts = &stmtCache{tx: sqlTx, byQuery: map[string]*sql.Stmt{}}
+	txs.stmts = &stmtCache{tx: sqlTx, shared: s.shared, byQuery: map[string]*sql.Stmt{}}
 	if err := fn(&txs); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
@@ -184,29 +188,6 @@ func (s *Store) rebind(q string) string {
 		}
 	}
 	return b.String()
-}
-
-// stmtCache keeps the statements a transaction prepared, so that a loop of
-// inserts (a charge run writes tens of thousands of rows) parses each SQL
-// text once. The statements close with the transaction.
-type stmtCache struct {
-	tx      *sql.Tx
-	mu      sync.Mutex
-	byQuery map[string]*sql.Stmt
-}
-
-func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.byQuery[q]; ok {
-		return st, nil
-	}
-	st, err := c.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	c.byQuery[q] = st
-	return st, nil
 }
 
 func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
