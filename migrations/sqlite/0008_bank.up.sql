@@ -26,9 +26,9 @@ CREATE TABLE bank_import_lines (
     line_hash TEXT NOT NULL,
     method TEXT NOT NULL CHECK (method IN ('transfer', 'direct_debit')),
     result TEXT NOT NULL CHECK (result IN ('matched', 'ambiguous', 'unmatched', 'ignored', 'duplicate')),
-    member_id INTEGER REFERENCES members (id) ON DELETE CASCADE,
+    member_id INTEGER REFERENCES members (id) ON DELETE SET NULL,
     target TEXT NOT NULL DEFAULT '' CHECK (target IN ('', 'invoice', 'fee', 'credit')),
-    invoice_id INTEGER REFERENCES invoices (id) ON DELETE CASCADE,
+    invoice_id INTEGER REFERENCES invoices (id) ON DELETE SET NULL,
     reason TEXT NOT NULL DEFAULT '',
     candidates TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (import_id, position)
