@@ -221,6 +221,10 @@ func (s *Service) Confirm(ctx context.Context, importID int64, actor *store.Memb
 		if err != nil {
 			return err
 		}
+		members, err := importMembers(ctx, tx, lines)
+		if err != nil {
+			return err
+		}
 		for _, l := range lines {
 			switch {
 			case l.Result == store.LineIgnored:
@@ -230,7 +234,7 @@ func (s *Service) Confirm(ctx context.Context, importID int64, actor *store.Memb
 			case !l.Importable():
 				sum.LeftOut++
 			default:
-				if err := s.importLine(ctx, tx, &j, importID, l, actor, &sum); err != nil {
+				if err := s.importLine(ctx, tx, &j, importID, l, members[*l.MemberID], actor, &sum); err != nil {
 					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
 				}
 				seen[l.Hash] = true
@@ -250,14 +254,35 @@ func (s *Service) Confirm(ctx context.Context, importID int64, actor *store.Memb
 	return sum, nil
 }
 
-func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Journal, importID int64, l *store.BankImportLine, actor *store.Member, sum *Summary) error {
+// importMembers reads the members of the importable lines at once.
+func importMembers(ctx context.Context, tx *store.Store, lines []*store.BankImportLine) (map[int64]*store.Member, error) {
+	var ids []int64
+	for _, l := range lines {
+		if l.Importable() {
+			ids = append(ids, *l.MemberID)
+		}
+	}
+	out := map[int64]*store.Member{}
+	for start := 0; start < len(ids); start += 500 {
+		part, err := tx.MembersByIDs(ctx, ids[start:min(start+500, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for id, m := range part {
+			out[id] = m
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Journal, importID int64, l *store.BankImportLine, m *store.Member, actor *store.Member, sum *Summary) error {
 	label := l.Label
 	if len(label) > 500 {
 		label = label[:500]
 	}
 	p := &store.Payment{MemberID: *l.MemberID, Method: l.Method, Date: l.Date, AmountCents: l.AmountCents,
 		Label: label, BankReference: l.BankReference, CreatedBy: &actor.ID}
-	opts := billing.PaymentOptions{Unallocated: l.Target == store.TargetFee}
+	opts := billing.PaymentOptions{Unallocated: l.Target == store.TargetFee, Member: m}
 	if l.Target == store.TargetInvoice && l.InvoiceID != nil {
 		opts.FirstInvoiceID = *l.InvoiceID
 	}
@@ -265,7 +290,7 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Jo
 		return err
 	}
 	if l.Target == store.TargetFee {
-		if err := s.createFee(ctx, tx, j, p, actor); err != nil {
+		if err := s.createFee(ctx, tx, j, p, m, actor); err != nil {
 			return err
 		}
 		sum.Fees++
@@ -279,11 +304,7 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Jo
 // createFee records the membership fee a payment paid: it starts the day
 // after the member's latest fee when that one still runs on the payment
 // day, else on the payment day, and lasts the usual year.
-func (s *Service) createFee(ctx context.Context, tx *store.Store, j *billing.Journal, p *store.Payment, actor *store.Member) error {
-	m, err := tx.MemberByID(ctx, p.MemberID)
-	if err != nil {
-		return err
-	}
+func (s *Service) createFee(ctx context.Context, tx *store.Store, j *billing.Journal, p *store.Payment, m *store.Member, actor *store.Member) error {
 	existing, err := tx.MembershipFeesOfMember(ctx, p.MemberID)
 	if err != nil {
 		return err

@@ -69,15 +69,20 @@ type PaymentOptions struct {
 	// Unallocated leaves the payment unallocated: it pays something that is
 	// not an invoice (a membership fee), recorded by the caller.
 	Unallocated bool
+	// Member is the payment's member when the caller has it already read.
+	Member *store.Member
 }
 
 // RecordPaymentTx is RecordPayment inside the caller's transaction tx: the
 // caller commits, then calls Flush(j) (and the outbox wakes then). Used by
 // the bank import, whose whole file is one transaction.
 func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journal, p *store.Payment, opts PaymentOptions, actor string) ([]*store.Allocation, error) {
-	m, err := tx.MemberByID(ctx, p.MemberID)
-	if err != nil {
-		return nil, err
+	m := opts.Member
+	if m == nil || m.ID != p.MemberID {
+		var err error
+		if m, err = tx.MemberByID(ctx, p.MemberID); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.CreatePayment(ctx, p); err != nil {
 		return nil, err
@@ -102,13 +107,18 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journ
 			left -= a.AmountCents
 		}
 	}
-	more, err := s.allocateOldestFirst(ctx, tx, j, p, left, actor)
-	if err != nil {
-		return nil, err
+	if left > 0 {
+		more, err := s.allocateOldestFirst(ctx, tx, j, p, left, actor)
+		if err != nil {
+			return nil, err
+		}
+		allocs = append(allocs, more...)
 	}
-	allocs = append(allocs, more...)
+	if s.Mail == nil {
+		return allocs, nil
+	}
 	loc := s.locale(memberLang(m, s.Cfg.Server.DefaultLanguage))
-	err = s.queueMail(ctx, tx, "payment_received", m, map[string]any{
+	err := s.queueMail(ctx, tx, "payment_received", m, map[string]any{
 		"Payment": map[string]any{"Amount": loc.Money(p.AmountCents), "Date": loc.Date(p.Date), "Label": p.Label}})
 	return allocs, err
 }
@@ -116,14 +126,14 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journ
 // allocateTo settles up to amount of one open invoice of the payment's
 // member; nil when there is nothing left to settle on it.
 func (s *Service) allocateTo(ctx context.Context, tx *store.Store, j *journal, p *store.Payment, invoiceID, amount int64, actor string) (*store.Allocation, error) {
-	inv, err := tx.InvoiceByID(ctx, invoiceID)
+	inv, err := tx.ValidatedInvoiceRef(ctx, invoiceID)
 	if err != nil {
 		return nil, err
 	}
-	if inv.MemberID != p.MemberID || inv.Kind != store.KindInvoice || inv.Status != store.InvoiceValidated {
+	if inv.MemberID != p.MemberID {
 		return nil, fmt.Errorf("invoice %d is not an invoice of member %d: %w", invoiceID, p.MemberID, ErrOverAllocated)
 	}
-	part := min(amount, inv.Remaining())
+	part := min(amount, inv.Remaining)
 	if part <= 0 {
 		return nil, nil
 	}

@@ -316,3 +316,17 @@ func splitIDs(s string) []int64 {
 	}
 	return out
 }
+
+// ValidatedInvoiceRef returns what allocating to an invoice needs, without
+// the rest of the row; ErrNotFound unless it is a validated invoice.
+func (s *Store) ValidatedInvoiceRef(ctx context.Context, id int64) (*InvoiceRef, error) {
+	var r InvoiceRef
+	var number sql.NullString
+	err := s.queryRow(ctx, `SELECT id, member_id, number, issue_date, total_cents - paid_cents FROM invoices
+		WHERE id = ? AND kind = 'invoice' AND status = 'validated'`, id).Scan(&r.ID, &r.MemberID, &number, &r.IssueDate, &r.Remaining)
+	if err != nil {
+		return nil, notFound(err, "validated invoice", id)
+	}
+	r.Number = number.String
+	return &r, nil
+}
