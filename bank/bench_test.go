@@ -126,7 +126,7 @@ func BenchmarkImport10k(b *testing.B) {
 				b.Fatal(err)
 			}
 			previewed := time.Now()
-			sum, err := f.bank.Confirm(f.ctx, imp.ID, f.staff)
+			sum, err := f.bank.Confirm(f.ctx, imp.ID, bank.ActorOf(f.staff))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -139,4 +139,3 @@ func BenchmarkImport10k(b *testing.B) {
 	})
 }
 
-var _ = bank.FormatCAMT053

@@ -74,6 +74,7 @@ func (s *Service) matchWith(ctx context.Context, st *store.Store, ix *index, lin
 			il.Result = store.LineDuplicate
 		default:
 			ix.match(il)
+			ix.describe(il)
 		}
 		if l.Reference != "" {
 			inFile[l.Reference] = true
@@ -174,6 +175,15 @@ func (s *Service) pending(ctx context.Context, tx *store.Store, importID int64) 
 	return imp, nil
 }
 
+// Actor is who imports: a signed-in volunteer, or the command line.
+type Actor struct {
+	ID   *int64 // nil from the command line
+	Name string // for the accounting log
+}
+
+// ActorOf is the actor of a signed-in member.
+func ActorOf(m *store.Member) Actor { return Actor{ID: &m.ID, Name: m.Login} }
+
 // Summary says what confirming an import did.
 type Summary struct {
 	Payments   int   // payments created (fees included)
@@ -196,7 +206,7 @@ func (s Summary) String() string {
 // points to it. Every line is recorded so that it is never imported again;
 // lines imported meanwhile by another import are skipped. Ambiguous and
 // unmatched lines are left out.
-func (s *Service) Confirm(ctx context.Context, importID int64, actor *store.Member) (Summary, error) {
+func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summary, error) {
 	var sum Summary
 	var j billing.Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
@@ -234,7 +244,7 @@ func (s *Service) Confirm(ctx context.Context, importID int64, actor *store.Memb
 			case !l.Importable():
 				sum.LeftOut++
 			default:
-				if err := s.importLine(ctx, tx, &j, importID, l, members[*l.MemberID], actor, &sum); err != nil {
+				if err := s.importLine(ctx, tx, &j, importID, l, members[*l.MemberID], by, &sum); err != nil {
 					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
 				}
 				seen[l.Hash] = true
@@ -250,7 +260,7 @@ func (s *Service) Confirm(ctx context.Context, importID int64, actor *store.Memb
 	}
 	s.Billing.Flush(&j)
 	s.Log.Info("bank statement imported", "import", importID, "payments", sum.Payments, "fees", sum.Fees,
-		"total_cents", sum.TotalCents, "by", actor.Login)
+		"total_cents", sum.TotalCents, "by", by.Name)
 	return sum, nil
 }
 
@@ -275,22 +285,22 @@ func importMembers(ctx context.Context, tx *store.Store, lines []*store.BankImpo
 	return out, nil
 }
 
-func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Journal, importID int64, l *store.BankImportLine, m *store.Member, actor *store.Member, sum *Summary) error {
+func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Journal, importID int64, l *store.BankImportLine, m *store.Member, by Actor, sum *Summary) error {
 	label := l.Label
 	if len(label) > 500 {
 		label = label[:500]
 	}
 	p := &store.Payment{MemberID: *l.MemberID, Method: l.Method, Date: l.Date, AmountCents: l.AmountCents,
-		Label: label, BankReference: l.BankReference, CreatedBy: &actor.ID}
+		Label: label, BankReference: l.BankReference, CreatedBy: by.ID}
 	opts := billing.PaymentOptions{Unallocated: l.Target == store.TargetFee, Member: m}
 	if l.Target == store.TargetInvoice && l.InvoiceID != nil {
 		opts.FirstInvoiceID = *l.InvoiceID
 	}
-	if _, err := s.Billing.RecordPaymentTx(ctx, tx, j, p, opts, actor.Login); err != nil {
+	if _, err := s.Billing.RecordPaymentTx(ctx, tx, j, p, opts, by.Name); err != nil {
 		return err
 	}
 	if l.Target == store.TargetFee {
-		if err := s.createFee(ctx, tx, j, p, m, actor); err != nil {
+		if err := s.createFee(ctx, tx, j, p, m, by); err != nil {
 			return err
 		}
 		sum.Fees++
@@ -304,7 +314,7 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Jo
 // createFee records the membership fee a payment paid: it starts the day
 // after the member's latest fee when that one still runs on the payment
 // day, else on the payment day, and lasts the usual year.
-func (s *Service) createFee(ctx context.Context, tx *store.Store, j *billing.Journal, p *store.Payment, m *store.Member, actor *store.Member) error {
+func (s *Service) createFee(ctx context.Context, tx *store.Store, j *billing.Journal, p *store.Payment, m *store.Member, by Actor) error {
 	existing, err := tx.MembershipFeesOfMember(ctx, p.MemberID)
 	if err != nil {
 		return err
@@ -316,11 +326,11 @@ func (s *Service) createFee(ctx context.Context, tx *store.Store, j *billing.Jou
 	}
 	ref, _ := fees.ReferenceFunc(s.Cfg.Fees.MembershipReference)(m)
 	f := &store.MembershipFee{MemberID: p.MemberID, Amount: p.AmountCents, StartDate: start, EndDate: fees.DefaultEnd(start),
-		PaymentMethod: method, Reference: ref, PaymentDate: p.Date, PaymentID: &p.ID, CreatedBy: &actor.ID}
+		PaymentMethod: method, Reference: ref, PaymentDate: p.Date, PaymentID: &p.ID, CreatedBy: by.ID}
 	if err := tx.CreateMembershipFee(ctx, f); err != nil {
 		return err
 	}
 	return j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &p.MemberID,
-		PaymentID: &p.ID, AmountCents: p.AmountCents, Actor: actor.Login,
+		PaymentID: &p.ID, AmountCents: p.AmountCents, Actor: by.Name,
 		Details: strings.TrimSpace(f.StartDate.String() + " " + f.EndDate.String() + " " + ref)})
 }

@@ -166,7 +166,7 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 			t.Fatalf("fix: %v %+v", err, fixed)
 		}
 
-		sum, err := f.bank.Confirm(ctx, imp.ID, f.staff)
+		sum, err := f.bank.Confirm(ctx, imp.ID, bank.ActorOf(f.staff))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +195,7 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 		if len(fees) != 1 || fees[0].StartDate.String() != "2027-03-02" {
 			t.Fatalf("dupont's fee: %+v", fees)
 		}
-		if _, err := f.bank.Confirm(ctx, imp.ID, f.staff); !errors.Is(err, bank.ErrNotPending) {
+		if _, err := f.bank.Confirm(ctx, imp.ID, bank.ActorOf(f.staff)); !errors.Is(err, bank.ErrNotPending) {
 			t.Fatalf("confirmed twice: %v", err)
 		}
 
@@ -216,7 +216,7 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 				t.Errorf("again, line %d: %s, want %s", i+1, l.Result, want)
 			}
 		}
-		sum2, err := f.bank.Confirm(ctx, imp2.ID, f.staff)
+		sum2, err := f.bank.Confirm(ctx, imp2.ID, bank.ActorOf(f.staff))
 		if err != nil || sum2.Payments != 0 || sum2.Duplicates != 6 {
 			t.Fatalf("second import: %+v %v", sum2, err)
 		}
@@ -255,7 +255,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := f.bank.Confirm(ctx, imp.ID, f.staff); err == nil || !strings.Contains(err.Error(), "refused") {
+		if _, err := f.bank.Confirm(ctx, imp.ID, bank.ActorOf(f.staff)); err == nil || !strings.Contains(err.Error(), "refused") {
 			t.Fatalf("confirm: %v", err)
 		}
 		if _, n, _, _ := s.ListPayments(ctx, store.PaymentFilter{}); n != 0 {
@@ -272,7 +272,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if sum, err := f.bank.Confirm(ctx, imp.ID, f.staff); err != nil || sum.Payments != 2 {
+		if sum, err := f.bank.Confirm(ctx, imp.ID, bank.ActorOf(f.staff)); err != nil || sum.Payments != 2 {
 			t.Fatalf("confirm after the refusal: %+v %v", sum, err)
 		}
 		if got, _ := s.InvoiceByID(ctx, inv.ID); got.Remaining() != 0 {
@@ -284,7 +284,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		}
 		// An expired preview cannot be confirmed.
 		s.Now = func() time.Time { return time.Now().Add(25 * time.Hour) }
-		if _, err := f.bank.Confirm(ctx, imp.ID, f.staff); !errors.Is(err, bank.ErrExpired) {
+		if _, err := f.bank.Confirm(ctx, imp.ID, bank.ActorOf(f.staff)); !errors.Is(err, bank.ErrExpired) {
 			t.Fatalf("expired import: %v", err)
 		}
 	})
@@ -322,10 +322,10 @@ func TestCAMTReferencesAndHandTypedPaymentsAreNotImportedTwice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum, err := f.bank.Confirm(ctx, imp.ID, f.staff); err != nil || sum.Payments != 1 {
+		if sum, err := f.bank.Confirm(ctx, imp.ID, bank.ActorOf(f.staff)); err != nil || sum.Payments != 1 {
 			t.Fatalf("first: %+v %v", sum, err)
 		}
-		if sum, err := f.bank.Confirm(ctx, imp2.ID, f.staff); err != nil || sum.Payments != 0 || sum.Duplicates != 1 {
+		if sum, err := f.bank.Confirm(ctx, imp2.ID, bank.ActorOf(f.staff)); err != nil || sum.Payments != 0 || sum.Duplicates != 1 {
 			t.Fatalf("second: %+v %v", sum, err)
 		}
 		p, _, _, _ := s.ListPayments(ctx, store.PaymentFilter{Search: adh})

@@ -34,6 +34,8 @@ type index struct {
 	open      map[int64][]store.InvoiceRef // member → open invoices, oldest first
 	feeCents  int64
 	maxRefLen int // in words, for joining label words
+	names     map[int64]string // member → display name, for the preview
+	numbers   map[int64]string // invoice → number
 }
 
 type refTarget struct {
@@ -51,7 +53,8 @@ type person struct {
 // buildIndex reads members, subscriptions and invoices.
 func (s *Service) buildIndex(ctx context.Context) (*index, error) {
 	ix := &index{refs: map[string][]refTarget{}, byToken: map[string][]*person{}, people: map[int64]*person{},
-		open: map[int64][]store.InvoiceRef{}, feeCents: s.Cfg.Fees.DefaultFeeCents()}
+		open: map[int64][]store.InvoiceRef{}, feeCents: s.Cfg.Fees.DefaultFeeCents(),
+		names: map[int64]string{}, numbers: map[int64]string{}}
 	members, _, err := s.Store.ListMembers(ctx, store.MemberFilter{Limit: 1 << 30, Sort: "id"})
 	if err != nil {
 		return nil, err
@@ -60,6 +63,7 @@ func (s *Service) buildIndex(ctx context.Context) (*index, error) {
 	feeRef := fees.ReferenceFunc(s.Cfg.Fees.MembershipReference)
 	for _, m := range members {
 		byID[m.ID] = m
+		ix.names[m.ID] = m.DisplayName()
 		if ref, err := feeRef(m); err == nil {
 			ix.addRef(ref, refTarget{kind: ByMembership, memberID: m.ID})
 		}
@@ -91,6 +95,7 @@ func (s *Service) buildIndex(ctx context.Context) (*index, error) {
 		ix.addRef(inv.Number, refTarget{kind: ByInvoiceNumber, memberID: inv.MemberID, invoiceID: inv.ID, open: inv.Remaining > 0})
 		if inv.Remaining > 0 {
 			ix.open[inv.MemberID] = append(ix.open[inv.MemberID], inv)
+			ix.numbers[inv.ID] = inv.Number
 		}
 	}
 	return ix, nil
@@ -175,6 +180,16 @@ func (ix *index) match(l *store.BankImportLine) {
 		return
 	}
 	ix.byNameAndAmount(l, ws)
+}
+
+// describe fills the names the preview shows.
+func (ix *index) describe(l *store.BankImportLine) {
+	if l.MemberID != nil {
+		l.MemberName = ix.names[*l.MemberID]
+	}
+	if l.InvoiceID != nil {
+		l.InvoiceNumber = ix.numbers[*l.InvoiceID]
+	}
 }
 
 // findRefs looks up every run of up to maxRefLen consecutive words, joined,

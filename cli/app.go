@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"coin/account"
+	"coin/accounting"
 	"coin/backend"
+	"coin/bank"
 	"coin/billing"
 	"coin/config"
 	"coin/fees"
@@ -17,6 +19,7 @@ import (
 	"coin/maillists"
 	"coin/overrides"
 	"coin/provision"
+	"coin/sepa"
 	"coin/store"
 	"coin/subscription"
 )
@@ -37,6 +40,9 @@ type app struct {
 	fees      *fees.Service
 	jobs      *jobs.Scheduler
 	lists     *maillists.Syncer
+	bank      *bank.Service
+	sepa      *sepa.Service
+	books     *accounting.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -99,6 +105,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
 		Wake: a.sender.Wake, Log: log, Currency: cfg.Billing.Currency}
 	a.lists = maillists.New(st, cfg.Maillists, log)
+	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Log: log}
+	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}
+	a.books = &accounting.Service{Store: st, Cfg: cfg}
 	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {
 		st.Close()
 		return nil, err
