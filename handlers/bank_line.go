@@ -117,11 +117,11 @@ func (h *Handler) bankLineFix(c *fiber.Ctx) error {
 		return err
 	}
 	if isHTMX(c) && hxTarget(c) != "" {
-		names, err := h.candidateNames(c, fixed)
+		d, err := h.bankImportData(c, imp.ID)
 		if err != nil {
 			return err
 		}
-		return h.partial(c, fiber.StatusOK, views.BankLineRow(imp, fixed, names, true))
+		return h.partial(c, fiber.StatusOK, views.BankLineFixed(d, fixed))
 	}
 	h.flash(c, "bank.line_fixed", false)
 	return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", imp.ID))
