@@ -35,6 +35,11 @@ func TestTreasurerImportsAStatementAndCollectsByDirectDebit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no open invoice in the demo: %v", err)
 	}
+	var debtor int64
+	if err := db.QueryRow(`SELECT member_id FROM invoices WHERE kind = 'invoice' AND status = 'validated'
+		AND paid_cents < total_cents AND member_id <> ? ORDER BY id DESC LIMIT 1`, memberID).Scan(&debtor); err != nil {
+		t.Fatal(err)
+	}
 	var a, b int64
 	if err := db.QueryRow(`SELECT MIN(id), MAX(id) FROM members WHERE role = 'member' AND id <> ?`, memberID).Scan(&a, &b); err != nil {
 		t.Fatal(err)
@@ -83,7 +88,7 @@ func TestTreasurerImportsAStatementAndCollectsByDirectDebit(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#line-4 button[type=submit]`)),
 	)
 	waitText(t, ctx, "#line-4", "chosen by hand")
-	waitText(t, ctx, "#main", "Import 3 payments")
+	waitText(t, ctx, "#bank-confirm form", "Import 3 payments")
 	run(t, ctx, "fixed", shot("bank-fixed"),
 		chromedp.Click(chromedp.CSS(`form[action$="/confirm"] button`)))
 	waitText(t, ctx, "#main", "The statement was imported.")
@@ -100,7 +105,7 @@ func TestTreasurerImportsAStatementAndCollectsByDirectDebit(t *testing.T) {
 	run(t, ctx, "again", shot("bank-again"))
 
 	run(t, ctx, "mandates",
-		chromedp.Navigate(fmt.Sprintf("%s/admin/members/%d/mandates", s.URL, memberID)),
+		chromedp.Navigate(fmt.Sprintf("%s/admin/members/%d/mandates", s.URL, debtor)),
 		chromedp.WaitVisible(chromedp.CSS(`#f-reference`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-reference`), "RUM-2026-0001"),
 		chromedp.SendKeys(chromedp.CSS(`#f-iban`), "FR76 3000 6000 0112 3456 7890 180"),
@@ -116,6 +121,7 @@ func TestTreasurerImportsAStatementAndCollectsByDirectDebit(t *testing.T) {
 	run(t, ctx, "mandate saved", shot("mandates"),
 		chromedp.Click(chromedp.CSS(`#sections a[href$="/admin/sepa"]`)))
 	waitText(t, ctx, "#main", "RUM-2026-0001")
+	waitText(t, ctx, "#main", "to collect")
 	run(t, ctx, "sepa page", shot("sepa"),
 		chromedp.Click(chromedp.CSS(`#sections a[href$="/admin/accounting"]`)))
 	waitText(t, ctx, "#main", "FEC")

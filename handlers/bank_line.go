@@ -121,6 +121,7 @@ func (h *Handler) bankLineFix(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		c.Set("HX-Reswap", "none")
 		return h.partial(c, fiber.StatusOK, views.BankLineFixed(d, fixed))
 	}
 	h.flash(c, "bank.line_fixed", false)

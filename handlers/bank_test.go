@@ -99,7 +99,10 @@ func TestBankImportUploadPreviewFixConfirm(t *testing.T) {
 		if row.Status != http.StatusOK {
 			t.Fatalf("fix: %d %s", row.Status, row.Body)
 		}
-		mustContain(t, row.Body, `<tr id="line-3" class="line-matched"`, "chosen by hand", "invoice "+bobInv.Number,
+		if row.Header.Get("HX-Reswap") != "none" {
+			t.Fatal("the fix answer would also be swapped into the row")
+		}
+		mustContain(t, row.Body, `<template><tr id="line-3" class="line-matched" hx-swap-oob="true"`, "chosen by hand", "invoice "+bobInv.Number,
 			`id="bank-summary" hx-swap-oob="true"`, "3 matched", `id="bank-confirm"`, "Import 3 payments (€65.00)")
 		if r := b.post("/admin/bank-imports/"+id+"/lines/2", url.Values{"member_id": {fmt.Sprint(bob.ID)}, "target": {"credit"}}); r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("a debit matched by hand: %d", r.Status)
