@@ -138,4 +138,3 @@ func BenchmarkImport10k(b *testing.B) {
 		}
 	})
 }
-

@@ -33,7 +33,7 @@ type index struct {
 	people    map[int64]*person
 	open      map[int64][]store.InvoiceRef // member → open invoices, oldest first
 	feeCents  int64
-	maxRefLen int // in words, for joining label words
+	maxRefLen int              // in words, for joining label words
 	names     map[int64]string // member → display name, for the preview
 	numbers   map[int64]string // invoice → number
 }

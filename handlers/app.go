@@ -47,7 +47,7 @@ type Deps struct {
 	Log       *slog.Logger
 	// Site returns the ISP's identity for the interface; nil for the ISP
 	// record and the overrides folder's assets.
-	Site func(ctx context.Context) views.Site
+	Site  func(ctx context.Context) views.Site
 	Fees  *fees.Service
 	Jobs  *jobs.Scheduler
 	Bank  *bank.Service
