@@ -134,6 +134,10 @@ func (h *Handler) bankImportConfirm(c *fiber.Ctx) error {
 	case errors.Is(err, bank.ErrExpired):
 		h.flash(c, "bank.err.expired", true)
 		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
+	case errors.Is(err, store.ErrConflict):
+		// Another import recorded one of these lines at the same moment.
+		h.flash(c, "bank.err.conflict", true)
+		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
 	case err != nil:
 		return err
 	}
