@@ -261,9 +261,11 @@ func (c *columns) line(rec []string, p config.BankProfile, row int) (Line, bool,
 	return l, false, nil
 }
 
+var spaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
+
 // amount reads a bank amount written with the profile's decimal separator.
 func amount(s, decimalSep string) (int64, error) {
-	clean := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
+	clean := spaces.Replace(s)
 	if decimalSep == "," {
 		clean = strings.ReplaceAll(clean, ".", "")
 		clean = strings.Replace(clean, ",", ".", 1)
