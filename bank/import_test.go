@@ -334,3 +334,67 @@ func TestCAMTReferencesAndHandTypedPaymentsAreNotImportedTwice(t *testing.T) {
 		}
 	})
 }
+
+func TestMatchingRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := f.ctx
+		anne := f.member("anne", "Anne-Marie", "Gérard")
+		luc := f.member("luc", "Luc", "Perrin")
+		org := &store.Member{Login: "asso", Role: store.RoleMember, PersonType: store.LegalPerson, OrganizationName: "Les Amis du Réseau",
+			Email: "asso@example.org", Status: store.StatusMember}
+		if err := s.CreateMember(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		paid := f.invoice(luc, 1200, "2027-01-05")
+		if _, err := f.bill.RecordPayment(ctx, &store.Payment{MemberID: luc.ID, Method: "cash", Date: date.MustParse("2027-01-06"), AmountCents: 1200}, "t"); err != nil {
+			t.Fatal(err)
+		}
+		orgInv := f.invoice(org, 4800, "2027-01-05")
+		line := func(label, counterparty string, cents int64) bank.Line {
+			return bank.Line{Date: date.MustParse("2027-03-01"), AmountCents: cents, Label: label, Counterparty: counterparty,
+				Method: bank.MethodTransfer, Hash: label}
+		}
+		got, err := f.bank.Match(ctx, []bank.Line{
+			line(fmt.Sprintf("COTIS ADH %d", anne.ID), "", 1500),                             // separators changed by the bank
+			line(fmt.Sprintf("adh%d", anne.ID), "", 1500),                                    // glued, lower case
+			line(fmt.Sprintf("ADH-%d ADH-%d", anne.ID, luc.ID), "", 3000),                    // two members
+			line("FACTURE "+paid.Number, "", 1200),                                           // an invoice already paid
+			line("VIREMENT", "MME ANNE MARIE GERARD", 1500),                                  // name in the debtor, amount of the fee
+			line("VIREMENT GERARD ANNE-MARIE", "", 999),                                      // name, amount fitting nothing
+			line("VIR LES AMIS DU RESEAU", "", 4800),                                         // an organisation, invoice amount
+			line(fmt.Sprintf("ADH-%d0", anne.ID), "", 1500),                                  // another number: nobody
+			line(fmt.Sprintf("REF %s", strings.ReplaceAll(orgInv.Number, "-", "")), "", 100), // invoice number without its dash
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []struct {
+			result, target, reason string
+			member                 *store.Member
+		}{
+			{store.LineMatched, store.TargetFee, bank.ByMembership, anne},
+			{store.LineMatched, store.TargetFee, bank.ByMembership, anne},
+			{store.LineAmbiguous, "", "references", nil},
+			{store.LineMatched, store.TargetCredit, bank.ByInvoiceNumber, luc},
+			{store.LineMatched, store.TargetFee, bank.ByAmountName, anne},
+			{store.LineAmbiguous, "", bank.ByName, nil},
+			{store.LineMatched, store.TargetInvoice, bank.ByAmountName, org},
+			{store.LineUnmatched, "", "", nil},
+			{store.LineMatched, store.TargetInvoice, bank.ByInvoiceNumber, org},
+		}
+		for i, w := range want {
+			l := got[i]
+			if l.Result != w.result || l.Target != w.target || l.Reason != w.reason ||
+				(w.member == nil) != (l.MemberID == nil) || (w.member != nil && *l.MemberID != w.member.ID) {
+				t.Errorf("line %d %q: %s %s %s %v, want %+v", i+1, l.Label, l.Result, l.Target, l.Reason, l.MemberID, w)
+			}
+		}
+		if got[6].MemberName != "Les Amis du Réseau" || got[6].InvoiceNumber != orgInv.Number {
+			t.Errorf("names for the preview: %q %q", got[6].MemberName, got[6].InvoiceNumber)
+		}
+		if len(got[2].Candidates) != 2 || len(got[5].Candidates) != 1 {
+			t.Errorf("candidates %v %v", got[2].Candidates, got[5].Candidates)
+		}
+	})
+}
