@@ -11,6 +11,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/fees"
+	"coin/money"
 	"coin/store"
 )
 
@@ -195,8 +196,8 @@ type Summary struct {
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%d payments imported (%d membership fees), %d cents; %d already imported, %d left out, %d debits ignored",
-		s.Payments, s.Fees, s.TotalCents, s.Duplicates, s.LeftOut, s.Ignored)
+	return fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; already imported: %d; left out: %d; debits ignored: %d",
+		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Duplicates, s.LeftOut, s.Ignored)
 }
 
 // Confirm imports the matched lines of a pending import in one

@@ -31,12 +31,12 @@ func TestImportPaymentsCommand(t *testing.T) {
 		t.Fatalf("dry run: %d %q %q", r.status, r.stdout, r.stderr)
 	}
 	r = run(t, "", env, "import-payments", "--format", "camt053", stmt)
-	if r.status != 0 || !strings.Contains(r.stdout, "1 payments imported (1 membership fees), 1500 cents; 0 already imported, 1 left out, 1 debits ignored") ||
+	if r.status != 0 || !strings.Contains(r.stdout, "payments imported: 1 (membership fees: 1), total 15.00; already imported: 0; left out: 1; debits ignored: 1") ||
 		!strings.Contains(r.stdout, "1 ambiguous or unmatched lines were left out") {
 		t.Fatalf("import: %d %q %q", r.status, r.stdout, r.stderr)
 	}
 	r = run(t, "", env, "import-payments", "--format", "camt053", stmt)
-	if r.status != 0 || !strings.Contains(r.stdout, "duplicate") || !strings.Contains(r.stdout, "0 payments imported (0 membership fees), 0 cents; 1 already imported") {
+	if r.status != 0 || !strings.Contains(r.stdout, "duplicate") || !strings.Contains(r.stdout, "payments imported: 0 (membership fees: 0), total 0.00; already imported: 1;") {
 		t.Fatalf("second import: %d %q %q", r.status, r.stdout, r.stderr)
 	}
 

@@ -85,7 +85,7 @@ func (c *ImportPaymentsCmd) Run(g *Globals) error {
 	}
 	fmt.Fprintln(g.Stdout, sum)
 	if left > 0 {
-		fmt.Fprintf(g.Stdout, "%d ambiguous or unmatched lines were left out: record them by hand, or import the file in the back office to choose\n", left)
+		fmt.Fprintf(g.Stdout, "%d ambiguous or unmatched lines were left out: import the file in the back office to choose for them (what was imported is recognised)\n", left)
 	}
 	return nil
 }
