@@ -43,33 +43,119 @@ func CheckPayment(in PaymentInput, p *store.Payment) form.Errors {
 // open invoices; what is left stays on the payment as the member's balance.
 func (s *Service) RecordPayment(ctx context.Context, p *store.Payment, actor string) ([]*store.Allocation, error) {
 	var allocs []*store.Allocation
-	var j journal
+	var j Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		m, err := tx.MemberByID(ctx, p.MemberID)
-		if err != nil {
-			return err
-		}
-		if err := tx.CreatePayment(ctx, p); err != nil {
-			return err
-		}
-		if err := j.add(ctx, tx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
-			PaymentID: ptr(p.ID), AmountCents: p.AmountCents, Actor: actor,
-			Details: p.Method + " " + p.Date.String() + " " + p.Label}); err != nil {
-			return err
-		}
-		if allocs, err = s.allocateOldestFirst(ctx, tx, &j, p, p.AmountCents, actor); err != nil {
-			return err
-		}
-		loc := s.locale(memberLang(m, s.Cfg.Server.DefaultLanguage))
-		return s.queueMail(ctx, tx, "payment_received", m, map[string]any{
-			"Payment": map[string]any{"Amount": loc.Money(p.AmountCents), "Date": loc.Date(p.Date), "Label": p.Label}})
+		var err error
+		allocs, err = s.RecordPaymentTx(ctx, tx, &j, p, PaymentOptions{}, actor)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record payment of member %d: %w", p.MemberID, err)
 	}
-	s.flush(&j)
-	s.wake()
+	s.Flush(&j)
 	return allocs, nil
+}
+
+// Journal collects the accounting log entries of a transaction run by the
+// caller (RecordPaymentTx), to copy them to the log file with Flush once
+// the transaction is committed.
+type Journal = journal
+
+// PaymentOptions say how RecordPaymentTx settles a payment.
+type PaymentOptions struct {
+	// FirstInvoiceID is settled before the oldest open invoices (a bank
+	// line naming an invoice).
+	FirstInvoiceID int64
+	// Unallocated leaves the payment unallocated: it pays something that is
+	// not an invoice (a membership fee), recorded by the caller.
+	Unallocated bool
+	// Member is the payment's member when the caller has it already read.
+	Member *store.Member
+}
+
+// RecordPaymentTx is RecordPayment inside the caller's transaction tx: the
+// caller commits, then calls Flush(j) (and the outbox wakes then). Used by
+// the bank import, whose whole file is one transaction.
+func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journal, p *store.Payment, opts PaymentOptions, actor string) ([]*store.Allocation, error) {
+	m := opts.Member
+	if m == nil || m.ID != p.MemberID {
+		var err error
+		if m, err = tx.MemberByID(ctx, p.MemberID); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.CreatePayment(ctx, p); err != nil {
+		return nil, err
+	}
+	if err := j.add(ctx, tx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
+		PaymentID: ptr(p.ID), AmountCents: p.AmountCents, Actor: actor,
+		Details: p.Method + " " + p.Date.String() + " " + p.Label}); err != nil {
+		return nil, err
+	}
+	if opts.Unallocated {
+		return nil, nil
+	}
+	var allocs []*store.Allocation
+	left := p.AmountCents
+	if opts.FirstInvoiceID != 0 {
+		a, err := s.allocateTo(ctx, tx, j, p, opts.FirstInvoiceID, left, actor)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			allocs = append(allocs, a)
+			left -= a.AmountCents
+		}
+	}
+	if left > 0 {
+		more, err := s.allocateOldestFirst(ctx, tx, j, p, left, actor)
+		if err != nil {
+			return nil, err
+		}
+		allocs = append(allocs, more...)
+	}
+	if s.Mail == nil {
+		return allocs, nil
+	}
+	loc := s.locale(memberLang(m, s.Cfg.Server.DefaultLanguage))
+	err := s.queueMail(ctx, tx, "payment_received", m, map[string]any{
+		"Payment": map[string]any{"Amount": loc.Money(p.AmountCents), "Date": loc.Date(p.Date), "Label": p.Label}})
+	return allocs, err
+}
+
+// allocateTo settles up to amount of one open invoice of the payment's
+// member; nil when there is nothing left to settle on it.
+func (s *Service) allocateTo(ctx context.Context, tx *store.Store, j *journal, p *store.Payment, invoiceID, amount int64, actor string) (*store.Allocation, error) {
+	inv, err := tx.ValidatedInvoiceRef(ctx, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if inv.MemberID != p.MemberID {
+		return nil, fmt.Errorf("invoice %d is not an invoice of member %d: %w", invoiceID, p.MemberID, ErrOverAllocated)
+	}
+	part := min(amount, inv.Remaining)
+	if part <= 0 {
+		return nil, nil
+	}
+	a := &store.Allocation{InvoiceID: inv.ID, PaymentID: ptr(p.ID), AmountCents: part, InvoiceNumber: inv.Number}
+	if err := tx.CreateAllocation(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
+		InvoiceID: ptr(inv.ID), PaymentID: ptr(p.ID), AmountCents: part, Actor: actor, Details: inv.Number})
+}
+
+// Flush appends the entries of a committed transaction to the accounting
+// log file and wakes the outbox sender for the e-mails it queued.
+func (s *Service) Flush(j *Journal) {
+	s.flush(j)
+	s.wake()
+}
+
+// AddLog appends an accounting log entry in the caller's transaction (the
+// bank import logs the membership fees it creates).
+func (j *Journal) AddLog(ctx context.Context, tx *store.Store, e *store.LogEntry) error {
+	return j.add(ctx, tx, e)
 }
 
 // allocateOldestFirst settles open invoices with up to amount of a payment.

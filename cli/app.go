@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"coin/account"
+	"coin/accounting"
 	"coin/backend"
+	"coin/bank"
 	"coin/billing"
 	"coin/config"
 	"coin/date"
@@ -20,6 +22,7 @@ import (
 	"coin/maillists"
 	"coin/overrides"
 	"coin/provision"
+	"coin/sepa"
 	"coin/store"
 	"coin/subscription"
 )
@@ -41,6 +44,9 @@ type app struct {
 	jobs      *jobs.Scheduler
 	lists     *maillists.Syncer
 	ipam      *ipam.Allocator
+	bank      *bank.Service
+	sepa      *sepa.Service
+	books     *accounting.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -107,6 +113,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
 		Wake: a.sender.Wake, Log: log, Currency: cfg.Billing.Currency}
 	a.lists = maillists.New(st, cfg.Maillists, log)
+	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Log: log}
+	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}
+	a.books = &accounting.Service{Store: st, Cfg: cfg}
 	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {
 		st.Close()
 		return nil, err

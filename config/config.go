@@ -24,24 +24,28 @@ import (
 	"github.com/go-co-op/gocron/v2"
 
 	"coin/date"
+	"coin/iban"
 	"coin/money"
 	"coin/numbering"
 )
 
 // Config is the whole of isp.toml.
 type Config struct {
-	Server    Server    `toml:"server" envPrefix:"SERVER_"`
-	Database  Database  `toml:"database" envPrefix:"DATABASE_"`
-	Mail      Mail      `toml:"mail" envPrefix:"MAIL_"`
-	Members   Members   `toml:"members" envPrefix:"MEMBERS_"`
-	Services  Services  `toml:"services" envPrefix:"SERVICES_"`
-	Billing   Billing   `toml:"billing" envPrefix:"BILLING_"`
-	ISPDB     ISPDB     `toml:"ispdb" envPrefix:"ISPDB_"`
-	Fees      Fees      `toml:"fees" envPrefix:"FEES_"`
-	Jobs      Jobs      `toml:"jobs" envPrefix:"JOBS_"`
-	Hardware  Hardware  `toml:"hardware" envPrefix:"HARDWARE_"`
-	Maillists Maillists `toml:"maillists" envPrefix:"MAILLISTS_"`
-	IP        IP        `toml:"ip" envPrefix:"IP_"`
+	Server     Server     `toml:"server" envPrefix:"SERVER_"`
+	Database   Database   `toml:"database" envPrefix:"DATABASE_"`
+	Mail       Mail       `toml:"mail" envPrefix:"MAIL_"`
+	Members    Members    `toml:"members" envPrefix:"MEMBERS_"`
+	Services   Services   `toml:"services" envPrefix:"SERVICES_"`
+	Billing    Billing    `toml:"billing" envPrefix:"BILLING_"`
+	ISPDB      ISPDB      `toml:"ispdb" envPrefix:"ISPDB_"`
+	Fees       Fees       `toml:"fees" envPrefix:"FEES_"`
+	Jobs       Jobs       `toml:"jobs" envPrefix:"JOBS_"`
+	Hardware   Hardware   `toml:"hardware" envPrefix:"HARDWARE_"`
+	Maillists  Maillists  `toml:"maillists" envPrefix:"MAILLISTS_"`
+	Bank       Bank       `toml:"bank" envPrefix:"BANK_"`
+	SEPA       SEPA       `toml:"sepa" envPrefix:"SEPA_"`
+	IP         IP         `toml:"ip" envPrefix:"IP_"`
+	Accounting Accounting `toml:"accounting" envPrefix:"ACCOUNTING_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -334,6 +338,69 @@ func (ip *IP) validate() error {
 	return nil
 }
 
+// Bank holds the bank statement import: the size limit and the CSV
+// profiles of the banks the ISP uses (CAMT.053 XML needs none).
+type Bank struct {
+	// MaxFileSize is the largest statement accepted, in bytes.
+	MaxFileSize int64 `toml:"max_file_size" env:"MAX_FILE_SIZE"`
+	// DefaultProfile is the format proposed first ("camt053" or a profile name).
+	DefaultProfile string `toml:"default_profile" env:"DEFAULT_PROFILE"`
+	// Profiles are read from the file only: a nested table has no
+	// environment variable.
+	Profiles map[string]BankProfile `toml:"profiles" env:"-"`
+}
+
+// BankProfile describes the CSV export of one bank. Columns are named by
+// their header text or by their 1-based position ("3").
+type BankProfile struct {
+	Label            string `toml:"label"`
+	Delimiter        string `toml:"delimiter"`         // ";" "," "tab"
+	Encoding         string `toml:"encoding"`          // utf-8, windows-1252, iso-8859-1
+	DecimalSeparator string `toml:"decimal_separator"` // "," or "."
+	DateFormat       string `toml:"date_format"`       // Go layout, e.g. "02/01/2006"
+	SkipLines        int    `toml:"skip_lines"`        // lines before the header (account, balance…)
+	Header           bool   `toml:"header"`            // a line of column names comes first
+	DateColumn       string `toml:"date_column"`
+	LabelColumn      string `toml:"label_column"`
+	AmountColumn     string `toml:"amount_column"` // signed amount, or…
+	DebitColumn      string `toml:"debit_column"`  // …a pair of debit and credit columns
+	CreditColumn     string `toml:"credit_column"`
+	ReferenceColumn  string `toml:"reference_column"` // the bank's id of the entry, optional
+	// Sign: "credit_positive" (money in is positive, the usual) or
+	// "credit_negative" (money in is negative, as some banks export).
+	Sign string `toml:"sign"`
+}
+
+// SEPA holds the creditor identity for SEPA direct debit files.
+type SEPA struct {
+	CreditorName string `toml:"creditor_name" env:"CREDITOR_NAME"`
+	// CreditorID is the SEPA creditor identifier (ICS in France, e.g.
+	// FR12ZZZ123456); empty turns direct debit off.
+	CreditorID   string `toml:"creditor_id" env:"CREDITOR_ID"`
+	CreditorIBAN string `toml:"creditor_iban" env:"CREDITOR_IBAN"`
+	CreditorBIC  string `toml:"creditor_bic" env:"CREDITOR_BIC"`
+	// LeadDays is how many days after the file's day the collection is asked for.
+	LeadDays int `toml:"lead_days" env:"LEAD_DAYS"`
+}
+
+// Enabled tells whether direct debit files can be written.
+func (s SEPA) Enabled() bool { return s.CreditorID != "" }
+
+// Accounting holds the journal and account codes of accounting exports.
+type Accounting struct {
+	JournalSales          string `toml:"journal_sales" env:"JOURNAL_SALES"`
+	JournalSalesLabel     string `toml:"journal_sales_label" env:"JOURNAL_SALES_LABEL"`
+	JournalBank           string `toml:"journal_bank" env:"JOURNAL_BANK"`
+	JournalBankLabel      string `toml:"journal_bank_label" env:"JOURNAL_BANK_LABEL"`
+	AccountCustomers      string `toml:"account_customers" env:"ACCOUNT_CUSTOMERS"`
+	AccountSales          string `toml:"account_sales" env:"ACCOUNT_SALES"`
+	AccountBank           string `toml:"account_bank" env:"ACCOUNT_BANK"`
+	AccountMembershipFees string `toml:"account_membership_fees" env:"ACCOUNT_MEMBERSHIP_FEES"`
+	AccountVAT            string `toml:"account_vat" env:"ACCOUNT_VAT"`
+	// FECSeparator is "|" or "tab", the two the administration accepts.
+	FECSeparator string `toml:"fec_separator" env:"FEC_SEPARATOR"`
+}
+
 // Languages the interface speaks.
 var Languages = []string{"fr", "en"}
 
@@ -394,6 +461,14 @@ func Default() Config {
 			AllocationMessage: "{{.Action}} {{.Subnet}} ({{.Pool}}) for {{or .Member \"nobody\"}}, subscription {{or .Subscription \"none\"}}",
 			ReleaseGraceDays:  30,
 		},
+		Bank: Bank{MaxFileSize: 5 << 20, DefaultProfile: "camt053", Profiles: map[string]BankProfile{
+			"credit_mutuel":     CreditMutuelProfile,
+			"la_banque_postale": BanquePostaleProfile,
+		}},
+		SEPA: SEPA{LeadDays: 2},
+		Accounting: Accounting{JournalSales: "VE", JournalSalesLabel: "Ventes", JournalBank: "BQ",
+			JournalBankLabel: "Banque", AccountCustomers: "411", AccountSales: "706", AccountBank: "512",
+			AccountMembershipFees: "756", AccountVAT: "44571", FECSeparator: "|"},
 	}
 }
 
@@ -591,6 +666,15 @@ func (c *Config) Validate() error {
 	if err := c.Fees.validate(); err != nil {
 		return err
 	}
+	if err := c.Bank.validate(); err != nil {
+		return err
+	}
+	if err := c.SEPA.validate(); err != nil {
+		return err
+	}
+	if err := c.Accounting.validate(); err != nil {
+		return err
+	}
 	return c.Jobs.validate(c.Location())
 }
 
@@ -668,6 +752,134 @@ func (m *Maillists) validate() error {
 		if !ListShortName.MatchString(n) {
 			return fmt.Errorf("maillists.auto_subscribe: %q is not a list short name", n)
 		}
+	}
+	return nil
+}
+
+// CreditMutuelProfile is Crédit Mutuel's (and CIC's) CSV export: Windows
+// encoding, debit and credit columns, French dates and decimals.
+var CreditMutuelProfile = BankProfile{Label: "Crédit Mutuel / CIC", Delimiter: ";", Encoding: "windows-1252",
+	DecimalSeparator: ",", DateFormat: "02/01/2006", Header: true, DateColumn: "Date",
+	LabelColumn: "Libellé", DebitColumn: "Débit", CreditColumn: "Crédit", Sign: "credit_positive"}
+
+// BanquePostaleProfile is La Banque Postale's CSV export: six lines about
+// the account, a blank line, then dates, labels and signed amounts.
+var BanquePostaleProfile = BankProfile{Label: "La Banque Postale", Delimiter: ";", Encoding: "iso-8859-1",
+	DecimalSeparator: ",", DateFormat: "02/01/2006", SkipLines: 7, Header: true, DateColumn: "Date",
+	LabelColumn: "Libellé", AmountColumn: "Montant(EUROS)", Sign: "credit_positive"}
+
+// BankEncodings are the character sets a CSV profile may name.
+var BankEncodings = []string{"utf-8", "windows-1252", "iso-8859-1"}
+
+func (b *Bank) validate() error {
+	if b.MaxFileSize < 1024 || b.MaxFileSize > 1<<30 {
+		return fmt.Errorf("bank.max_file_size: %d bytes is not between 1 KiB and 1 GiB", b.MaxFileSize)
+	}
+	if _, ok := b.Profiles[b.DefaultProfile]; !ok && b.DefaultProfile != "camt053" {
+		return fmt.Errorf("bank.default_profile: %q is neither camt053 nor a profile of [bank.profiles]", b.DefaultProfile)
+	}
+	names := make([]string, 0, len(b.Profiles))
+	for n := range b.Profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := b.Profiles[n].validate(); err != nil {
+			return fmt.Errorf("bank.profiles.%s.%v", n, err)
+		}
+	}
+	return nil
+}
+
+func (p BankProfile) validate() error {
+	switch p.Delimiter {
+	case ";", ",", "tab", "|":
+	default:
+		return fmt.Errorf("delimiter: %q is not one of \";\", \",\", \"tab\", \"|\"", p.Delimiter)
+	}
+	enc := false
+	for _, e := range BankEncodings {
+		enc = enc || strings.EqualFold(p.Encoding, e)
+	}
+	if !enc {
+		return fmt.Errorf("encoding: %q is not one of %s", p.Encoding, strings.Join(BankEncodings, ", "))
+	}
+	if p.DecimalSeparator != "," && p.DecimalSeparator != "." {
+		return fmt.Errorf("decimal_separator: %q is not \",\" or \".\"", p.DecimalSeparator)
+	}
+	if _, err := time.Parse(p.DateFormat, time.Date(2027, 3, 14, 0, 0, 0, 0, time.UTC).Format(p.DateFormat)); err != nil || p.DateFormat == "" {
+		return fmt.Errorf("date_format: %q is not a Go date layout such as \"02/01/2006\"", p.DateFormat)
+	}
+	if p.SkipLines < 0 || p.SkipLines > 100 {
+		return fmt.Errorf("skip_lines: %d is not between 0 and 100", p.SkipLines)
+	}
+	if p.Sign != "credit_positive" && p.Sign != "credit_negative" {
+		return fmt.Errorf("sign: %q is not credit_positive or credit_negative", p.Sign)
+	}
+	if p.DateColumn == "" || p.LabelColumn == "" {
+		return errors.New("date_column: a profile needs date_column and label_column")
+	}
+	if (p.AmountColumn == "") == (p.DebitColumn == "" && p.CreditColumn == "") || (p.AmountColumn == "" && (p.DebitColumn == "" || p.CreditColumn == "")) {
+		return errors.New("amount_column: set amount_column, or both debit_column and credit_column")
+	}
+	for _, c := range []string{p.DateColumn, p.LabelColumn, p.AmountColumn, p.DebitColumn, p.CreditColumn, p.ReferenceColumn} {
+		if c != "" && !p.Header && !allDigits(c) {
+			return fmt.Errorf("header: column %q is named but the profile has no header line (header = true)", c)
+		}
+	}
+	return nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != "" && s != "0"
+}
+
+// creditorIDRE is the shape of a SEPA creditor identifier: country, check
+// digits, a 3-character business code, then the national identifier.
+var creditorIDRE = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$`)
+
+func (s *SEPA) validate() error {
+	s.CreditorID = strings.ToUpper(strings.ReplaceAll(s.CreditorID, " ", ""))
+	if s.LeadDays < 1 || s.LeadDays > 60 {
+		return fmt.Errorf("sepa.lead_days: %d is not between 1 and 60", s.LeadDays)
+	}
+	if s.CreditorID == "" {
+		return nil
+	}
+	if !creditorIDRE.MatchString(s.CreditorID) || !iban.ValidCreditorID(s.CreditorID) {
+		return fmt.Errorf("sepa.creditor_id: %q is not a SEPA creditor identifier (e.g. FR72ZZZ123456, check digits included)", s.CreditorID)
+	}
+	if strings.TrimSpace(s.CreditorName) == "" {
+		return errors.New("sepa.creditor_name: needed with sepa.creditor_id")
+	}
+	if err := iban.Check(s.CreditorIBAN); err != nil {
+		return fmt.Errorf("sepa.creditor_iban: %v", err)
+	}
+	s.CreditorIBAN = iban.Normalize(s.CreditorIBAN)
+	if s.CreditorBIC != "" && !iban.ValidBIC(s.CreditorBIC) {
+		return fmt.Errorf("sepa.creditor_bic: %q is not a BIC", s.CreditorBIC)
+	}
+	s.CreditorBIC = iban.NormalizeBIC(s.CreditorBIC)
+	return nil
+}
+
+var accountCodeRE = regexp.MustCompile(`^[0-9A-Za-z]{1,20}$`)
+
+func (a *Accounting) validate() error {
+	for key, v := range map[string]string{"journal_sales": a.JournalSales, "journal_bank": a.JournalBank,
+		"account_customers": a.AccountCustomers, "account_sales": a.AccountSales, "account_bank": a.AccountBank,
+		"account_membership_fees": a.AccountMembershipFees, "account_vat": a.AccountVAT} {
+		if !accountCodeRE.MatchString(v) {
+			return fmt.Errorf("accounting.%s: %q is not a code of 1 to 20 letters or digits", key, v)
+		}
+	}
+	if a.FECSeparator != "|" && a.FECSeparator != "tab" {
+		return fmt.Errorf("accounting.fec_separator: %q is not \"|\" or \"tab\"", a.FECSeparator)
 	}
 	return nil
 }

@@ -186,3 +186,40 @@ func TestMaillistsSettings(t *testing.T) {
 		t.Fatalf("environment: %v %+v", err, cfg.Maillists)
 	}
 }
+
+func TestBankProfilesSEPAAndAccounting(t *testing.T) {
+	cfg, err := Load("../isp.example.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := Default()
+	for name, p := range def.Bank.Profiles {
+		if cfg.Bank.Profiles[name] != p {
+			t.Errorf("profile %s: example %+v, default %+v", name, cfg.Bank.Profiles[name], p)
+		}
+	}
+	if cfg.Bank.MaxFileSize != def.Bank.MaxFileSize || cfg.SEPA != def.SEPA || cfg.Accounting != def.Accounting {
+		t.Errorf("example differs from defaults")
+	}
+	for body, key := range map[string]string{
+		"[bank.profiles.x]\ndelimiter = \";\"\nencoding = \"ebcdic\"\n":    "bank.profiles.x.encoding",
+		"[bank.profiles.x]\ndelimiter = \"#\"\n":                           "bank.profiles.x.delimiter",
+		"[bank]\ndefault_profile = \"nope\"\n":                             "bank.default_profile",
+		"[bank]\nmax_file_size = 10\n":                                     "bank.max_file_size",
+		"[sepa]\ncreditor_id = \"FR73ZZZ123456\"\ncreditor_name = \"X\"\n": "sepa.creditor_id",
+		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\ncreditor_name = \"X\"\n": "sepa.creditor_iban",
+		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\n":                        "sepa.creditor_name",
+		"[accounting]\naccount_bank = \"5 12\"\n":                          "accounting.account_bank",
+		"[accounting]\nfec_separator = \";\"\n":                            "accounting.fec_separator",
+		"[bank.profiles.y]\ndelimiter = \";\"\nencoding = \"utf-8\"\ndecimal_separator = \",\"\ndate_format = \"2006-01-02\"\nsign = \"credit_positive\"\ndate_column = \"1\"\nlabel_column = \"2\"\n": "bank.profiles.y.amount_column",
+	} {
+		if _, err := Load(write(t, body), nil); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%q: got %v, want %s", body, err, key)
+		}
+	}
+	p := write(t, "[sepa]\ncreditor_id = \"fr72 zzz 123456\"\ncreditor_name = \"FAI\"\ncreditor_iban = \"FR76 3000 6000 0112 3456 7890 189\"\ncreditor_bic = \"agrifrpp\"\n")
+	cfg, err = Load(p, nil)
+	if err != nil || cfg.SEPA.CreditorID != "FR72ZZZ123456" || cfg.SEPA.CreditorIBAN != "FR7630006000011234567890189" || !cfg.SEPA.Enabled() {
+		t.Fatalf("sepa: %v %+v", err, cfg.SEPA)
+	}
+}

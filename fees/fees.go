@@ -102,16 +102,29 @@ func DefaultStart(fees []*store.MembershipFee, today date.Date) date.Date {
 
 // Reference is the bank transfer reference of a member (membership_reference).
 func (s *Service) Reference(m *store.Member) string {
-	tpl, err := texttemplate.New("membership_reference").Option("missingkey=error").Parse(s.Cfg.Fees.MembershipReference)
-	if err == nil {
-		var b strings.Builder
-		if err = tpl.Execute(&b, m); err == nil {
-			return strings.TrimSpace(b.String())
-		}
+	ref, err := ReferenceFunc(s.Cfg.Fees.MembershipReference)(m)
+	if err != nil {
+		// Validated at start-up: this only happens if the member type changed.
+		s.Log.Error("fees.membership_reference failed, using ADH-ID", "err", err)
 	}
-	// Validated at start-up: this only happens if the member type changed.
-	s.Log.Error("fees.membership_reference failed, using ADH-ID", "err", err)
-	return fmt.Sprintf("ADH-%d", m.ID)
+	return ref
+}
+
+// ReferenceFunc parses membership_reference once and returns what renders
+// it for a member (ADH-ID, with the error, when the template fails), for
+// callers rendering many (bank import matching).
+func ReferenceFunc(tmpl string) func(m *store.Member) (string, error) {
+	tpl, perr := texttemplate.New("membership_reference").Option("missingkey=error").Parse(tmpl)
+	return func(m *store.Member) (string, error) {
+		err := perr
+		if err == nil {
+			var b strings.Builder
+			if err = tpl.Execute(&b, m); err == nil {
+				return strings.TrimSpace(b.String()), nil
+			}
+		}
+		return fmt.Sprintf("ADH-%d", m.ID), err
+	}
 }
 
 // HowToPay is what a member is told about paying their fee.

@@ -12,8 +12,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/account"
+	"coin/accounting"
 	"coin/assets"
 	"coin/auth"
+	"coin/bank"
 	"coin/billing"
 	"coin/config"
 	"coin/fees"
@@ -24,6 +26,7 @@ import (
 	"coin/mail"
 	"coin/maillists"
 	"coin/overrides"
+	"coin/sepa"
 	"coin/store"
 	"coin/subscription"
 	"coin/views"
@@ -45,9 +48,12 @@ type Deps struct {
 	Log       *slog.Logger
 	// Site returns the ISP's identity for the interface; nil for the ISP
 	// record and the overrides folder's assets.
-	Site func(ctx context.Context) views.Site
-	Fees *fees.Service
-	Jobs *jobs.Scheduler
+	Site  func(ctx context.Context) views.Site
+	Fees  *fees.Service
+	Jobs  *jobs.Scheduler
+	Bank  *bank.Service
+	SEPA  *sepa.Service
+	Books *accounting.Service
 	// IPAM allocates subnets; nil: built from Cfg with Subs's allocator.
 	IPAM *ipam.Allocator
 }
@@ -198,6 +204,21 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/payments/new", manage, h.paymentCreate)
 	admin.Get("/payments/:id<int>", view, h.paymentShow)
 	admin.Post("/payments/:id<int>/allocate", manage, h.paymentAllocate)
+	admin.Get("/bank-imports", manage, h.bankUploadPage)
+	admin.Get("/bank-imports/new", manage, h.bankUploadPage)
+	admin.Post("/bank-imports", manage, h.bankUpload)
+	admin.Get("/bank-imports/:id<int>", manage, h.bankImportShow)
+	admin.Post("/bank-imports/:id<int>/confirm", manage, h.bankImportConfirm)
+	admin.Get("/bank-imports/:id<int>/lines/:pos<int>", manage, h.bankLineEdit)
+	admin.Post("/bank-imports/:id<int>/lines/:pos<int>", manage, h.bankLineFix)
+	admin.Get("/sepa", manage, h.sepaPage)
+	admin.Post("/sepa/debit", manage, h.sepaDebit)
+	members.Get("/:id<int>/mandates", manage, h.mandatesPage)
+	members.Post("/:id<int>/mandates", manage, h.mandateCreate)
+	members.Get("/:id<int>/mandates/:mandate<int>/edit", manage, h.mandateEditPage)
+	members.Post("/:id<int>/mandates/:mandate<int>/edit", manage, h.mandateEdit)
+	admin.Get("/accounting", view, h.accountingPage)
+	admin.Get("/accounting/export", view, h.accountingExport)
 	admin.Get("/charge", manage, h.chargePage)
 	admin.Post("/charge", manage, h.chargeStart)
 	admin.Get("/charge/progress", manage, h.chargeProgress)

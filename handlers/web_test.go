@@ -15,9 +15,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/account"
+	"coin/accounting"
 	"coin/assets"
 	"coin/auth"
 	"coin/backend"
+	"coin/bank"
 	"coin/billing"
 	"coin/config"
 	"coin/date"
@@ -30,6 +32,7 @@ import (
 	"coin/mail"
 	"coin/overrides"
 	"coin/provision"
+	"coin/sepa"
 	"coin/store"
 	"coin/store/storetest"
 	"coin/subscription"
@@ -101,7 +104,9 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	}
 	t.Cleanup(func() { sched.Stop() })
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
-		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log})
+		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log,
+		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log},
+		Books: &accounting.Service{Store: s, Cfg: &cfg}})
 	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc}
 }
 

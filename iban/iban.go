@@ -125,3 +125,27 @@ func ValidBIC(s string) bool {
 
 func letter(c byte) bool { return c >= 'A' && c <= 'Z' }
 func digit(c byte) bool  { return c >= '0' && c <= '9' }
+
+// ValidCreditorID tells whether a SEPA creditor identifier (ICS in France:
+// country, check digits, business code, national identifier, such as
+// FR72ZZZ123456) has check digits matching its national identifier. The
+// business code (positions 5 to 7) is left out of the check, as the EPC
+// rules say.
+func ValidCreditorID(s string) bool {
+	s = Normalize(s)
+	if len(s) < 8 || len(s) > 35 || !letter(s[0]) || !letter(s[1]) || !digit(s[2]) || !digit(s[3]) {
+		return false
+	}
+	for i := 4; i < len(s); i++ {
+		if !letter(s[i]) && !digit(s[i]) {
+			return false
+		}
+	}
+	return mod97(s[7:]+s[:4]) == 1
+}
+
+// CreditorIDCheckDigits computes the check digits of a creditor identifier
+// from its country code and national identifier, e.g. for test data.
+func CreditorIDCheckDigits(country, nationalID string) string {
+	return CheckDigits(country, nationalID)
+}

@@ -120,3 +120,16 @@ func bigMod97(s string) (int, bool) {
 	v, _ := new(big.Int).SetString(digits, 10)
 	return int(new(big.Int).Mod(v, big.NewInt(97)).Int64()), true
 }
+
+func TestCreditorID(t *testing.T) {
+	for _, ok := range []string{"FR72ZZZ123456", "fr72 zzz 123456", "DE98ZZZ09999999999", "FR" + CreditorIDCheckDigits("FR", "A1B2C3") + "ABCA1B2C3"} {
+		if !ValidCreditorID(ok) {
+			t.Errorf("%q refused", ok)
+		}
+	}
+	for _, bad := range []string{"", "FR73ZZZ123456", "FR72ZZZ12345X", "FR72", "FR72ZZZ", "72FRZZZ123456", "FR72ZZZ1234_56"} {
+		if ValidCreditorID(bad) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -112,7 +112,9 @@ func (s *Store) ListPayments(ctx context.Context, f PaymentFilter) ([]*Payment, 
 		args = append(args, pat, pat, pat)
 	}
 	if f.Unmatched {
-		conds = append(conds, "p.amount_cents > COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.payment_id = p.id), 0)")
+		// A payment that paid a membership fee is used up: fees are not invoices.
+		conds = append(conds, "p.amount_cents > COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.payment_id = p.id), 0)",
+			notFeePayment)
 	}
 	where := " FROM payments p JOIN members m ON m.id = p.member_id WHERE " + strings.Join(conds, " AND ")
 	var n int
@@ -225,12 +227,17 @@ type Balance struct {
 	CreditCents int64
 }
 
-// MemberBalance computes a member's account.
+// notFeePayment leaves out payments that paid a membership fee (a bank
+// line matched to a fee): they are not the member's credit.
+const notFeePayment = `NOT EXISTS (SELECT 1 FROM membership_fees f WHERE f.payment_id = p.id)`
+
+// MemberBalance computes a member's account. Payments that paid a
+// membership fee count neither as credit nor against invoices.
 func (s *Store) MemberBalance(ctx context.Context, memberID int64) (Balance, error) {
 	var b Balance
 	err := s.queryRow(ctx, `SELECT
 		COALESCE((SELECT SUM(total_cents - paid_cents) FROM invoices WHERE member_id = ? AND kind = 'invoice' AND status = 'validated'), 0),
-		COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.member_id = ?), 0)
+		COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.member_id = ? AND `+notFeePayment+`), 0)
 		- COALESCE((SELECT SUM(a.amount_cents) FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE p.member_id = ?), 0)
 		+ COALESCE((SELECT SUM(total_cents - paid_cents) FROM invoices WHERE member_id = ? AND kind = 'credit_note' AND status = 'validated'), 0)`,
 		memberID, memberID, memberID, memberID).Scan(&b.OwedCents, &b.CreditCents)

@@ -81,16 +81,24 @@ func (s *Service) Reference(sub *store.Subscription, offer *store.Offer, m *stor
 
 // Reference renders a reference template (validated with the config).
 func Reference(tmpl string, sub *store.Subscription, offer *store.Offer, m *store.Member) string {
+	return ReferenceFunc(tmpl)(sub, offer, m)
+}
+
+// ReferenceFunc parses a reference template once and returns what renders
+// it, for callers rendering many (bank import matching).
+func ReferenceFunc(tmpl string) func(sub *store.Subscription, offer *store.Offer, m *store.Member) string {
 	t, err := template.New("ref").Parse(tmpl)
-	if err != nil {
-		return strconv.FormatInt(sub.ID, 10)
+	return func(sub *store.Subscription, offer *store.Offer, m *store.Member) string {
+		if err != nil {
+			return strconv.FormatInt(sub.ID, 10)
+		}
+		var b bytes.Buffer
+		data := map[string]any{"ID": sub.ID, "Offer": offer, "Member": m, "StartDate": sub.StartDate.String()}
+		if err := t.Execute(&b, data); err != nil {
+			return strconv.FormatInt(sub.ID, 10)
+		}
+		return strings.TrimSpace(b.String())
 	}
-	var b bytes.Buffer
-	data := map[string]any{"ID": sub.ID, "Offer": offer, "Member": m, "StartDate": sub.StartDate.String()}
-	if err := t.Execute(&b, data); err != nil {
-		return strconv.FormatInt(sub.ID, 10)
-	}
-	return strings.TrimSpace(b.String())
 }
 
 // Subscribable says why an offer cannot be subscribed now ("" when it can):

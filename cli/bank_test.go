@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImportPaymentsCommand(t *testing.T) {
+	env := tempEnv(t, "COIN_BANK_MAX_FILE_SIZE=2048")
+	if r := run(t, "correct horse battery\n", env, "createsuperuser", "--login", "root", "--email", "root@isp.example"); r.status != 0 {
+		t.Fatal(r.stderr)
+	}
+	dir := t.TempDir()
+	stmt := filepath.Join(dir, "releve.xml")
+	os.WriteFile(stmt, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>
+<Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2027-03-11</Dt></BookgDt>
+<AcctSvcrRef>R-1</AcctSvcrRef><NtryDtls><TxDtls><RmtInf><Ustrd>ADH-1 cotisation</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR">99.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2027-03-11</Dt></BookgDt>
+<AcctSvcrRef>R-2</AcctSvcrRef><AddtlNtryInf>DON ANONYME</AddtlNtryInf></Ntry>
+<Ntry><Amt Ccy="EUR">12.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2027-03-11</Dt></BookgDt>
+<AcctSvcrRef>R-3</AcctSvcrRef><AddtlNtryInf>FRAIS</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>`), 0o600)
+
+	r := run(t, "", env, "import-payments", "--format", "camt053", "--dry-run", stmt)
+	if r.status != 0 || !strings.Contains(r.stdout, "matched") || !strings.Contains(r.stdout, "unmatched") ||
+		!strings.Contains(r.stdout, "ignored") || !strings.Contains(r.stdout, "dry run: nothing imported (3 lines, 1 to settle by hand)") {
+		t.Fatalf("dry run: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	r = run(t, "", env, "import-payments", "--format", "camt053", stmt)
+	if r.status != 0 || !strings.Contains(r.stdout, "payments imported: 1 (membership fees: 1), total 15.00; already imported: 0; left out: 1; debits ignored: 1") ||
+		!strings.Contains(r.stdout, "1 ambiguous or unmatched lines were left out") {
+		t.Fatalf("import: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	r = run(t, "", env, "import-payments", "--format", "camt053", stmt)
+	if r.status != 0 || !strings.Contains(r.stdout, "duplicate") || !strings.Contains(r.stdout, "payments imported: 0 (membership fees: 0), total 0.00; already imported: 1;") {
+		t.Fatalf("second import: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+
+	big := filepath.Join(dir, "big.csv")
+	os.WriteFile(big, []byte(strings.Repeat("x", 4096)), 0o600)
+	notXML := filepath.Join(dir, "x.csv")
+	os.WriteFile(notXML, []byte("Date;Libellé;Montant\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{big}, "more than bank.max_file_size (2048): nothing imported"},
+		{[]string{"--format", "ofx", stmt}, `unknown format "ofx"`},
+		{[]string{"--format", "credit_mutuel", stmt}, "this file is XML: choose the camt053 format: nothing imported"},
+		{[]string{"--format", "camt053", notXML}, "not a CAMT.053 XML statement"},
+		{[]string{filepath.Join(dir, "missing.csv")}, "no such file"},
+	} {
+		r := run(t, "", env, append([]string{"import-payments"}, c.args...)...)
+		if r.status != 1 || !strings.Contains(r.stderr, c.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("import-payments %v: %d %q", c.args, r.status, r.stderr)
+		}
+	}
+}
+
+func TestSEPADebitAndExportCommands(t *testing.T) {
+	env := tempEnv(t)
+	r := run(t, "", env, "sepa-debit")
+	if r.status != 1 || !strings.Contains(r.stderr, "SEPA direct debit is off") {
+		t.Fatalf("sepa-debit without creditor: %d %q", r.status, r.stderr)
+	}
+	env = tempEnv(t, "COIN_SEPA_CREDITOR_ID=FR72ZZZ123456", "COIN_SEPA_CREDITOR_NAME=Rézo",
+		"COIN_SEPA_CREDITOR_IBAN=FR7630006000011234567890189")
+	r = run(t, "", env, "sepa-debit", "--date", "2027-03-01")
+	if r.status != 1 || !strings.Contains(r.stderr, "no open invoice of a member with an active mandate") {
+		t.Fatalf("sepa-debit with nothing to collect: %d %q", r.status, r.stderr)
+	}
+	r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--format", "fec")
+	if r.status != 0 || !strings.HasPrefix(r.stdout, "JournalCode|JournalLib|EcritureNum|") {
+		t.Fatalf("fec: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	out := filepath.Join(t.TempDir(), "export.csv")
+	r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--output", out)
+	if b, _ := os.ReadFile(out); r.status != 0 || !strings.HasPrefix(string(b), "type,date,number,") {
+		t.Fatalf("csv: %d %q %q", r.status, b, r.stderr)
+	}
+	r = run(t, "", env, "export-accounting", "--from", "2027-12-31", "--to", "2027-01-01")
+	if r.status != 1 || !strings.Contains(r.stderr, "before --from") {
+		t.Fatalf("reversed range: %d %q", r.status, r.stderr)
+	}
+	if r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--format", "xls"); r.status != 2 {
+		t.Fatalf("unknown format: %d %q", r.status, r.stderr)
+	}
+}

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"coin/date"
+	"coin/money"
+)
+
+// ExportAccountingCmd exports a period for the accountant.
+type ExportAccountingCmd struct {
+	From   string `help:"First day (YYYY-MM-DD)." required:"" placeholder:"YYYY-MM-DD"`
+	To     string `help:"Last day, included (YYYY-MM-DD)." required:"" placeholder:"YYYY-MM-DD"`
+	Format string `help:"csv (invoices, credit notes, payments) or fec (French FEC, double entry)." enum:"csv,fec" default:"csv"`
+	Output string `help:"Write to FILE (replaced atomically) instead of standard output." short:"o" placeholder:"FILE" type:"path"`
+}
+
+func (c *ExportAccountingCmd) Run(g *Globals) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	from, err := date.Parse(c.From)
+	if err != nil || from.IsZero() {
+		return fmt.Errorf("--from: %q is not a date such as 2027-01-01", c.From)
+	}
+	to, err := date.Parse(c.To)
+	if err != nil || to.IsZero() {
+		return fmt.Errorf("--to: %q is not a date such as 2027-12-31", c.To)
+	}
+	if to.Before(from) {
+		return fmt.Errorf("--to %s is before --from %s", to, from)
+	}
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, g.logger())
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	var buf bytes.Buffer
+	if c.Format == "fec" {
+		err = a.books.WriteFEC(ctx, &buf, from, to)
+	} else {
+		err = a.books.WriteCSV(ctx, &buf, from, to)
+	}
+	if err != nil {
+		return err
+	}
+	if c.Output == "" {
+		_, err = g.Stdout.Write(buf.Bytes())
+		return err
+	}
+	return writeAtomic(c.Output, buf.Bytes())
+}
+
+func moneyPlain(c int64) string { return money.Plain(c) }

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"coin/bank"
+	"coin/money"
+	"coin/store"
+)
+
+// ImportPaymentsCmd imports a bank statement from the command line: the
+// lines matched with confidence become payments (or membership fees), in
+// one transaction; ambiguous and unmatched lines are left out and listed,
+// for the back office (Payments → Import a statement) where a person
+// chooses.
+type ImportPaymentsCmd struct {
+	File   string `arg:"" help:"The statement: a CSV export of the bank or a CAMT.053 XML file." type:"path"`
+	Format string `help:"camt053 or the name of a CSV profile of [bank.profiles] (default: bank.default_profile)." placeholder:"F"`
+	DryRun bool   `help:"Show what each line would pay and import nothing." name:"dry-run"`
+}
+
+func (c *ImportPaymentsCmd) Run(g *Globals) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(c.File)
+	if err != nil {
+		return err
+	}
+	if info.Size() > cfg.Bank.MaxFileSize {
+		return fmt.Errorf("%s: %d bytes, more than bank.max_file_size (%d): nothing imported", c.File, info.Size(), cfg.Bank.MaxFileSize)
+	}
+	f, err := os.Open(c.File)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, cfg.Bank.MaxFileSize+1))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, g.logger())
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	var lines []*store.BankImportLine
+	var imp *store.BankImport
+	if c.DryRun {
+		parsed, err := a.bank.Parse(data, c.Format)
+		if err != nil {
+			return fmt.Errorf("%s: %w: nothing imported", c.File, err)
+		}
+		if lines, err = a.bank.Match(ctx, parsed); err != nil {
+			return err
+		}
+	} else {
+		imp, lines, err = a.bank.Preview(ctx, filepath.Base(c.File), c.Format, data, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w: nothing imported", c.File, err)
+		}
+	}
+	printLines(g.Stdout, lines, cfg.Billing.Currency)
+	left := 0
+	for _, l := range lines {
+		if l.Result == store.LineAmbiguous || l.Result == store.LineUnmatched {
+			left++
+		}
+	}
+	if c.DryRun {
+		fmt.Fprintf(g.Stdout, "dry run: nothing imported (%d lines, %d to settle by hand)\n", len(lines), left)
+		return nil
+	}
+	sum, err := a.bank.Confirm(ctx, imp.ID, bank.Actor{Name: "cli"})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(g.Stdout, sum)
+	if left > 0 {
+		fmt.Fprintf(g.Stdout, "%d ambiguous or unmatched lines were left out: import the file in the back office to choose for them (what was imported is recognised)\n", left)
+	}
+	return nil
+}
+
+// printLines writes the preview as a table.
+func printLines(w io.Writer, lines []*store.BankImportLine, currency string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINE\tDATE\tAMOUNT\tRESULT\tMEMBER\tPAYS\tBY\tLABEL")
+	for _, l := range lines {
+		member, pays := "", l.Target
+		if l.MemberID != nil {
+			member = fmt.Sprintf("%s (#%d)", l.MemberName, *l.MemberID)
+		}
+		if l.Result == store.LineAmbiguous {
+			ids := make([]string, len(l.Candidates))
+			for i, id := range l.Candidates {
+				ids[i] = fmt.Sprintf("#%d", id)
+			}
+			member = "one of " + strings.Join(ids, ", ")
+		}
+		if l.InvoiceNumber != "" {
+			pays += " " + l.InvoiceNumber
+		}
+		label := l.Label
+		if len(label) > 60 {
+			label = label[:60] + "…"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", l.Position, l.Date, money.Plain(l.AmountCents), currency,
+			l.Result, member, pays, l.Reason, label)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,252 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"coin/billing"
+	"coin/config"
+	"coin/date"
+	"coin/store"
+)
+
+// statement writes lines in Crédit Mutuel's layout and encoding.
+func statement(t *testing.T, rows ...string) []byte {
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte("Date;Date de valeur;Débit;Crédit;Libellé;Solde\r\n" + strings.Join(rows, "\r\n") + "\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (a *testApp) validatedInvoice(m *store.Member, cents int64) *store.Invoice {
+	a.t.Helper()
+	ctx := context.Background()
+	d, err := a.billing.CreateDraft(ctx, m.ID, []billing.LineInput{{Label: "VPN", Quantity: 1, UnitPriceCents: cents}}, "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	inv, err := a.billing.ValidateDraft(ctx, d.ID, date.MustParse("2027-02-01"), "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return inv
+}
+
+var importURL = regexp.MustCompile(`/admin/bank-imports/(\d+)$`)
+
+func TestBankImportUploadPreviewFixConfirm(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("tresorier", "treasurer", "treasurer-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		bob := a.addMember("bob", "member", "bob-password")
+		inv := a.validatedInvoice(alice, 3000)
+		bobInv := a.validatedInvoice(bob, 2000)
+		b := a.browser()
+		b.login("tresorier", "treasurer-password")
+		page := b.get("/admin/bank-imports")
+		mustContain(t, page.Body, `enctype="multipart/form-data"`, `value="credit_mutuel"`, `value="camt053"`, "Crédit Mutuel")
+
+		data := statement(t,
+			fmt.Sprintf("02/03/2027;02/03/2027;;30,00;VIR SEPA ALICE TEST %s;1,00", inv.Number),
+			"03/03/2027;03/03/2027;-12,50;;PRLV SEPA OVH;1,00",
+			"04/03/2027;04/03/2027;;20,00;VIREMENT ANONYME;1,00",
+			fmt.Sprintf("05/03/2027;05/03/2027;;15,00;COTISATION ADH-%d;1,00", bob.ID))
+		res := b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}}, map[string][]byte{"statement": data})
+		m := importURL.FindStringSubmatch(res.Header.Get("Location"))
+		if res.Status != http.StatusSeeOther || m == nil {
+			t.Fatalf("upload: %d %s\n%s", res.Status, res.Header.Get("Location"), res.Body)
+		}
+		id := m[1]
+		if _, n, _, _ := a.store.ListPayments(context.Background(), store.PaymentFilter{}); n != 0 {
+			t.Fatal("the preview recorded payments")
+		}
+		page = b.get("/admin/bank-imports/" + id)
+		mustContain(t, page.Body, "VIR SEPA ALICE TEST", "Matched", "by invoice number", "invoice "+inv.Number,
+			"Ignored (debit)", "Unmatched", "by membership reference", "membership fee", "Import 2 payments (€45.00)")
+
+		// A member or a form without CSRF cannot touch it.
+		mb := a.browser()
+		mb.login("alice", "alice-password")
+		if r := mb.get("/admin/bank-imports/" + id); r.Status != http.StatusForbidden {
+			t.Fatalf("member sees the import: %d", r.Status)
+		}
+		if r := b.postRaw("/admin/bank-imports/"+id+"/confirm", url.Values{}); r.Status != http.StatusForbidden {
+			t.Fatalf("confirm without CSRF: %d", r.Status)
+		}
+
+		// The unmatched line is given to Bob's invoice by hand: htmx gets rows.
+		lineURL := "/admin/bank-imports/" + id + "/lines/3"
+		row := b.get(lineURL+"?q=bob", "HX-Request", "true", "HX-Target", "line-3")
+		mustContain(t, row.Body, `<tr id="line-3"`, "member_id="+fmt.Sprint(bob.ID))
+		mustNotContain(t, row.Body, "<html")
+		row = b.get(fmt.Sprintf("%s?member_id=%d", lineURL, bob.ID), "HX-Request", "true", "HX-Target", "line-3")
+		mustContain(t, row.Body, fmt.Sprintf(`value="invoice:%d"`, bobInv.ID), `value="fee"`, `value="credit"`, `value="none"`)
+		bad := b.post(lineURL, url.Values{"member_id": {fmt.Sprint(bob.ID)}, "target": {fmt.Sprintf("invoice:%d", inv.ID)}},
+			"HX-Request", "true", "HX-Target", "line-3")
+		if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "cannot be matched so") {
+			t.Fatalf("another member's invoice: %d\n%s", bad.Status, bad.Body)
+		}
+		row = b.post(lineURL, url.Values{"member_id": {fmt.Sprint(bob.ID)}, "target": {fmt.Sprintf("invoice:%d", bobInv.ID)}},
+			"HX-Request", "true", "HX-Target", "line-3")
+		if row.Status != http.StatusOK {
+			t.Fatalf("fix: %d %s", row.Status, row.Body)
+		}
+		if row.Header.Get("HX-Reswap") != "none" {
+			t.Fatal("the fix answer would also be swapped into the row")
+		}
+		mustContain(t, row.Body, `<template><tr id="line-3" class="line-matched" hx-swap-oob="true"`, "chosen by hand", "invoice "+bobInv.Number,
+			`id="bank-summary" hx-swap-oob="true"`, "3 matched", `id="bank-confirm"`, "Import 3 payments (€65.00)")
+		if r := b.post("/admin/bank-imports/"+id+"/lines/2", url.Values{"member_id": {fmt.Sprint(bob.ID)}, "target": {"credit"}}); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a debit matched by hand: %d", r.Status)
+		}
+
+		res = b.post("/admin/bank-imports/"+id+"/confirm", nil)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("confirm: %d %s", res.Status, res.Body)
+		}
+		page = b.get("/admin/bank-imports/" + id)
+		mustContain(t, page.Body, "The statement was imported.", "Imported")
+		mustNotContain(t, page.Body, "/confirm")
+		ps, n, _, _ := a.store.ListPayments(context.Background(), store.PaymentFilter{})
+		if n != 3 {
+			t.Fatalf("%d payments: %+v", n, ps)
+		}
+		for _, x := range []*store.Invoice{inv, bobInv} {
+			if got, _ := a.store.InvoiceByID(context.Background(), x.ID); got.Remaining() != 0 {
+				t.Errorf("invoice %s not settled", got.Number)
+			}
+		}
+		if r := b.post("/admin/bank-imports/"+id+"/confirm", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("second confirm: %d", r.Status)
+		}
+		if _, n, _, _ := a.store.ListPayments(context.Background(), store.PaymentFilter{}); n != 3 {
+			t.Fatalf("confirmed twice: %d payments", n)
+		}
+
+		// The same file again: everything imported shows as such.
+		res = b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}}, map[string][]byte{"statement": data})
+		page = b.get(res.Header.Get("Location"))
+		mustContain(t, page.Body, "3 already imported", "1 debit ignored", "Import 0 payments")
+	})
+}
+
+func TestBankImportRefusesBadFilesWritingNothing(t *testing.T) {
+	eachApp(t, func(c *config.Config) { c.Bank.MaxFileSize = 4096 }, func(t *testing.T, a *testApp) {
+		a.addMember("tresorier", "treasurer", "treasurer-password")
+		a.addMember("support", "support", "support-password")
+		b := a.browser()
+		b.login("tresorier", "treasurer-password")
+		b.get("/admin/bank-imports")
+		good := statement(t, "02/03/2027;02/03/2027;;30,00;VIR X;1,00")
+		for name, c := range map[string]struct {
+			format string
+			data   []byte
+			want   string
+		}{
+			"too large":   {"credit_mutuel", append(good, []byte(strings.Repeat(";\r\n", 3000))...), "larger than allowed"},
+			"xml as csv":  {"credit_mutuel", []byte(`<?xml version="1.0"?><Document/>`), "not in the chosen format"},
+			"bad format":  {"ofx", good, "not in the chosen format"},
+			"csv as camt": {"camt053", good, "cannot be read in the chosen format"},
+			"bad byte":    {"credit_mutuel", []byte("Date;Débit;Crédit;Libellé\n01/01/2027;;1,00;x\x81y\n"), "do not match the encoding"},
+			"bad line":    {"credit_mutuel", statement(t, "32/13/2027;;;30,00;VIR X;1,00"), "A line of this file cannot be read"},
+		} {
+			res := b.postMultipart("/admin/bank-imports", url.Values{"format": {c.format}}, map[string][]byte{"statement": c.data})
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, c.want) {
+				t.Errorf("%s: %d\n%s", name, res.Status, res.Body)
+			}
+		}
+		if r := b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}}, nil); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "Choose the statement file") {
+			t.Errorf("no file: %d", r.Status)
+		}
+		if _, err := a.store.BankImportByID(context.Background(), 1); err == nil {
+			t.Fatal("a refused file was kept")
+		}
+		// Support staff see billing but do not import.
+		s := a.browser()
+		s.login("support", "support-password")
+		for _, p := range []string{"/admin/bank-imports", "/admin/sepa", "/admin/members/1/mandates"} {
+			if r := s.get(p); r.Status != http.StatusForbidden {
+				t.Errorf("support GET %s: %d", p, r.Status)
+			}
+		}
+		mustNotContain(t, s.get("/admin/").Body, `href="/admin/bank-imports"`)
+		mustContain(t, s.get("/admin/accounting").Body, "FEC")
+	})
+}
+
+func TestMandatesDirectDebitAndAccountingExport(t *testing.T) {
+	sepaOn := func(c *config.Config) {
+		c.SEPA = config.SEPA{CreditorName: "FAI Test", CreditorID: "FR72ZZZ123456", CreditorIBAN: "FR7630006000011234567890189", LeadDays: 2}
+	}
+	eachApp(t, sepaOn, func(t *testing.T, a *testApp) {
+		a.addMember("tresorier", "treasurer", "treasurer-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		bob := a.addMember("bob", "member", "bob-password")
+		inv := a.validatedInvoice(alice, 2500)
+		b := a.browser()
+		b.login("tresorier", "treasurer-password")
+		page := b.get(fmt.Sprintf("/admin/members/%d", alice.ID))
+		mustContain(t, page.Body, fmt.Sprintf(`href="/admin/members/%d/mandates"`, alice.ID))
+		b.get(fmt.Sprintf("/admin/members/%d/mandates", alice.ID))
+		mandates := fmt.Sprintf("/admin/members/%d/mandates", alice.ID)
+		bad := b.post(mandates, url.Values{"reference": {"RUM 1"}, "signature_date": {"2026-01-15"},
+			"iban": {"FR7630006000011234567890188"}, "sequence_type": {"FRST"}, "active": {"1"}})
+		if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "This IBAN is not valid") ||
+			!strings.Contains(bad.Body, "without spaces") {
+			t.Fatalf("bad mandate: %d\n%s", bad.Status, bad.Body)
+		}
+		if ms, _ := a.store.MandatesOfMember(context.Background(), alice.ID); len(ms) != 0 {
+			t.Fatal("a refused mandate was saved")
+		}
+		res := b.post(mandates, url.Values{"reference": {"RUM-ALICE-1"}, "signature_date": {"2026-01-15"},
+			"iban": {"FR76 3000 6000 0112 3456 7890 189"}, "bic": {"agrifrpp"}, "sequence_type": {"FRST"}, "active": {"1"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("mandate: %d\n%s", res.Status, res.Body)
+		}
+		ms, _ := a.store.MandatesOfMember(context.Background(), alice.ID)
+		if len(ms) != 1 || ms[0].IBAN != "FR7630006000011234567890189" {
+			t.Fatalf("mandates %+v", ms)
+		}
+		// Alice's mandate is not reachable through Bob's page.
+		if r := b.get(fmt.Sprintf("/admin/members/%d/mandates/%d/edit", bob.ID, ms[0].ID)); r.Status != http.StatusNotFound {
+			t.Fatalf("mandate through another member: %d", r.Status)
+		}
+		page = b.get("/admin/sepa")
+		mustContain(t, page.Body, "1 open invoice to collect (€25.00)", inv.Number, "RUM-ALICE-1")
+		res = b.post("/admin/sepa/debit", url.Values{"date": {"2027-03-01"}})
+		if res.Status != http.StatusOK || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") ||
+			!strings.Contains(res.Body, "<EndToEndId>"+inv.Number+"</EndToEndId>") || !strings.Contains(res.Body, "<ReqdColltnDt>2027-03-03</ReqdColltnDt>") {
+			t.Fatalf("debit file: %d %v\n%s", res.Status, res.Header, res.Body)
+		}
+		b.get("/admin/sepa")
+		if r := b.post("/admin/sepa/debit", url.Values{"date": {"2027-03-01"}}); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "left to collect") {
+			t.Fatalf("second file: %d", r.Status)
+		}
+
+		res = b.get("/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=fec")
+		if res.Status != http.StatusOK || !strings.HasPrefix(res.Body, "JournalCode|") || !strings.Contains(res.Body, inv.Number) {
+			t.Fatalf("fec: %d\n%s", res.Status, res.Body)
+		}
+		res = b.get("/admin/accounting/export?from=2027-12-31&to=2027-01-01&format=fec")
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "The end comes before the start") {
+			t.Fatalf("reversed range: %d", res.Status)
+		}
+		mb := a.browser()
+		mb.login("alice", "alice-password")
+		for _, p := range []string{"/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=csv", mandates, "/admin/sepa"} {
+			if r := mb.get(p); r.Status != http.StatusForbidden {
+				t.Errorf("member GET %s: %d", p, r.Status)
+			}
+		}
+	})
+}

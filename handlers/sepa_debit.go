@@ -1,0 +1,65 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"coin/date"
+	"coin/sepa"
+	"coin/views"
+)
+
+func (h *Handler) sepaData(c *fiber.Ctx) (views.SEPAData, error) {
+	ctx := c.UserContext()
+	d := views.SEPAData{Enabled: h.Cfg.SEPA.Enabled(), CreditorID: h.Cfg.SEPA.CreditorID, LeadDays: h.Cfg.SEPA.LeadDays,
+		Day: date.Today(h.Cfg.Location()).String()}
+	var err error
+	if d.Mandates, err = h.Store.ListMandates(ctx); err != nil {
+		return d, err
+	}
+	if d.Enabled {
+		d.Pending, err = h.Store.DebitCandidates(ctx)
+	}
+	return d, err
+}
+
+// sepaPage shows the mandates and what the next direct debit file collects.
+func (h *Handler) sepaPage(c *fiber.Ctx) error {
+	d, err := h.sepaData(c)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, h.tr(c, "sepa.title"), views.SEPAPage(d))
+}
+
+// sepaDebit writes the pain.008 file and sends it as a download.
+func (h *Handler) sepaDebit(c *fiber.Ctx) error {
+	day, err := date.Parse(c.FormValue("date"))
+	if err != nil || day.IsZero() {
+		day = date.Today(h.Cfg.Location())
+	}
+	dry := c.FormValue("dry_run") == "1"
+	f, err := h.SEPA.Collect(c.UserContext(), day, time.Now(), dry)
+	if errors.Is(err, sepa.ErrDisabled) || errors.Is(err, sepa.ErrNothing) {
+		d, derr := h.sepaData(c)
+		if derr != nil {
+			return derr
+		}
+		d.Error = "sepa.err.nothing"
+		if errors.Is(err, sepa.ErrDisabled) {
+			d.Error = "sepa.disabled"
+		}
+		return h.page(c, fiber.StatusUnprocessableEntity, h.tr(c, "sepa.title"), views.SEPAPage(d))
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("sepa direct debit file downloaded", "message", f.MessageID, "count", f.Count, "dry_run", dry, "by", user(c).ID)
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.xml"`, f.MessageID))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(f.XML)
+}

@@ -1,0 +1,313 @@
+// Package sepa keeps members' SEPA direct debit mandates and writes the
+// pain.008.001.02 files that ask the bank to collect their open invoices.
+package sepa
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"coin/config"
+	"coin/date"
+	"coin/form"
+	"coin/iban"
+	"coin/money"
+	"coin/store"
+)
+
+// MandateInput is a mandate as typed by the treasurer.
+type MandateInput struct {
+	Reference     string
+	SignatureDate string
+	IBAN          string
+	BIC           string
+	SequenceType  string
+	Active        bool
+}
+
+// referenceRE is the mandate reference (RUM): up to 35 characters of the
+// SEPA character set, no spaces.
+var referenceRE = regexp.MustCompile(`^[A-Za-z0-9+?/:().,'-]{1,35}$`)
+
+// CheckMandate validates a mandate form into d; today refuses mandates
+// signed in the future.
+func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Errors {
+	errs := form.Errors{}
+	d.Reference = strings.TrimSpace(in.Reference)
+	if errs.Required("reference", d.Reference); errs.Get("reference") == "" && !referenceRE.MatchString(d.Reference) {
+		errs.Add("reference", "sepa.err.reference")
+	}
+	errs.Required("signature_date", in.SignatureDate)
+	d.SignatureDate = errs.Date("signature_date", in.SignatureDate)
+	if errs.Get("signature_date") == "" && d.SignatureDate.After(today) {
+		errs.Add("signature_date", "sepa.err.signature_future")
+	}
+	d.IBAN = iban.Normalize(in.IBAN)
+	if errs.Required("iban", d.IBAN); errs.Get("iban") == "" && iban.Check(d.IBAN) != nil {
+		errs.Add("iban", "sepa.err.iban")
+	}
+	d.BIC = iban.NormalizeBIC(in.BIC)
+	if d.BIC != "" && !iban.ValidBIC(d.BIC) {
+		errs.Add("bic", "sepa.err.bic")
+	}
+	errs.OneOf("sequence_type", in.SequenceType, store.SeqFirst, store.SeqRecurring)
+	d.SequenceType, d.Active = in.SequenceType, in.Active
+	return errs
+}
+
+// Service writes direct debit files.
+type Service struct {
+	Store *store.Store
+	Cfg   *config.Config
+	Log   *slog.Logger
+}
+
+// Errors of Collect.
+var (
+	ErrDisabled = errors.New("SEPA direct debit is off: set sepa.creditor_id, creditor_name and creditor_iban")
+	ErrNothing  = errors.New("no open invoice of a member with an active mandate left to collect")
+)
+
+// File is a direct debit file and what it asks for.
+type File struct {
+	XML            []byte
+	MessageID      string
+	Count          int
+	TotalCents     int64
+	CollectionDate date.Date
+	Debits         []*store.Debit
+}
+
+// Collect writes the pain.008 file collecting, on day + lead_days, the
+// open invoices of members with an active mandate that no earlier file
+// asked for. Unless dryRun, the collections are recorded (an invoice goes
+// in one file only) and first-time mandates become recurring, in one
+// transaction.
+func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, dryRun bool) (*File, error) {
+	if !s.Cfg.SEPA.Enabled() {
+		return nil, ErrDisabled
+	}
+	var f *File
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		cands, err := tx.DebitCandidates(ctx)
+		if err != nil {
+			return err
+		}
+		if len(cands) == 0 {
+			return ErrNothing
+		}
+		f, err = Build(s.Cfg.SEPA, s.Cfg.Billing.Currency, day.AddDays(s.Cfg.SEPA.LeadDays), now, cands)
+		if err != nil || dryRun {
+			return err
+		}
+		for _, d := range f.Debits {
+			if err := tx.RecordDebit(ctx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !dryRun {
+		s.Log.Info("direct debit file written", "message", f.MessageID, "count", f.Count, "total_cents", f.TotalCents,
+			"collection", f.CollectionDate.String())
+	}
+	return f, nil
+}
+
+// Build writes the pain.008.001.02 document: one payment information block
+// per sequence type (first collections and recurring ones are announced
+// apart), one transaction per invoice, its number as end-to-end id so that
+// the bank statement's line is matched back to it.
+func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time, cands []store.DebitCandidate) (*File, error) {
+	msgID := "COIN-" + now.UTC().Format("20060102-150405")
+	f := &File{MessageID: msgID, CollectionDate: collection}
+	doc := document{Xmlns: "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02",
+		Init: initiation{Header: groupHeader{MessageID: msgID, Created: now.UTC().Format("2006-01-02T15:04:05"),
+			Party: party{Name: latin(cfg.CreditorName, 70)}}}}
+	for _, seq := range []string{store.SeqFirst, store.SeqRecurring} {
+		block := paymentInfo{ID: msgID + "-" + seq, Method: "DD", Batch: true,
+			Type:     paymentType{ServiceLevel: "SEPA", LocalInstrument: "CORE", Sequence: seq},
+			Date:     collection.String(),
+			Creditor: party{Name: latin(cfg.CreditorName, 70)}, CreditorAccount: account{IBAN: cfg.CreditorIBAN},
+			CreditorAgent: agentOf(cfg.CreditorBIC), ChargeBearer: "SLEV",
+			Scheme: schemeID{ID: cfg.CreditorID, Scheme: "SEPA"}}
+		var sum int64
+		for _, c := range cands {
+			if c.Mandate.SequenceType != seq {
+				continue
+			}
+			amount := c.Invoice.Remaining()
+			if amount <= 0 {
+				continue
+			}
+			e2e := latin(c.Invoice.Number, 35)
+			block.Transactions = append(block.Transactions, transaction{EndToEndID: e2e,
+				Amount:      amountXML{Currency: currency, Value: money.Plain(amount)},
+				Mandate:     mandateInfo{ID: c.Mandate.Reference, Signed: c.Mandate.SignatureDate.String()},
+				DebtorAgent: agentOf(c.Mandate.BIC), Debtor: party{Name: latin(c.Invoice.MemberName, 70)},
+				DebtorAccount: account{IBAN: c.Mandate.IBAN},
+				Remittance:    latin("Facture "+c.Invoice.Number, 140)})
+			f.Debits = append(f.Debits, &store.Debit{InvoiceID: c.Invoice.ID, MandateID: c.Mandate.ID, MessageID: msgID,
+				EndToEndID: e2e, AmountCents: amount, SequenceType: seq, CollectionDate: collection})
+			sum += amount
+		}
+		if len(block.Transactions) == 0 {
+			continue
+		}
+		block.Count, block.Sum = fmt.Sprint(len(block.Transactions)), money.Plain(sum)
+		doc.Init.Payments = append(doc.Init.Payments, block)
+		f.Count += len(block.Transactions)
+		f.TotalCents += sum
+	}
+	if f.Count == 0 {
+		return nil, ErrNothing
+	}
+	doc.Init.Header.Count, doc.Init.Header.Sum = fmt.Sprint(f.Count), money.Plain(f.TotalCents)
+	out, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("write pain.008: %w", err)
+	}
+	f.XML = append([]byte(xml.Header), append(out, '\n')...)
+	return f, nil
+}
+
+func agentOf(bic string) agent {
+	if bic == "" {
+		// Allowed since 2016 for SEPA: the bank finds it from the IBAN.
+		return agent{Other: &otherID{ID: "NOTPROVIDED"}}
+	}
+	return agent{BIC: bic}
+}
+
+// fold strips accents: the SEPA character set is basic Latin.
+var fold = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// letters spells the letters that have no accent to strip.
+var letters = strings.NewReplacer("Ø", "O", "ø", "o", "Æ", "AE", "æ", "ae", "Œ", "OE", "œ", "oe", "ß", "ss",
+	"Ł", "L", "ł", "l", "Đ", "D", "đ", "d", "Þ", "TH", "þ", "th")
+
+// latin keeps the characters every SEPA bank accepts (letters, digits,
+// space and / - ? : ( ) . , ' +), turning accented letters into plain ones
+// and others into spaces, and cuts to n characters.
+func latin(s string, n int) string {
+	s = letters.Replace(s)
+	if f, _, err := transform.String(fold, s); err == nil {
+		s = f
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune(" /-?:().,'+", r):
+			b.WriteRune(r)
+		case r == '&':
+			b.WriteString("+")
+		default:
+			b.WriteRune(' ')
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if len(out) > n {
+		out = strings.TrimSpace(out[:n])
+	}
+	if out == "" {
+		out = "NOTPROVIDED"
+	}
+	return out
+}
+
+// The pain.008.001.02 elements coin writes, in the schema's order.
+type document struct {
+	XMLName xml.Name   `xml:"Document"`
+	Xmlns   string     `xml:"xmlns,attr"`
+	Init    initiation `xml:"CstmrDrctDbtInitn"`
+}
+
+type initiation struct {
+	Header   groupHeader   `xml:"GrpHdr"`
+	Payments []paymentInfo `xml:"PmtInf"`
+}
+
+type groupHeader struct {
+	MessageID string `xml:"MsgId"`
+	Created   string `xml:"CreDtTm"`
+	Count     string `xml:"NbOfTxs"`
+	Sum       string `xml:"CtrlSum"`
+	Party     party  `xml:"InitgPty"`
+}
+
+type party struct {
+	Name string `xml:"Nm"`
+}
+
+type paymentInfo struct {
+	ID              string        `xml:"PmtInfId"`
+	Method          string        `xml:"PmtMtd"`
+	Batch           bool          `xml:"BtchBookg"`
+	Count           string        `xml:"NbOfTxs"`
+	Sum             string        `xml:"CtrlSum"`
+	Type            paymentType   `xml:"PmtTpInf"`
+	Date            string        `xml:"ReqdColltnDt"`
+	Creditor        party         `xml:"Cdtr"`
+	CreditorAccount account       `xml:"CdtrAcct"`
+	CreditorAgent   agent         `xml:"CdtrAgt"`
+	ChargeBearer    string        `xml:"ChrgBr"`
+	Scheme          schemeID      `xml:"CdtrSchmeId"`
+	Transactions    []transaction `xml:"DrctDbtTxInf"`
+}
+
+type paymentType struct {
+	ServiceLevel    string `xml:"SvcLvl>Cd"`
+	LocalInstrument string `xml:"LclInstrm>Cd"`
+	Sequence        string `xml:"SeqTp"`
+}
+
+type account struct {
+	IBAN string `xml:"Id>IBAN"`
+}
+
+type agent struct {
+	BIC   string   `xml:"FinInstnId>BIC,omitempty"`
+	Other *otherID `xml:"FinInstnId>Othr,omitempty"`
+}
+
+type otherID struct {
+	ID string `xml:"Id"`
+}
+
+type schemeID struct {
+	ID     string `xml:"Id>PrvtId>Othr>Id"`
+	Scheme string `xml:"Id>PrvtId>Othr>SchmeNm>Prtry"`
+}
+
+type transaction struct {
+	EndToEndID    string      `xml:"PmtId>EndToEndId"`
+	Amount        amountXML   `xml:"InstdAmt"`
+	Mandate       mandateInfo `xml:"DrctDbtTx>MndtRltdInf"`
+	DebtorAgent   agent       `xml:"DbtrAgt"`
+	Debtor        party       `xml:"Dbtr"`
+	DebtorAccount account     `xml:"DbtrAcct"`
+	Remittance    string      `xml:"RmtInf>Ustrd"`
+}
+
+type amountXML struct {
+	Currency string `xml:"Ccy,attr"`
+	Value    string `xml:",chardata"`
+}
+
+type mandateInfo struct {
+	ID     string `xml:"MndtId"`
+	Signed string `xml:"DtOfSgntr"`
+}
