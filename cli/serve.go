@@ -39,6 +39,7 @@ func (s *ServeCmd) Run(g *Globals) error {
 		if err := useDemoHooks(&cfg.Services); err != nil {
 			return err
 		}
+		demo.SEPACreditor(&cfg.SEPA)
 	}
 	if cfg.Server.SecretKey == "" {
 		if !s.Demo {

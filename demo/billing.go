@@ -53,5 +53,5 @@ func LoadBilling(ctx context.Context, s *store.Store, b *billing.Service, today 
 			}
 		}
 	}
-	return nil
+	return s.Tx(ctx, func(tx *store.Store) error { return loadMandates(ctx, tx, today) })
 }

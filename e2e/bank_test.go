@@ -37,7 +37,8 @@ func TestTreasurerImportsAStatementAndCollectsByDirectDebit(t *testing.T) {
 	}
 	var debtor int64
 	if err := db.QueryRow(`SELECT member_id FROM invoices WHERE kind = 'invoice' AND status = 'validated'
-		AND paid_cents < total_cents AND member_id <> ? ORDER BY id DESC LIMIT 1`, memberID).Scan(&debtor); err != nil {
+		AND paid_cents < total_cents AND member_id <> ? AND member_id NOT IN (SELECT member_id FROM sepa_mandates)
+		ORDER BY id DESC LIMIT 1`, memberID).Scan(&debtor); err != nil {
 		t.Fatal(err)
 	}
 	var a, b int64
@@ -126,4 +127,45 @@ func TestTreasurerImportsAStatementAndCollectsByDirectDebit(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#sections a[href$="/admin/accounting"]`)))
 	waitText(t, ctx, "#main", "FEC")
 	run(t, ctx, "accounting page", shot("accounting"))
+}
+
+// TestDemoStatementAndDirectDebit takes the demo's own statement from the
+// import page, as a visitor would, and imports it; the demo's mandates
+// give the direct debit page invoices to collect.
+func TestDemoStatementAndDirectDebit(t *testing.T) {
+	s := startServer(t, "", []string{"--demo"})
+	ctx := browserCtx(t)
+	login(t, ctx, s, "treasurer", "demo")
+	// What a visitor does by hand: download the statement, choose it.
+	run(t, ctx, "upload page",
+		chromedp.Navigate(s.URL+"/admin/bank-imports"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$="/demo-statement.csv"]`)),
+		chromedp.SetValue(chromedp.CSS(`#f-format`), "credit_mutuel"),
+	)
+	uploaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
+			const r = await fetch(document.querySelector('a[href$="/demo-statement.csv"]').href);
+			if (!r.ok) return false;
+			const dt = new DataTransfer();
+			dt.items.add(new File([await r.blob()], "demo-statement.csv", {type: "text/csv"}));
+			document.querySelector("#f-statement").files = dt.files;
+			return true;
+		})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !uploaded {
+		t.Fatal("the demo statement did not download")
+	}
+	run(t, ctx, "preview", chromedp.Submit(chromedp.CSS(`#f-statement`)))
+	for _, want := range []string{"Import 5 payments", "by invoice number", "by name and amount", "by membership reference",
+		"Unmatched", "Ignored (debit)"} {
+		waitText(t, ctx, "#main", want)
+	}
+	run(t, ctx, "demo preview", shot("demo-bank-preview"),
+		chromedp.Click(chromedp.CSS(`form[action$="/confirm"] button`)))
+	waitText(t, ctx, "#main", "The statement was imported.")
+	run(t, ctx, "direct debit", chromedp.Click(chromedp.CSS(`#sections a[href$="/admin/sepa"]`)))
+	waitText(t, ctx, "#main", "TRABOULE-")
+	waitText(t, ctx, "#main", "to collect")
+	run(t, ctx, "demo sepa", shot("demo-sepa"))
 }

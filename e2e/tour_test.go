@@ -20,7 +20,8 @@ func TestTour(t *testing.T) {
 	pages := map[string][]string{
 		"admin": {"/admin/", "/admin/members", "/admin/members/4", "/admin/offers", "/admin/subscriptions",
 			"/admin/subscriptions/1", "/admin/invoices", "/admin/payments", "/admin/fees", "/admin/jobs/",
-			"/admin/outbox", "/admin/isp/", "/admin/templates/", "/admin/hardware", "/admin/lists", "/admin/charge"},
+			"/admin/outbox", "/admin/isp/", "/admin/templates/", "/admin/hardware", "/admin/lists", "/admin/charge",
+			"/admin/pools", "/admin/pools/1", "/admin/bank-imports", "/admin/sepa", "/admin/accounting", "/admin/members/4/mandates"},
 		"member": {"/", "/profile", "/subscriptions", "/invoices", "/membership", "/hardware", "/lists"},
 	}
 	for _, who := range []string{"admin", "member"} {

@@ -206,6 +206,9 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/payments/:id<int>/allocate", manage, h.paymentAllocate)
 	admin.Get("/bank-imports", manage, h.bankUploadPage)
 	admin.Get("/bank-imports/new", manage, h.bankUploadPage)
+	if h.Cfg.Demo {
+		admin.Get("/bank-imports/demo-statement.csv", manage, h.bankDemoStatement)
+	}
 	admin.Post("/bank-imports", manage, h.bankUpload)
 	admin.Get("/bank-imports/:id<int>", manage, h.bankImportShow)
 	admin.Post("/bank-imports/:id<int>/confirm", manage, h.bankImportConfirm)
