@@ -6,8 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"coin/config"
 	"coin/date"
+	"coin/i18n"
 	"coin/store"
+	"coin/views"
 )
 
 func TestJobCommands(t *testing.T) {
@@ -81,5 +84,24 @@ func TestJobCommands(t *testing.T) {
 	r = run(t, "", env, "purge-unverified", "--dry-run")
 	if r.status != 0 || !strings.Contains(r.stdout, "0 unverified sign-ups would be deleted (dry run)") {
 		t.Fatalf("purge dry run: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+}
+
+// TestEveryJobIsDescribedInBothLanguages: the back office's job list says
+// what each job does in the reader's language.
+func TestEveryJobIsDescribedInBothLanguages(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	a := &app{cfg: &cfg}
+	for _, j := range a.jobList() {
+		id := views.JobDescriptionID(j.Name)
+		for _, lang := range []string{"en", "fr"} {
+			if !c.IDs(lang)[id] {
+				t.Errorf("job %s: no %q in %s", j.Name, id, lang)
+			}
+		}
 	}
 }

@@ -103,8 +103,16 @@ func startServer(t *testing.T, basePath string, args []string, env ...string) *s
 			cmd.Process.Kill()
 		}
 		logf.Close()
+		log, _ := os.ReadFile(filepath.Join(data, "serve.log"))
+		// A page that asked for a message neither catalog holds showed
+		// its id to the visitor.
+		for _, line := range strings.Split(string(log), "\n") {
+			if strings.Contains(line, "missing translation") {
+				t.Errorf("a page showed an untranslated message: %s", line)
+				break
+			}
+		}
 		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(data, "serve.log"))
 			t.Logf("serve log:\n%s", log)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -105,9 +106,19 @@ func TestDemoISPRecordAndOverrides(t *testing.T) {
 	run(t, ctx, "home", chromedp.Navigate(s.URL+"/"))
 	waitText(t, ctx, "#main", "le FAI des pentes de la Croix-Rousse")
 	run(t, ctx, "portal home in French", shot("portal-home-fr"))
-	html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("head")))
-	if err != nil || !strings.Contains(html, "/custom/") {
-		t.Fatalf("custom.css not linked: %v\n%s", err, html)
+	// Override files are looked at again every two seconds at most: the
+	// page links custom.css once that has passed.
+	var html string
+	for deadline := time.Now().Add(6 * time.Second); ; {
+		html, err = chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("head")))
+		if err == nil && strings.Contains(html, "/custom/") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("custom.css not linked: %v\n%s", err, html)
+		}
+		time.Sleep(500 * time.Millisecond)
+		run(t, ctx, "reload home", chromedp.Navigate(s.URL+"/"))
 	}
 	run(t, ctx, "legal notice",
 		chromedp.Click(chromedp.CSS(`footer.site a[href$="/legal"]`)),
