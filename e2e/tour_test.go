@@ -18,7 +18,7 @@ func TestTour(t *testing.T) {
 	s := startServer(t, "", []string{"--demo"})
 	ctx := browserCtx(t)
 	pages := map[string][]string{
-		"admin": {"/admin/", "/admin/members", "/admin/members/4", "/admin/offers", "/admin/subscriptions",
+		"admin": {"/admin/", "/admin/members", "/admin/members/4", "/admin/offers", "/admin/offers/1/edit", "/admin/subscriptions",
 			"/admin/subscriptions/1", "/admin/invoices", "/admin/payments", "/admin/fees", "/admin/jobs/",
 			"/admin/outbox", "/admin/isp/", "/admin/templates/", "/admin/hardware", "/admin/lists", "/admin/charge",
 			"/admin/pools", "/admin/pools/1", "/admin/bank-imports", "/admin/sepa", "/admin/accounting", "/admin/members/4/mandates"},

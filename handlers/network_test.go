@@ -232,3 +232,23 @@ func TestMembersEditTheReverseDNSOfTheirOwnSubnetsOnly(t *testing.T) {
 		mustContain(t, page.Body, "home.alice.example", "ns2.alice.example")
 	})
 }
+
+// TestOfferPageShowsItsPools: the offer's page says where its new
+// subscriptions take their addresses from, and when nothing gives them any.
+func TestOfferPageShowsItsPools(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("root", "admin", "admin-password")
+		b := a.browser()
+		b.login("root", "admin-password")
+		lonely := &store.Offer{Name: "Housing", Reference: "HOUSING", Backend: "housing", BillingPeriodMonths: 1, Open: true}
+		if err := a.store.CreateOffer(context.Background(), lonely); err != nil {
+			t.Fatal(err)
+		}
+		o, v4, v6 := networkSetup(t, a, b)
+		page := b.get(fmt.Sprintf("/admin/offers/%d/edit", o.ID))
+		mustContain(t, page.Body, fmt.Sprintf(`href="/admin/pools/%d"`, v4.ID), ">VPN IPv4</a> <span class=\"muted\">(priority 1)</span>",
+			fmt.Sprintf(`href="/admin/pools/%d"`, v6.ID), ">VPN IPv6</a> <span class=\"muted\">(priority 1)</span>")
+		page = b.get(fmt.Sprintf("/admin/offers/%d/edit", lonely.ID))
+		mustContain(t, page.Body, "No IP pool serves this offer")
+	})
+}

@@ -64,6 +64,9 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, id int64, values map[strin
 			return err
 		}
 		d.InUse = len(n) > 0
+		if d.Pools, err = h.Store.IPPoolOffers(c.UserContext(), 0, id); err != nil {
+			return err
+		}
 	}
 	return h.page(c, status, h.tr(c, "offers.title"), views.OfferForm(d))
 }
