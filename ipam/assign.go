@@ -81,39 +81,59 @@ func (a *Allocator) Assign(ctx context.Context, tx *store.Store, t provision.Tar
 		}
 	}
 	if before == nil && !errs.Any() {
-		pools, err := tx.OfferIPPools(ctx, t.Offer.ID)
-		if err != nil {
+		if err := a.fillFromPools(ctx, tx, t, byFamily, typed, note, errs); err != nil {
 			return nil, nil, err
-		}
-		for _, pool := range pools {
-			if typed[pool.Family()] {
-				continue
-			}
-			_, al, err := a.Allocate(ctx, tx, pool.ID, t.Subscription.ID)
-			if errors.Is(err, ErrPoolFull) {
-				field := "offer_id"
-				if name := byFamily[pool.Family()]; name != "" {
-					field = "cfg_" + name
-				}
-				errs.AddWith(field, "ipam.err.pool_full", map[string]string{"Pool": pool.Name,
-					"Length": strconv.Itoa(pool.SubnetLength)})
-				continue
-			}
-			if err != nil {
-				return nil, nil, err
-			}
-			if err := note(pool, al); err != nil {
-				return nil, nil, err
-			}
-			if name := byFamily[pool.Family()]; name != "" && t.Config.Data[name] == "" {
-				t.Config.Data[name] = al.Prefix.String()
-			}
 		}
 	}
 	if errs.Any() {
 		return func() {}, errs, nil
 	}
 	return a.logged(msgs, "subscription", t.Subscription.ID), nil, nil
+}
+
+// fillFromPools gives t, from every pool of its offer by priority, the
+// first free subnet of the pool's size, except in pools where it holds one
+// already and for families whose field was typed; the first subnet of each
+// family fills its empty IP field. A full pool is a form error in errs.
+func (a *Allocator) fillFromPools(ctx context.Context, tx *store.Store, t provision.Target, byFamily map[int]string,
+	typed map[int]bool, note func(*store.IPPool, *store.IPAllocation) error, errs form.Errors) error {
+	pools, err := tx.OfferIPPools(ctx, t.Offer.ID)
+	if err != nil {
+		return err
+	}
+	held, err := tx.SubscriptionIPAllocations(ctx, t.Subscription.ID)
+	if err != nil {
+		return err
+	}
+	holds := map[int64]bool{}
+	for _, al := range held {
+		holds[al.PoolID] = holds[al.PoolID] || !al.Released()
+	}
+	for _, pool := range pools {
+		if typed[pool.Family()] || holds[pool.ID] {
+			continue
+		}
+		_, al, err := a.Allocate(ctx, tx, pool.ID, t.Subscription.ID)
+		if errors.Is(err, ErrPoolFull) {
+			field := "offer_id"
+			if name := byFamily[pool.Family()]; name != "" {
+				field = "cfg_" + name
+			}
+			errs.AddWith(field, "ipam.err.pool_full", map[string]string{"Pool": pool.Name,
+				"Length": strconv.Itoa(pool.SubnetLength)})
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := note(pool, al); err != nil {
+			return err
+		}
+		if name := byFamily[pool.Family()]; name != "" && t.Config.Data[name] == "" {
+			t.Config.Data[name] = al.Prefix.String()
+		}
+	}
+	return nil
 }
 
 // claimForSubscription records an address typed in a configuration: nil
@@ -177,24 +197,96 @@ func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Ta
 }
 
 // Reclaim gives a subscription that starts again (its resign date moved
-// on) the subnets it released and that nobody got meanwhile.
-func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Target) (func(), error) {
+// on) the subnets it released and that nobody got meanwhile. An address of
+// its configuration that went to someone else after the grace period is
+// replaced by a free one of the offer's pools, like on creation; when a
+// pool is full, the field stays empty and the log says so: the
+// subscription goes on, staff give it an address by hand.
+func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field) (func(), error) {
 	list, err := tx.ReclaimIPAllocations(ctx, t.Subscription.ID)
 	if err != nil {
 		return nil, err
 	}
 	var msgs []string
+	note := func(action string) func(*store.IPPool, *store.IPAllocation) error {
+		return func(pool *store.IPPool, al *store.IPAllocation) error {
+			msg, err := a.record(ctx, tx, Event{Action: action, Pool: pool, Allocation: al,
+				Member: t.Member.Login, Subscription: t.Reference})
+			msgs = append(msgs, msg)
+			return err
+		}
+	}
 	for _, al := range list {
 		pool, err := tx.IPPoolByID(ctx, al.PoolID)
 		if err != nil {
 			return nil, err
 		}
-		msg, err := a.record(ctx, tx, Event{Action: "Reclaimed", Pool: pool, Allocation: al,
-			Member: t.Member.Login, Subscription: t.Reference})
+		if err := note("Reclaimed")(pool, al); err != nil {
+			return nil, err
+		}
+	}
+	if t.Config == nil {
+		return a.logged(msgs, "subscription", t.Subscription.ID), nil
+	}
+	byFamily := ipFields(fields)
+	typed, err := a.keepOwnAddresses(ctx, tx, t, byFamily, note("Allocated"))
+	if err != nil {
+		return nil, err
+	}
+	errs := form.Errors{}
+	if err := a.fillFromPools(ctx, tx, t, byFamily, typed, note("Allocated"), errs); err != nil {
+		return nil, err
+	}
+	if err := tx.SaveConfiguration(ctx, t.Config); err != nil {
+		return nil, err
+	}
+	logged := a.logged(msgs, "subscription", t.Subscription.ID)
+	return func() {
+		logged()
+		if errs.Any() {
+			a.Log.Warn("subscription starts again without an address: pool full",
+				"subscription", t.Subscription.ID)
+		}
+	}, nil
+}
+
+// keepOwnAddresses empties the IP fields of t's configuration whose
+// address is now held by someone else, and tells which families keep one.
+func (a *Allocator) keepOwnAddresses(ctx context.Context, tx *store.Store, t provision.Target, byFamily map[int]string,
+	note func(*store.IPPool, *store.IPAllocation) error) (map[int]bool, error) {
+	kept := map[int]bool{}
+	for family, name := range byFamily {
+		p, err := netip.ParsePrefix(t.Config.Data[name])
+		if err != nil {
+			continue // empty (or not an address): left for the pools
+		}
+		kept[family] = true
+		pool, err := PoolOf(ctx, tx, p)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // outside every pool: staff's business
+		}
 		if err != nil {
 			return nil, err
 		}
-		msgs = append(msgs, msg)
+		held, err := tx.OverlappingIPAllocation(ctx, pool.ID, p)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			// Purged but free: take it again.
+			_, al, err := a.Claim(ctx, tx, pool.ID, p, t.Subscription.ID, store.AllocManual, "")
+			if id, _ := claimError(err); id != "" {
+				t.Config.Data[name] = ""
+				kept[family] = false
+			} else if err != nil {
+				return nil, err
+			} else if err := note(pool, al); err != nil {
+				return nil, err
+			}
+		case err != nil:
+			return nil, err
+		case held.SubscriptionID != t.Subscription.ID:
+			t.Config.Data[name] = ""
+			kept[family] = false
+		}
 	}
-	return a.logged(msgs, "subscription", t.Subscription.ID), nil
+	return kept, nil
 }

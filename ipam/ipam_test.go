@@ -463,3 +463,63 @@ func TestEditingAPoolKeepsItsReservedNamesAndRefusesTakenRanges(t *testing.T) {
 		}
 	})
 }
+
+// TestReclaimAfterTheGracePeriod: a subscription whose resignation is
+// withdrawn after its address went to someone else gets a free one, and
+// its configuration says which; no two live configurations share one.
+func TestReclaimAfterTheGracePeriod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := newAllocator(t, s)
+		a.Grace = 0
+		f := newFixture(t, s, "vpn")
+		v4 := newPool(t, a, "VPN IPv4", "198.51.100.0/30", "32", "198.51.100.0")
+		if err := s.LinkIPPoolOffer(ctx, v4.ID, f.offer.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		cfg := config.Default()
+		svc := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(), Allocator: a,
+			Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: a.Log}, Log: a.Log}
+		create := func(login, resign string) int64 {
+			res, errs, err := svc.Create(ctx, subscription.Form{MemberID: itoa(f.member.ID), OfferID: itoa(f.offer.ID),
+				StartDate: "2026-01-01", ResignDate: resign, Config: backend.Values{"login": login}})
+			if err != nil || errs.Any() {
+				t.Fatal(login, err, errs)
+			}
+			return res.Subscription.ID
+		}
+		endpoint := func(id int64) string {
+			c, err := s.ConfigurationOf(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Data["ipv4_endpoint"]
+		}
+		gone := create("gone", "2026-03-01")
+		if endpoint(gone) != "198.51.100.1/32" {
+			t.Fatalf("first address: %q", endpoint(gone))
+		}
+		if _, err := svc.DeprovisionDue(ctx, date.MustParse("2026-03-01")); err != nil {
+			t.Fatal(err)
+		}
+		// The grace period is over: the next subscription gets .1.
+		next := create("next", "")
+		if endpoint(next) != "198.51.100.1/32" {
+			t.Fatalf("reused address: %q", endpoint(next))
+		}
+		if _, errs, err := svc.Update(ctx, gone, subscription.Form{StartDate: "2026-01-01"}); err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		if got := endpoint(gone); got != "198.51.100.2/32" {
+			t.Fatalf("after the withdrawal: %q (the other holds %q)", got, endpoint(next))
+		}
+		list, _ := s.SubscriptionIPAllocations(ctx, gone)
+		if len(list) != 1 || list[0].Released() || list[0].Prefix.String() != "198.51.100.2/32" {
+			t.Fatalf("allocations after the withdrawal: %+v", list)
+		}
+		log, _ := s.IPAllocationLog(ctx, v4.ID, 1)
+		if len(log) != 1 || log[0].Action != "allocate" || log[0].Subnet != "198.51.100.2/32" {
+			t.Fatalf("history: %+v", log)
+		}
+	})
+}

@@ -48,7 +48,8 @@ type Allocator interface {
 	// Release gives back the subnets of a subscription that ended.
 	Release(ctx context.Context, tx *store.Store, t provision.Target) (func(), error)
 	// Reclaim takes back the released subnets of a subscription that goes on.
-	Reclaim(ctx context.Context, tx *store.Store, t provision.Target) (func(), error)
+	// Addresses others got meanwhile are replaced from the offer's pools.
+	Reclaim(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field) (func(), error)
 }
 
 // errRefused rolls back a transaction whose outcome is form errors.
@@ -296,7 +297,11 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 		if err != nil {
 			return err
 		}
-		logAllocations, err = s.Allocator.Reclaim(ctx, tx, t)
+		var fields []backend.Field
+		if b := s.Backends.Get(row.Backend); b != nil {
+			fields = b.Fields()
+		}
+		logAllocations, err = s.Allocator.Reclaim(ctx, tx, t, fields)
 		return err
 	})
 	if err != nil {
