@@ -261,6 +261,7 @@ func TestMemberSeesOnlyOwnSubscriptions(t *testing.T) {
 func TestResignDeprovisionsOnTheDay(t *testing.T) {
 	tweak := func(c *config.Config) {
 		c.Services.Hooks.SimpleDSL.Deprovision = []string{hookScript(t, "state.sh")}
+		c.Services.Hooks.SimpleDSL.Provision = []string{hookScript(t, "state.sh")}
 	}
 	eachApp(t, tweak, func(t *testing.T, a *testApp) {
 		a.addMember("helper", "support", "helper-password")
@@ -274,8 +275,18 @@ func TestResignDeprovisionsOnTheDay(t *testing.T) {
 		future := date.Today(a.cfg.Location()).AddDays(10)
 		b.get("/admin/subscriptions/1/edit")
 		b.post("/admin/subscriptions/1/edit", url.Values{"start_date": {"2026-01-01"}, "resign_date": {future.String()}})
-		if runs, _ := a.store.HookRuns(t.Context(), 1, 10); len(runs) != 0 {
-			t.Fatalf("deprovisioned before the resign date: %d runs", len(runs))
+		deprovisions := func(id int64) int {
+			runs, _ := a.store.HookRuns(t.Context(), id, 10)
+			n := 0
+			for _, r := range runs {
+				if r.Action == "deprovision" {
+					n++
+				}
+			}
+			return n
+		}
+		if n := deprovisions(1); n != 0 {
+			t.Fatalf("deprovisioned before the resign date: %d runs", n)
 		}
 		svc := a.subs
 		if sum, _ := svc.DeprovisionDue(t.Context(), future.AddDays(-1)); !strings.HasPrefix(sum, "0 ") {
@@ -287,9 +298,8 @@ func TestResignDeprovisionsOnTheDay(t *testing.T) {
 		if sum, _ := svc.DeprovisionDue(t.Context(), future.AddDays(5)); !strings.HasPrefix(sum, "0 ") {
 			t.Fatalf("deprovisioned twice: %s", sum)
 		}
-		runs, _ := a.store.HookRuns(t.Context(), 1, 10)
-		if len(runs) != 1 || runs[0].Action != "deprovision" {
-			t.Fatalf("runs: %+v", runs)
+		if n := deprovisions(1); n != 1 {
+			t.Fatalf("%d deprovision runs", n)
 		}
 		// Resigning with today's date runs the hook at once.
 		b.get("/admin/subscriptions/new")
@@ -299,6 +309,12 @@ func TestResignDeprovisionsOnTheDay(t *testing.T) {
 		res := b.post("/admin/subscriptions/2/edit", url.Values{"start_date": {"2026-01-01"},
 			"resign_date": {date.Today(a.cfg.Location()).String()}})
 		mustContain(t, res.Body, "The Deprovision hook ran successfully.")
+		// Withdrawing the resignation sets the service up again.
+		res = b.post("/admin/subscriptions/2/edit", url.Values{"start_date": {"2026-01-01"}, "resign_date": {""}})
+		mustContain(t, res.Body, "The Provision hook ran successfully.")
+		if runs, _ := a.store.HookRuns(t.Context(), 2, 10); len(runs) == 0 || runs[0].Action != "provision" {
+			t.Fatalf("runs after the withdrawal: %+v", runs)
+		}
 	})
 }
 

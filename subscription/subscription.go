@@ -309,8 +309,15 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 	}
 	logAllocations()
 	res := &Result{Subscription: &sub}
-	if !sub.ResignDate.IsZero() && !sub.ResignDate.After(s.today()) && row.DeprovisionedAt == nil {
+	switch {
+	case !sub.ResignDate.IsZero() && !sub.ResignDate.After(s.today()) && row.DeprovisionedAt == nil:
 		res.Run, err = s.deprovision(ctx, &sub)
+	case reclaim:
+		// The service was taken down at the resign date: set it up again.
+		var t provision.Target
+		if t, err = s.Target(ctx, &sub); err == nil {
+			res.Run, err = s.runHook(ctx, "provision", t)
+		}
 	}
 	return res, nil, err
 }
