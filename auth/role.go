@@ -41,3 +41,14 @@ func Can(role string, p Permission) bool {
 	}
 	return false
 }
+
+// CanManageAccount tells whether role may edit, or send a password link
+// to, an account of role target: the accounts of staff are the admins'
+// business, or a treasurer could take over an admin's account by changing
+// its e-mail address.
+func CanManageAccount(role, target string) bool {
+	if target != "member" {
+		return Can(role, ManageRoles)
+	}
+	return Can(role, ManageMembers)
+}

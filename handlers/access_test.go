@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+
+	"coin/store"
 )
 
 func TestVisitorIsSentToLogin(t *testing.T) {
@@ -163,6 +166,58 @@ func TestEachRoleReachesItsPages(t *testing.T) {
 					t.Errorf("%s GET %s: %d, want %d", role, p, res.Status, want)
 				}
 			}
+		}
+	})
+}
+
+// TestStaffCannotTakeOverAnAdminAccount: a treasurer or support agent may
+// not change an admin's e-mail address nor send it a password link, and no
+// staff reads a sign-in link in the outbox.
+func TestStaffCannotTakeOverAnAdminAccount(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		root := a.addMember("root", "admin", "admin-password")
+		a.addMember("helper", "support", "helper-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		b := a.browser()
+		b.login("helper", "helper-password")
+		page := b.get(fmt.Sprintf("/admin/members/%d", root.ID))
+		if page.Status != http.StatusOK || strings.Contains(page.Body, "/password-reset") {
+			t.Fatalf("admin's page for support: %d, reset button shown: %v", page.Status, strings.Contains(page.Body, "/password-reset"))
+		}
+		for _, res := range []response{
+			b.get(fmt.Sprintf("/admin/members/%d/edit", root.ID)),
+			b.post(fmt.Sprintf("/admin/members/%d/edit", root.ID), url.Values{"person_type": {"natural"},
+				"first_name": {"Root"}, "email": {"helper@evil.example"}, "status": {"member"}, "language": {"en"}}),
+			b.post(fmt.Sprintf("/admin/members/%d/password-reset", root.ID), nil),
+		} {
+			if res.Status != http.StatusForbidden {
+				t.Fatalf("support on the admin's account: %d", res.Status)
+			}
+		}
+		if m, _ := a.store.MemberByID(t.Context(), root.ID); m.Email != root.Email {
+			t.Fatalf("the admin's address changed to %s", m.Email)
+		}
+		if msgs, _, _ := a.store.ListMessages(t.Context(), store.OutboxFilter{}); len(msgs) != 0 {
+			t.Fatalf("%d messages queued", len(msgs))
+		}
+		// A member's password link is sent, but its text is not shown.
+		if res := b.post(fmt.Sprintf("/admin/members/%d/password-reset", alice.ID), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("reset for a member: %d", res.Status)
+		}
+		link, msg := lastMailLink(t, a, alice.Email)
+		if link == "" {
+			t.Fatal("no link in the member's reset mail")
+		}
+		page = b.get(fmt.Sprintf("/admin/outbox/%d", msg.ID))
+		if page.Status != http.StatusOK || strings.Contains(page.Body, link) {
+			t.Fatalf("outbox page: %d, link shown: %v", page.Status, strings.Contains(page.Body, link))
+		}
+		mustContain(t, page.Body, "one-time link")
+		// Admins manage staff accounts.
+		r := a.browser()
+		r.login("root", "admin-password")
+		if res := r.get(fmt.Sprintf("/admin/members/%d/edit", root.ID)); res.Status != http.StatusOK {
+			t.Fatalf("admin edits an admin: %d", res.Status)
 		}
 	})
 }

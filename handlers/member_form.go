@@ -72,7 +72,7 @@ func (h *Handler) memberCreate(c *fiber.Ctx) error {
 }
 
 func (h *Handler) memberEditPage(c *fiber.Ctx) error {
-	m, err := h.memberFromParam(c)
+	m, err := h.managedMember(c)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (h *Handler) memberEditPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) memberEdit(c *fiber.Ctx) error {
-	m, err := h.memberFromParam(c)
+	m, err := h.managedMember(c)
 	if err != nil {
 		return err
 	}
@@ -101,6 +101,19 @@ func (h *Handler) memberEdit(c *fiber.Ctx) error {
 	h.autoSubscribe(c, m, wasMember)
 	h.flash(c, "members.saved", false)
 	return h.redirect(c, fmt.Sprintf("/admin/members/%d", m.ID))
+}
+
+// managedMember is memberFromParam for changes: staff accounts are
+// changed by admins only.
+func (h *Handler) managedMember(c *fiber.Ctx) (*store.Member, error) {
+	m, err := h.memberFromParam(c)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.CanManageAccount(user(c).Role, m.Role) {
+		return nil, fiber.ErrForbidden
+	}
+	return m, nil
 }
 
 func (h *Handler) memberFromParam(c *fiber.Ctx) (*store.Member, error) {

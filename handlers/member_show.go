@@ -40,7 +40,7 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 
 // memberPasswordReset e-mails the member a link to choose a password.
 func (h *Handler) memberPasswordReset(c *fiber.Ctx) error {
-	m, err := h.memberFromParam(c)
+	m, err := h.managedMember(c)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,13 @@ type Message struct {
 	SentAt        *time.Time
 }
 
+// CarriesSecret tells whether the message holds a one-time link that
+// signs its reader in (password reset, address verification): staff who
+// read the outbox must not be able to use it.
+func (m *Message) CarriesSecret() bool {
+	return m.Kind == TokenPasswordReset || m.Kind == TokenVerifyEmail
+}
+
 const messageColumns = `id, kind, member_id, to_addr, from_addr, subject, text_body, html_body,
 	status, attempts, last_error, next_attempt_at, created_at, sent_at`
 

@@ -82,6 +82,11 @@ func (e *Env) Asset(name string) string { return e.Assets(name) }
 func (e *Env) Can(p auth.Permission) bool { return e.User != nil && auth.Can(e.User.Role, p) }
 
 // Staff tells whether the user reaches the back office.
+// CanManageAccount tells whether the reader may edit an account of role target.
+func (e *Env) CanManageAccount(target string) bool {
+	return e.User != nil && auth.CanManageAccount(e.User.Role, target)
+}
+
 func (e *Env) Staff() bool { return e.Can(auth.ViewBackOffice) }
 
 // t translates id in the request's language.
