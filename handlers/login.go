@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -44,9 +46,15 @@ func (h *Handler) login(c *fiber.Ctx) error {
 // local paths below the base path are followed.
 func (h *Handler) safeNext(next string, staff bool) string {
 	base := h.Cfg.Server.BasePath
-	if next != "" && strings.HasPrefix(next, base+"/") && !strings.HasPrefix(next, "//") &&
+	// Browsers drop tabs and newlines from a Location ("/\t/evil" becomes
+	// "//evil"): a destination holding any control character or space is
+	// not followed.
+	plain := !strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == 0x7f || unicode.IsSpace(r) })
+	if plain && strings.HasPrefix(next, base+"/") && !strings.HasPrefix(next, "//") &&
 		!strings.Contains(next, "\\") && !strings.HasPrefix(strings.TrimPrefix(next, base), "//") {
-		return strings.TrimPrefix(next, base)
+		if u, err := url.Parse(next); err == nil && u.Scheme == "" && u.Host == "" {
+			return strings.TrimPrefix(next, base)
+		}
 	}
 	if staff {
 		return "/admin/"

@@ -33,7 +33,8 @@ func TestLoginLogout(t *testing.T) {
 func TestLoginRedirectStaysOnSite(t *testing.T) {
 	eachApp(t, nil, func(t *testing.T, a *testApp) {
 		a.addMember("alice", "member", "alice-password")
-		for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+		for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example",
+			"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/ /evil.example", "/\u00a0/evil.example"} {
 			b := a.browser()
 			b.get("/login")
 			res := b.post("/login", url.Values{"login": {"alice"}, "password": {"alice-password"}, "next": {next}})
