@@ -33,6 +33,31 @@ type Result struct {
 	Err      string // "" when the program ran to its end
 }
 
+// Fill replaces the placeholders (keys of values, such as "{login}")
+// inside each argument of argv. A value never splits or joins arguments,
+// and an argument that a value would turn into an option (starting with
+// "-" where the configured argument does not) is refused: data typed in a
+// form must not reach a program as one of its flags.
+func Fill(argv []string, values map[string]string) ([]string, error) {
+	pairs := make([]string, 0, 2*len(values))
+	for k, v := range values {
+		pairs = append(pairs, k, v)
+	}
+	rep := strings.NewReplacer(pairs...)
+	out := make([]string, len(argv))
+	var refused error
+	for i, a := range argv {
+		out[i] = rep.Replace(a)
+		if i > 0 && strings.HasPrefix(out[i], "-") && !strings.HasPrefix(a, "-") && refused == nil {
+			refused = fmt.Errorf("argument %d (%q) would start with \"-\" once filled (%q): not run", i, a, out[i])
+		}
+	}
+	return out, refused
+}
+
+// Refused is the result of a run that did not start because of err.
+func Refused(err error) Result { return Result{Started: time.Now(), Err: err.Error()} }
+
 // OK tells whether the program ran and exited 0.
 func (r Result) OK() bool { return r.Err == "" && r.ExitCode != nil && *r.ExitCode == 0 }
 

@@ -29,3 +29,17 @@ func TestTimeoutKillsTheGroupAndStdinArrives(t *testing.T) {
 		t.Fatalf("missing program: %+v", r)
 	}
 }
+
+func TestFillNeverTurnsDataIntoAnOption(t *testing.T) {
+	values := map[string]string{"{email}": "--config=/tmp/evil@example.org", "{login}": "alice"}
+	argv, err := Fill([]string{"/usr/bin/sync", "--list={email}", "{login}"}, values)
+	if err != nil || argv[1] != "--list=--config=/tmp/evil@example.org" || argv[2] != "alice" {
+		t.Fatalf("inside an option: %q %v", argv, err)
+	}
+	if _, err := Fill([]string{"/usr/bin/sync", "{email}"}, values); err == nil || !strings.Contains(err.Error(), "argument 1") {
+		t.Fatalf("a whole argument starting with -: %v", err)
+	}
+	if argv, err := Fill([]string{"/usr/bin/sync", "a b {login}"}, values); err != nil || len(argv) != 2 || argv[1] != "a b alice" {
+		t.Fatalf("a value split or joined arguments: %q %v", argv, err)
+	}
+}

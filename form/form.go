@@ -73,7 +73,10 @@ func (e Errors) Email(field, value string) string {
 		return ""
 	}
 	a, err := mail.ParseAddress(value)
-	if err != nil || a.Address != value || !strings.Contains(value[strings.LastIndex(value, "@"):], ".") {
+	// An address starting with "-" is valid mail but would read as an
+	// option to the programs it is handed to (list sync, hooks).
+	if err != nil || a.Address != value || strings.HasPrefix(value, "-") ||
+		!strings.Contains(value[strings.LastIndex(value, "@"):], ".") {
 		e.Add(field, "err.email_invalid")
 	}
 	return value

@@ -86,7 +86,8 @@ func (h *Handler) readOffer(c *fiber.Ctx, o *store.Offer) (map[string]string, fo
 	errs.Required("reference", v["reference"])
 	errs.MaxLen("name", v["name"], 200)
 	errs.MaxLen("reference", v["reference"], 50)
-	if v["reference"] != "" && strings.ContainsAny(v["reference"], " \t/") {
+	// The reference reaches hooks as {offer}: no "-" to read as an option.
+	if v["reference"] != "" && (strings.ContainsAny(v["reference"], " \t/") || strings.HasPrefix(v["reference"], "-")) {
 		errs.Add("reference", "err.reference_invalid")
 	}
 	if h.Subs.Backends.Get(v["backend"]) == nil {

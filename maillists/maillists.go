@@ -12,9 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
+	"coin/command"
 	"coin/config"
 	"coin/store"
 )
@@ -89,8 +89,8 @@ func (s *Syncer) push(ctx context.Context, list *store.MailingList) (*store.List
 	if err != nil {
 		return nil, errors.Join(err, s.Store.ReleaseListSync(context.WithoutCancel(ctx), list.ID))
 	}
-	argv := Argv(s.Cfg.SyncCommand, list)
-	res := run(ctx, argv, addresses, s.Cfg.SyncTimeout)
+	argv, refused := Argv(s.Cfg.SyncCommand, list)
+	res := run(ctx, argv, refused, addresses, s.Cfg.SyncTimeout)
 	rec := &store.ListSync{ListID: list.ID, StartedAt: res.started, Duration: res.duration,
 		Addresses: len(addresses), ExitCode: res.exitCode, Output: res.output, Error: res.err}
 	retry := s.now().Add(Backoff(list.SyncFailures + 1))
@@ -148,14 +148,9 @@ func (s *Syncer) SyncDue(ctx context.Context) (string, error) {
 }
 
 // Argv fills the placeholders of the sync command for a list, argument by
-// argument: a placeholder never splits or joins arguments.
-func Argv(command []string, list *store.MailingList) []string {
-	r := strings.NewReplacer("{email}", list.Email, "{short_name}", list.ShortName)
-	argv := make([]string, len(command))
-	for i, a := range command {
-		argv[i] = r.Replace(a)
-	}
-	return argv
+// argument (see command.Fill for what is refused).
+func Argv(cmd []string, list *store.MailingList) ([]string, error) {
+	return command.Fill(cmd, map[string]string{"{email}": list.Email, "{short_name}": list.ShortName})
 }
 
 // Backoff is the delay before retrying after the n-th consecutive failure:

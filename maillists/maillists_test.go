@@ -276,3 +276,23 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestAnAddressThatWouldBeAnOptionIsNotRun: {email} is a whole argument
+// of the command; a list address starting with "-" is refused there, the
+// program does not run, and the failure is recorded for staff.
+func TestAnAddressThatWouldBeAnOptionIsNotRun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		f.list.Email = "--config=/tmp/evil@listes.example.org"
+		if err := s.UpdateMailingList(t.Context(), f.list); err != nil {
+			t.Fatal(err)
+		}
+		run, err := f.syncer.Sync(t.Context(), f.list.ID)
+		if err != nil || run.OK() || !strings.Contains(run.Error, `would start with "-"`) {
+			t.Fatalf("%v %+v", err, run)
+		}
+		if _, err := os.Stat(filepath.Join(f.dir, "args-0")); err == nil {
+			t.Fatal("the program ran")
+		}
+	})
+}

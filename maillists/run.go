@@ -25,14 +25,19 @@ type result struct {
 // run executes argv with the addresses on stdin, one a line, an environment
 // of PATH only and a timeout; the command and what it starts are killed at
 // the timeout.
-func run(ctx context.Context, argv []string, addresses []string, timeout time.Duration) result {
+func run(ctx context.Context, argv []string, refused error, addresses []string, timeout time.Duration) result {
 	var stdin strings.Builder
 	for _, a := range addresses {
 		stdin.WriteString(a)
 		stdin.WriteByte('\n')
 	}
-	r := command.Run(ctx, command.Spec{Argv: argv, Env: []string{"PATH=" + os.Getenv("PATH")},
-		Stdin: []byte(stdin.String()), Timeout: timeout, OutputLimit: maxOutput})
+	r := command.Result{}
+	if refused != nil {
+		r = command.Refused(refused)
+	} else {
+		r = command.Run(ctx, command.Spec{Argv: argv, Env: []string{"PATH=" + os.Getenv("PATH")},
+			Stdin: []byte(stdin.String()), Timeout: timeout, OutputLimit: maxOutput})
+	}
 	res := result{started: r.Started, duration: r.Duration, exitCode: -1, output: r.Output, err: r.Err}
 	if r.ExitCode != nil {
 		res.exitCode = *r.ExitCode

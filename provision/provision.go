@@ -81,7 +81,8 @@ func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookR
 		timeout = r.Services.HookTimeout
 	}
 	env := []string{"COIN_BACKEND=" + t.Offer.Backend, "COIN_SUBSCRIPTION_ID=" + strconv.FormatInt(t.Subscription.ID, 10)}
-	run := execute(ctx, action, Expand(argv, t), env, payload(action, t), timeout)
+	args, refused := Expand(argv, t)
+	run := execute(ctx, action, args, refused, env, payload(action, t), timeout)
 	run.SubscriptionID = t.Subscription.ID
 	if err := r.Store.RecordHookRun(context.WithoutCancel(ctx), run); err != nil {
 		return run, err
@@ -128,8 +129,9 @@ func (r *Runner) Forget(subscriptionID int64) {
 	r.mu.Unlock()
 }
 
-// Expand fills the placeholders inside each argument of argv.
-func Expand(argv []string, t Target) []string {
+// Expand fills the placeholders inside each argument of argv; see
+// command.Fill for what is refused.
+func Expand(argv []string, t Target) ([]string, error) {
 	values := map[string]string{
 		"{subscription_id}": strconv.FormatInt(t.Subscription.ID, 10),
 		"{member_login}":    t.Member.Login,
@@ -143,16 +145,7 @@ func Expand(argv []string, t Target) []string {
 		values["{ipv4}"] = t.Config.Data["ipv4_endpoint"]
 		values["{ipv6}"] = t.Config.Data["ipv6_endpoint"]
 	}
-	pairs := make([]string, 0, 2*len(values))
-	for k, v := range values {
-		pairs = append(pairs, k, v)
-	}
-	rep := strings.NewReplacer(pairs...)
-	out := make([]string, len(argv))
-	for i, a := range argv {
-		out[i] = rep.Replace(a)
-	}
-	return out
+	return command.Fill(argv, values)
 }
 
 // payload is the JSON document a hook reads on stdin.
@@ -181,9 +174,14 @@ func payload(action string, t Target) []byte {
 }
 
 // execute runs argv with stdin under a timeout and reports what happened.
-func execute(ctx context.Context, action string, argv, env []string, stdin []byte, timeout time.Duration) *store.HookRun {
-	r := command.Run(ctx, command.Spec{Argv: argv, Env: append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...),
-		Stdin: stdin, Timeout: timeout, OutputLimit: OutputLimit})
+func execute(ctx context.Context, action string, argv []string, refused error, env []string, stdin []byte, timeout time.Duration) *store.HookRun {
+	r := command.Result{}
+	if refused != nil {
+		r = command.Refused(refused)
+	} else {
+		r = command.Run(ctx, command.Spec{Argv: argv, Env: append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...),
+			Stdin: stdin, Timeout: timeout, OutputLimit: OutputLimit})
+	}
 	return &store.HookRun{Action: action, Argv: argv, StartedAt: r.Started, Duration: r.Duration,
 		Output: r.Output, ExitCode: r.ExitCode, Error: r.Err}
 }
