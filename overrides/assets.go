@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -83,7 +84,13 @@ func (r *Registry) Asset(name string) (*Asset, error) {
 	p := filepath.Join(r.dir, AssetsDir, filepath.FromSlash(name))
 	st, err := os.Stat(p)
 	if err != nil || !st.Mode().IsRegular() {
-		r.assets[name] = &assetEntry{checked: now}
+		// Only the names every page looks for remember their absence:
+		// caching any name a visitor asks for would grow without bound.
+		if name == CustomCSS || slices.Contains(LogoNames, name) {
+			r.assets[name] = &assetEntry{checked: now}
+		} else {
+			delete(r.assets, name)
+		}
 		if err != nil && !os.IsNotExist(err) {
 			return nil, fmt.Errorf("override asset %s: %w", name, err)
 		}

@@ -3,6 +3,7 @@ package overrides
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -193,5 +194,20 @@ func TestAssets(t *testing.T) {
 	}
 	if got := strings.Join(r.AssetNames(), ","); got != "custom.css,logo.png" {
 		t.Fatalf("names: %s", got)
+	}
+}
+
+// TestMissingAssetsAreNotRemembered: visitors asking for names that do not
+// exist do not grow the server's memory.
+func TestMissingAssetsAreNotRemembered(t *testing.T) {
+	r, _ := newRegistry(t)
+	for i := range 1000 {
+		if a, err := r.Asset(fmt.Sprintf("x%d.css", i)); a != nil || err != nil {
+			t.Fatal(a, err)
+		}
+	}
+	r.AssetPath(CustomCSS)
+	if len(r.assets) != 1 {
+		t.Fatalf("%d entries kept", len(r.assets))
 	}
 }
