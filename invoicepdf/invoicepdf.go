@@ -151,7 +151,10 @@ func Render(d *Document) ([]byte, error) {
 	// A fixed date keeps the PDF identical for the same content.
 	p.SetCreationDate(d.IssueDate.Time())
 	p.SetModificationDate(d.IssueDate.Time())
-	r := &renderer{p: p, d: d, tr: tr, l: d.Locale, fast: fast}
+	r := &renderer{p: p, d: d, tr: tr, l: d.Locale, fast: fast, cols: cols}
+	if d.withoutVAT() {
+		r.cols = colsNoVAT
+	}
 	p.SetFooterFunc(r.footer)
 	p.AddPage()
 	r.header(title)
@@ -173,7 +176,8 @@ type renderer struct {
 	d    *Document
 	tr   func(string) string
 	l    *i18n.Locale
-	fast bool // single-byte font: text is Windows-1252 bytes
+	fast bool      // single-byte font: text is Windows-1252 bytes
+	cols []float64 // table column widths; a VAT column of 0 is not drawn
 }
 
 // split wraps translated text to a width with the current font.
@@ -190,7 +194,7 @@ func (r *renderer) split(s string, w float64) []string {
 
 var labelIDs = []string{"pdf.invoice", "pdf.credit_note", "pdf.number", "pdf.issue_date", "pdf.due_date",
 	"pdf.corrects", "pdf.customer", "pdf.description", "pdf.quantity", "pdf.unit_price", "pdf.vat",
-	"pdf.amount", "pdf.total_excl", "pdf.total_vat", "pdf.total", "pdf.period", "pdf.pay_by_transfer",
+	"pdf.amount", "pdf.customer_ref", "pdf.total_excl", "pdf.total_vat", "pdf.total", "pdf.period", "pdf.pay_by_transfer",
 	"pdf.reference", "pdf.page", "pdf.credit_total"}
 
 func labelTexts(d *Document) []string {
@@ -258,7 +262,7 @@ func (r *renderer) header(title string) {
 	}
 	if d.CustomerRef != "" {
 		r.font("", 8)
-		p.CellFormat(80, 4.5, r.text(d.CustomerRef), "", 2, "L", false, 0, "")
+		p.CellFormat(80, 4.5, r.text(r.l.Tf("pdf.customer_ref", map[string]any{"Ref": d.CustomerRef})), "", 2, "L", false, 0, "")
 	}
 	p.SetY(max(p.GetY()+10, 90))
 }
@@ -276,7 +280,26 @@ func (r *renderer) kv(k, v string, bold bool) {
 }
 
 // Column widths: description, quantity, unit price, VAT, amount (174 mm).
-var cols = []float64{92, 14, 25, 16, 27}
+// Without VAT the description takes the VAT column's width.
+var (
+	cols      = []float64{92, 14, 25, 16, 27}
+	colsNoVAT = []float64{108, 14, 25, 0, 27}
+)
+
+// withoutVAT tells whether the document charges no VAT at all (an
+// association exempted by article 293 B): it then has no VAT column nor
+// VAT total, its mention says why.
+func (d *Document) withoutVAT() bool {
+	if d.TaxCents != 0 {
+		return false
+	}
+	for _, l := range d.Lines {
+		if l.TaxRateBP != 0 {
+			return false
+		}
+	}
+	return true
+}
 
 func (r *renderer) tableHead() {
 	p := r.p
@@ -285,7 +308,9 @@ func (r *renderer) tableHead() {
 	heads := []string{r.l.T("pdf.description"), r.l.T("pdf.quantity"), r.l.T("pdf.unit_price"), r.l.T("pdf.vat"), r.l.T("pdf.amount")}
 	aligns := []string{"L", "R", "R", "R", "R"}
 	for i, h := range heads {
-		p.CellFormat(cols[i], 7, r.text(h), "B", 0, aligns[i], true, 0, "")
+		if r.cols[i] > 0 {
+			p.CellFormat(r.cols[i], 7, r.text(h), "B", 0, aligns[i], true, 0, "")
+		}
 	}
 	p.Ln(-1)
 }
@@ -306,11 +331,11 @@ func (r *renderer) table() {
 			detail += l.Comment
 		}
 		r.font("", 9.5)
-		labelLines := r.split(label, cols[0]-2)
+		labelLines := r.split(label, r.cols[0]-2)
 		r.font("", 7.5)
 		detailLines := []string{}
 		if detail != "" {
-			detailLines = r.split(r.text(detail), cols[0]-2)
+			detailLines = r.split(r.text(detail), r.cols[0]-2)
 		}
 		h := float64(len(labelLines))*4.6 + float64(len(detailLines))*3.6 + 2.6
 		if p.GetY()+h > 297-30 {
@@ -322,20 +347,22 @@ func (r *renderer) table() {
 		p.SetXY(x+1, y+1.2)
 		r.font("", 9.5)
 		for _, s := range labelLines {
-			p.CellFormat(cols[0]-2, 4.6, s, "", 2, "L", false, 0, "")
+			p.CellFormat(r.cols[0]-2, 4.6, s, "", 2, "L", false, 0, "")
 		}
 		r.font("", 7.5)
 		p.SetTextColor(90, 90, 90)
 		for _, s := range detailLines {
-			p.CellFormat(cols[0]-2, 3.6, s, "", 2, "L", false, 0, "")
+			p.CellFormat(r.cols[0]-2, 3.6, s, "", 2, "L", false, 0, "")
 		}
 		p.SetTextColor(0, 0, 0)
 		r.font("", 9.5)
-		p.SetXY(x+cols[0], y+1.2)
-		p.CellFormat(cols[1], 4.6, fmt.Sprint(l.Quantity), "", 0, "R", false, 0, "")
-		p.CellFormat(cols[2], 4.6, r.text(r.l.Money(l.UnitPriceCents)), "", 0, "R", false, 0, "")
-		p.CellFormat(cols[3], 4.6, r.text(r.l.Percent(l.TaxRateBP)), "", 0, "R", false, 0, "")
-		p.CellFormat(cols[4], 4.6, r.text(r.l.Money(l.AmountCents)), "", 0, "R", false, 0, "")
+		p.SetXY(x+r.cols[0], y+1.2)
+		p.CellFormat(r.cols[1], 4.6, fmt.Sprint(l.Quantity), "", 0, "R", false, 0, "")
+		p.CellFormat(r.cols[2], 4.6, r.text(r.l.Money(l.UnitPriceCents)), "", 0, "R", false, 0, "")
+		if r.cols[3] > 0 {
+			p.CellFormat(r.cols[3], 4.6, r.text(r.l.Percent(l.TaxRateBP)), "", 0, "R", false, 0, "")
+		}
+		p.CellFormat(r.cols[4], 4.6, r.text(r.l.Money(l.AmountCents)), "", 0, "R", false, 0, "")
 		p.SetXY(x, y+h)
 		p.SetDrawColor(220, 220, 220)
 		p.Line(x, y+h, x+174, y+h)
@@ -359,8 +386,10 @@ func (r *renderer) totals() {
 		p.CellFormat(50, 6, r.text(label), "", 0, "R", false, 0, "")
 		p.CellFormat(30, 6, r.text(r.l.Money(cents)), "", 1, "R", false, 0, "")
 	}
-	row(r.l.T("pdf.total_excl"), d.TotalExclCents, false)
-	row(r.l.T("pdf.total_vat"), d.TaxCents, false)
+	if !d.withoutVAT() {
+		row(r.l.T("pdf.total_excl"), d.TotalExclCents, false)
+		row(r.l.T("pdf.total_vat"), d.TaxCents, false)
+	}
 	total := r.l.T("pdf.total")
 	if d.CreditNote {
 		total = r.l.T("pdf.credit_total")

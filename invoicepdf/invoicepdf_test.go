@@ -147,3 +147,35 @@ func BareFpdf(d *Document) []byte {
 	p.Output(&buf)
 	return buf.Bytes()
 }
+
+// TestVATColumnOnlyWhenVATIsCharged: an association exempted from VAT
+// prints its mention, not a column of 0 %; a taxed invoice shows the rate
+// and the VAT total.
+func TestVATColumnOnlyWhenVATIsCharged(t *testing.T) {
+	d := sample(t, "fr", "Zoé")
+	text := pdftotext(t, mustRender(t, d))
+	for _, unwanted := range []string{"0 %", "Total HT", "Prix unitaire TVA"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("exempt invoice shows %q:\n%s", unwanted, text)
+		}
+	}
+	if !strings.Contains(text, "Identifiant adhérent : zoe") || !strings.Contains(text, "TVA non applicable") {
+		t.Errorf("exempt invoice:\n%s", text)
+	}
+	d.Lines[1].TaxRateBP, d.TaxCents, d.TotalCents, d.VATMention = 2000, 1000, 6250, ""
+	text = pdftotext(t, mustRender(t, d))
+	for _, want := range []string{"20 %", "Total HT", "10,00 €", "62,50 €"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("taxed invoice lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func mustRender(t *testing.T, d *Document) []byte {
+	t.Helper()
+	pdf, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
