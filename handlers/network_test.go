@@ -97,7 +97,7 @@ func TestStaffManagePoolsAndSubscriptionsGetAddresses(t *testing.T) {
 
 		// The pool page shows usage, holders and the history.
 		page := b.get(fmt.Sprintf("/admin/pools/%d", v4.ID))
-		mustContain(t, page.Body, "198.51.100.3/32", "Alice Test", "100.0 %",
+		mustContain(t, page.Body, "198.51.100.3/32", "Alice Test", "100.0\u00a0%",
 			"Allocated 198.51.100.1/32 (VPN IPv4) for alice, subscription VPN-")
 		list := b.get("/admin/pools")
 		mustContain(t, list.Body, "VPN IPv6", "2001:db8::/32", "VPN")

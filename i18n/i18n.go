@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,6 +172,49 @@ func (l *Locale) Percent(bp int) string {
 		return strings.Replace(s, ".", ",", 1) + "\u00a0%"
 	}
 	return s + "%"
+}
+
+// Digits groups the digits of a whole number written in base 10 ("-1234567")
+// by thousands, the locale's way: "1 234 567" in French, "1,234,567" in English.
+func (l *Locale) Digits(n string) string {
+	sep := ","
+	if l.Lang == "fr" {
+		sep = "\u202f"
+	}
+	sign := ""
+	if strings.HasPrefix(n, "-") {
+		sign, n = "-", n[1:]
+	}
+	var b strings.Builder
+	for i, r := range n {
+		if i > 0 && (len(n)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	return sign + b.String()
+}
+
+// Number writes n with its thousands grouped.
+func (l *Locale) Number(n int) string { return l.Digits(strconv.Itoa(n)) }
+
+// Decimal writes f with one decimal, with the locale's decimal mark.
+func (l *Locale) Decimal(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 1, 64)
+	if l.Lang == "fr" {
+		return strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Size writes a number of bytes in kilobytes or megabytes (of 1024), with
+// the unit of the locale: "5 Mo", "5 MB".
+func (l *Locale) Size(bytes int64) string {
+	unit, n := "size.kb", bytes/1024
+	if bytes >= 1<<20 && bytes%(1<<20) == 0 {
+		unit, n = "size.mb", bytes>>20
+	}
+	return l.Tf(unit, map[string]any{"N": l.Digits(strconv.FormatInt(n, 10))})
 }
 
 // MonthName returns the month's name in the locale's language.

@@ -128,6 +128,15 @@ func TestFormatsPerLanguage(t *testing.T) {
 	if got := en.Money(-5); got != "-€0.05" {
 		t.Fatalf("en money %q", got)
 	}
+	for _, c := range []struct{ got, want string }{
+		{fr.Digits("16777216"), "16\u202f777\u202f216"}, {en.Digits("16777216"), "16,777,216"},
+		{en.Digits("-1234"), "-1,234"}, {fr.Number(999), "999"}, {fr.Decimal(7.04), "7,0"}, {en.Decimal(3.96), "4.0"},
+		{fr.Size(5 << 20), "5 Mo"}, {en.Size(512 << 10), "512 kB"},
+	} {
+		if c.got != c.want {
+			t.Errorf("number %q, want %q", c.got, c.want)
+		}
+	}
 	ts := time.Date(2026, 7, 1, 22, 30, 0, 0, time.UTC)
 	if fr.DateTime(ts) != "02/07/2026 00:30" {
 		t.Fatalf("time zone not applied: %q", fr.DateTime(ts))

@@ -32,12 +32,12 @@ func stateClass(state string) string {
 	return "warn"
 }
 
-func durationText(r *store.HookRun) string {
+func durationText(ctx context.Context, r *store.HookRun) string {
 	ms := r.Duration.Milliseconds()
 	if ms < 1000 {
-		return fmt.Sprintf("%d ms", ms)
+		return fmt.Sprintf("%d\u00a0ms", ms)
 	}
-	return fmt.Sprintf("%.1f s", r.Duration.Seconds())
+	return loc(ctx).Decimal(r.Duration.Seconds()) + "\u00a0s"
 }
 
 // argvText shows a command as typed, quoting arguments with spaces.
