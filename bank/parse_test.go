@@ -221,3 +221,17 @@ func FuzzParseCAMT053(f *testing.F) {
 		}
 	})
 }
+
+func TestCutUTF8(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"}, {"abcé", 4, "abc"}, {"abcé", 5, "abcé"}, {"a€", 3, "a"}, {"€", 2, ""}, {"ab", 0, ""},
+	} {
+		if got := CutUTF8(c.in, c.n); got != c.want {
+			t.Errorf("CutUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}

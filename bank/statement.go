@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"coin/config"
 	"coin/date"
@@ -126,4 +127,19 @@ func methodOf(label string) string {
 		return MethodDirectDebit
 	}
 	return MethodTransfer
+}
+
+// maxPaymentLabel is the length, in bytes, of a payment's label.
+const maxPaymentLabel = 500
+
+// CutUTF8 shortens s to at most n bytes without cutting a character in
+// two: PostgreSQL refuses invalid UTF-8 and SQLite would keep it.
+func CutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
