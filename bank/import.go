@@ -38,7 +38,7 @@ func (s *Service) Parse(data []byte, format string) ([]Line, error) {
 	if format == "" {
 		format = s.Cfg.Bank.DefaultProfile
 	}
-	return Parse(data, format, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
+	return Parse(data, format, s.Cfg.Billing.Currency, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
 }
 
 // Match proposes what each line pays. Debits are ignored; lines imported

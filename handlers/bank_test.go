@@ -157,6 +157,10 @@ func TestBankImportRefusesBadFilesWritingNothing(t *testing.T) {
 			"csv as camt": {"camt053", good, "cannot be read in the chosen format"},
 			"bad byte":    {"credit_mutuel", []byte("Date;Débit;Crédit;Libellé\n01/01/2027;;1,00;x\x81y\n"), "do not match the encoding"},
 			"bad line":    {"credit_mutuel", statement(t, "32/13/2027;;;30,00;VIR X;1,00"), "A line of this file cannot be read"},
+			"francs": {"camt053", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CHF">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2027-03-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>`),
+				"in another currency than the billing currency"},
+			"negative": {"camt053", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">-30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2027-03-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>`),
+				"is negative"},
 		} {
 			res := b.postMultipart("/admin/bank-imports", url.Values{"format": {c.format}}, map[string][]byte{"statement": c.data})
 			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, c.want) {
