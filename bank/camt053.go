@@ -53,6 +53,34 @@ type camtAmount struct {
 	Currency string `xml:"Ccy,attr"`
 }
 
+// currencyError is an amount in another currency than the billing one.
+type currencyError struct{ got, want string }
+
+func (e *currencyError) Error() string {
+	return fmt.Sprintf("amount in %s, but the billing currency is %s", e.got, e.want)
+}
+
+// cents reads an amount in the billing currency. The schema allows no
+// sign: a negative amount is refused, not turned into its opposite.
+func (a camtAmount) cents(currency string) (int64, error) {
+	v := strings.TrimSpace(a.Value)
+	ccy := strings.TrimSpace(a.Currency)
+	if ccy == "" {
+		return 0, fmt.Errorf("amount %q has no currency (Ccy)", v)
+	}
+	if !strings.EqualFold(ccy, currency) {
+		return 0, &currencyError{got: ccy, want: currency}
+	}
+	c, err := amount(v, ".")
+	if err != nil {
+		return 0, err
+	}
+	if c < 0 || strings.Contains(v, "-") {
+		return 0, fmt.Errorf("amount %q is negative: only CdtDbtInd says whether money comes in or goes out", v)
+	}
+	return c, nil
+}
+
 // camtStatus is text up to .07 (<Sts>BOOK</Sts>) and a code from .08 on
 // (<Sts><Cd>BOOK</Cd></Sts>).
 type camtStatus struct {
@@ -104,8 +132,11 @@ type camtTx struct {
 // ParseCAMT053 reads an ISO 20022 bank-to-customer statement. Booked
 // entries only (pending ones may still change); an entry that details
 // several transactions (a batch of collected direct debits) gives one line
-// per transaction.
-func ParseCAMT053(data []byte) ([]Line, error) {
+// per transaction. Every amount must be in currency (the billing currency)
+// and not negative (CdtDbtInd alone gives the direction): a statement of an
+// account in another currency, or with an amount that breaks the schema, is
+// refused whole, with the entry at fault.
+func ParseCAMT053(data []byte, currency string) ([]Line, error) {
 	var doc camtDocument
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
@@ -133,9 +164,14 @@ func ParseCAMT053(data []byte) ([]Line, error) {
 		account := strings.ReplaceAll(firstNonEmpty(st.IBAN, st.Other), " ", "")
 		for _, e := range st.Entries {
 			n++
-			lines, err := e.lines(account)
+			lines, err := e.lines(account, currency)
 			if err != nil {
-				return nil, &Error{Kind: "line", Line: n, Detail: fmt.Sprintf("entry %d: %v", n, err)}
+				kind := "line"
+				var ce *currencyError
+				if errors.As(err, &ce) {
+					kind = "currency"
+				}
+				return nil, &Error{Kind: kind, Line: n, Detail: fmt.Sprintf("entry %d: %v", n, err)}
 			}
 			out = append(out, lines...)
 		}
@@ -143,7 +179,7 @@ func ParseCAMT053(data []byte) ([]Line, error) {
 	return out, nil
 }
 
-func (e camtEntry) lines(account string) ([]Line, error) {
+func (e camtEntry) lines(account, currency string) ([]Line, error) {
 	if s := e.Status.value(); s != "" && s != "BOOK" {
 		return nil, nil
 	}
@@ -166,7 +202,7 @@ func (e camtEntry) lines(account string) ([]Line, error) {
 	// One transaction, or a batch booked in one sum whose details are given.
 	if len(e.Details) <= 1 {
 		l := base
-		total, err := amount(strings.TrimSpace(e.Amount.Value), ".")
+		total, err := e.Amount.cents(currency)
 		if err != nil {
 			return nil, err
 		}
@@ -181,8 +217,11 @@ func (e camtEntry) lines(account string) ([]Line, error) {
 	out := make([]Line, 0, len(e.Details))
 	for i, tx := range e.Details {
 		l := base
-		v := firstNonEmpty(tx.Amount.Value, tx.TxAmount.Value)
-		a, err := amount(strings.TrimSpace(v), ".")
+		amt := tx.Amount
+		if strings.TrimSpace(amt.Value) == "" {
+			amt = tx.TxAmount
+		}
+		a, err := amt.cents(currency)
 		if err != nil {
 			return nil, fmt.Errorf("transaction %d: %w", i+1, err)
 		}

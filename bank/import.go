@@ -38,7 +38,7 @@ func (s *Service) Parse(data []byte, format string) ([]Line, error) {
 	if format == "" {
 		format = s.Cfg.Bank.DefaultProfile
 	}
-	return Parse(data, format, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
+	return Parse(data, format, s.Cfg.Billing.Currency, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
 }
 
 // Match proposes what each line pays. Debits are ignored; lines imported
@@ -287,10 +287,7 @@ func importMembers(ctx context.Context, tx *store.Store, lines []*store.BankImpo
 }
 
 func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Journal, importID int64, l *store.BankImportLine, m *store.Member, by Actor, sum *Summary) error {
-	label := l.Label
-	if len(label) > 500 {
-		label = label[:500]
-	}
+	label := CutUTF8(l.Label, maxPaymentLabel)
 	p := &store.Payment{MemberID: *l.MemberID, Method: l.Method, Date: l.Date, AmountCents: l.AmountCents,
 		Label: label, BankReference: l.BankReference, CreatedBy: by.ID}
 	opts := billing.PaymentOptions{Unallocated: l.Target == store.TargetFee, Member: m}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -395,6 +396,50 @@ func TestMatchingRules(t *testing.T) {
 		}
 		if len(got[2].Candidates) != 2 || len(got[5].Candidates) != 1 {
 			t.Errorf("candidates %v %v", got[2].Candidates, got[5].Candidates)
+		}
+	})
+}
+
+// A label longer than a payment's 500 bytes is cut between characters:
+// never in the middle of an accented letter (PostgreSQL refuses invalid
+// UTF-8, SQLite would keep it).
+func TestLongLabelIsCutBetweenCharacters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		var rows, labels []string
+		for i, n := range []int{501, 502, 503} {
+			m := f.member(fmt.Sprintf("long%d", n), "Long", fmt.Sprintf("Label%d", n))
+			head := fmt.Sprintf("ADH-%d ", m.ID)
+			label := head + strings.Repeat("x", n-len(head)-len("éé")) + "éé"
+			if len(label) != n {
+				t.Fatalf("label of %d bytes", len(label))
+			}
+			labels = append(labels, label)
+			rows = append(rows, fmt.Sprintf("0%d/03/2027;0%d/03/2027;;15,00;%s;1,00", i+2, i+2, label))
+		}
+		imp, _, err := f.bank.Preview(f.ctx, "long.csv", "credit_mutuel", creditMutuel(t, rows...), &f.staff.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum, err := f.bank.Confirm(f.ctx, imp.ID, bank.ActorOf(f.staff)); err != nil || sum.Payments != 3 {
+			t.Fatalf("confirm: %+v %v", sum, err)
+		}
+		ps, _, _, err := s.ListPayments(f.ctx, store.PaymentFilter{})
+		if err != nil || len(ps) != 3 {
+			t.Fatalf("payments: %d %v", len(ps), err)
+		}
+		for _, p := range ps {
+			if !utf8.ValidString(p.Label) || len(p.Label) > 500 || len(p.Label) < 499 {
+				t.Errorf("label of %d bytes, valid UTF-8 %v: …%q", len(p.Label), utf8.ValidString(p.Label), p.Label[max(0, len(p.Label)-6):])
+				continue
+			}
+			ok := false
+			for _, l := range labels {
+				ok = ok || strings.HasPrefix(l, p.Label)
+			}
+			if !ok {
+				t.Errorf("label %q is not the start of the bank's", p.Label)
+			}
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package bank
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
@@ -55,7 +56,7 @@ func check(t *testing.T, got []Line, wants []want) {
 }
 
 func TestCreditMutuelWindows1252(t *testing.T) {
-	lines, err := Parse(testdata(t, "credit_mutuel.csv"), "credit_mutuel", profiles(), 1<<20)
+	lines, err := Parse(testdata(t, "credit_mutuel.csv"), "credit_mutuel", "EUR", profiles(), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestCreditMutuelWindows1252(t *testing.T) {
 }
 
 func TestBanquePostaleSkipsAccountLinesAndKeepsTwinTransfers(t *testing.T) {
-	lines, err := Parse(testdata(t, "la_banque_postale.csv"), "la_banque_postale", profiles(), 1<<20)
+	lines, err := Parse(testdata(t, "la_banque_postale.csv"), "la_banque_postale", "EUR", profiles(), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestBanquePostaleSkipsAccountLinesAndKeepsTwinTransfers(t *testing.T) {
 		{"2027-03-07", "CARTE X1234", "", "", -840},
 		{"2027-03-08", "ASSOCIATION TOTO", "", "", 4500},
 	})
-	again, _ := Parse(testdata(t, "la_banque_postale.csv"), "la_banque_postale", profiles(), 1<<20)
+	again, _ := Parse(testdata(t, "la_banque_postale.csv"), "la_banque_postale", "EUR", profiles(), 1<<20)
 	for i := range lines {
 		if lines[i].Hash != again[i].Hash {
 			t.Fatalf("hash of line %d changes between two reads", i+1)
@@ -88,7 +89,7 @@ func TestBanquePostaleSkipsAccountLinesAndKeepsTwinTransfers(t *testing.T) {
 }
 
 func TestNeobankUTF8WithReferences(t *testing.T) {
-	lines, err := Parse(testdata(t, "neobank.csv"), "neobank", profiles(), 1<<20)
+	lines, err := Parse(testdata(t, "neobank.csv"), "neobank", "EUR", profiles(), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestColumnsByPositionAndInvertedSign(t *testing.T) {
 }
 
 func TestCAMT053Version02(t *testing.T) {
-	lines, err := Parse(testdata(t, "camt053_v02.xml"), FormatCAMT053, profiles(), 1<<20)
+	lines, err := Parse(testdata(t, "camt053_v02.xml"), FormatCAMT053, "EUR", profiles(), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestCAMT053Version02(t *testing.T) {
 }
 
 func TestCAMT053Version08(t *testing.T) {
-	lines, err := Parse(testdata(t, "camt053_v08.xml"), FormatCAMT053, profiles(), 1<<20)
+	lines, err := Parse(testdata(t, "camt053_v08.xml"), FormatCAMT053, "EUR", profiles(), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,11 +167,64 @@ func TestRefusals(t *testing.T) {
 		{"camt without booking date", FormatCAMT053, "line", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry></Stmt></BkToCstmrStmt></Document>`), 1 << 20},
 	}
 	for _, c := range cases {
-		_, err := Parse(c.data, c.format, profiles(), c.max)
+		_, err := Parse(c.data, c.format, "EUR", profiles(), c.max)
 		var be *Error
 		if !errors.As(err, &be) || be.Kind != c.kind {
 			t.Errorf("%s: got %v, want kind %s", c.name, err, c.kind)
 		}
+	}
+}
+
+// camtEntries wraps entries in a camt.053.001.02 statement.
+func camtEntries(entries ...string) []byte {
+	return []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>FR76</IBAN></Id></Acct>` +
+		strings.Join(entries, "") + `</Stmt></BkToCstmrStmt></Document>`)
+}
+
+func ntry(amt, ind, details string) string {
+	return `<Ntry>` + amt + `<CdtDbtInd>` + ind + `</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2027-03-11</Dt></BookgDt><AcctSvcrRef>R</AcctSvcrRef>` +
+		details + `<AddtlNtryInf>ADH-1</AddtlNtryInf></Ntry>`
+}
+
+// A CAMT amount is in the billing currency and has no sign: anything else
+// refuses the statement, naming the entry, rather than importing a debit
+// as a credit or francs as euros.
+func TestCAMT053CurrencyAndSign(t *testing.T) {
+	ok := ntry(`<Amt Ccy="EUR">15.00</Amt>`, "CRDT", "")
+	batch := func(a, b string) string {
+		return ntry(`<Amt Ccy="EUR">30.00</Amt>`, "CRDT", `<NtryDtls><TxDtls><Amt Ccy="EUR">`+a+`</Amt></TxDtls><TxDtls>`+b+`</TxDtls></NtryDtls>`)
+	}
+	for _, c := range []struct {
+		name, kind, detail string
+		data               []byte
+	}{
+		{"francs", "currency", "entry 2: amount in CHF, but the billing currency is EUR",
+			camtEntries(ok, ntry(`<Amt Ccy="CHF">15.00</Amt>`, "CRDT", ""))},
+		{"negative debit", "line", `entry 3: amount "-12.00" is negative`,
+			camtEntries(ok, ok, ntry(`<Amt Ccy="EUR">-12.00</Amt>`, "DBIT", ""))},
+		{"negative credit", "line", `entry 1: amount "-0.01" is negative`,
+			camtEntries(ntry(`<Amt Ccy="EUR">-0.01</Amt>`, "CRDT", ""))},
+		{"no currency", "line", `entry 1: amount "15.00" has no currency`,
+			camtEntries(ntry(`<Amt>15.00</Amt>`, "CRDT", ""))},
+		{"negative transaction of a batch", "line", `entry 2: transaction 2: amount "-10.00" is negative`,
+			camtEntries(ok, batch("20.00", `<Amt Ccy="EUR">-10.00</Amt>`))},
+		{"transaction of a batch in francs", "currency", "entry 1: transaction 2: amount in CHF",
+			camtEntries(batch("20.00", `<AmtDtls><TxAmt><Amt Ccy="CHF">10.00</Amt></TxAmt></AmtDtls>`))},
+	} {
+		_, err := Parse(c.data, FormatCAMT053, "EUR", profiles(), 1<<20)
+		var be *Error
+		if !errors.As(err, &be) || be.Kind != c.kind || !strings.Contains(be.Detail, c.detail) {
+			t.Errorf("%s: got %v, want kind %s and %q", c.name, err, c.kind, c.detail)
+		}
+	}
+	lines, err := Parse(camtEntries(ok, ntry(`<Amt Ccy="EUR">12.00</Amt>`, "DBIT", ""),
+		batch("20.00", `<AmtDtls><TxAmt><Amt Ccy="EUR">10.00</Amt></TxAmt></AmtDtls>`)), FormatCAMT053, "EUR", profiles(), 1<<20)
+	if err != nil || len(lines) != 4 || lines[0].AmountCents != 1500 || lines[1].AmountCents != -1200 ||
+		lines[2].AmountCents != 2000 || lines[3].AmountCents != 1000 {
+		t.Fatalf("%+v %v", lines, err)
+	}
+	if _, err := Parse(camtEntries(ntry(`<Amt Ccy="CHF">15.00</Amt>`, "CRDT", "")), FormatCAMT053, "CHF", profiles(), 1<<20); err != nil {
+		t.Fatalf("francs for a Swiss ISP: %v", err)
 	}
 }
 
@@ -204,9 +258,11 @@ func FuzzParseCAMT053(f *testing.F) {
 	// Small seeds: the fuzzer minimises every new input it finds, and
 	// minimising a whole statement would eat a short run.
 	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>FR76</IBAN></Id></Acct><Ntry><AcctSvcrRef>R1</AcctSvcrRef><Amt Ccy="EUR">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2027-03-11</Dt></BookgDt><NtryDtls><TxDtls><RltdPties><Dbtr><Nm>A B</Nm></Dbtr></RltdPties><RmtInf><Ustrd>ADH-1</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`))
-	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt>1</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><DtTm>2027-01-01T00:00:00Z</DtTm></BookgDt><NtryDtls><TxDtls/><TxDtls><Amt>2</Amt></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`))
+	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><DtTm>2027-01-01T00:00:00Z</DtTm></BookgDt><NtryDtls><TxDtls/><TxDtls><Amt Ccy="EUR">2</Amt></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`))
+	f.Add(camtEntries(ntry(`<Amt Ccy="EUR">-12.00</Amt>`, "DBIT", "")))
+	f.Add(camtEntries(ntry(`<Amt Ccy="CHF">12.00</Amt>`, "CRDT", "")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines, err := ParseCAMT053(data)
+		lines, err := ParseCAMT053(data, "EUR")
 		if err != nil {
 			var be *Error
 			if !errors.As(err, &be) {
@@ -219,5 +275,28 @@ func FuzzParseCAMT053(f *testing.F) {
 				t.Fatalf("line without a date: %+v", l)
 			}
 		}
+		// The sign comes from CdtDbtInd only: a credit never comes from
+		// a debit indicator, whatever the amount says.
+		if !bytes.Contains(data, []byte("DBIT")) {
+			for _, l := range lines {
+				if l.AmountCents < 0 {
+					t.Fatalf("money out without DBIT: %+v", l)
+				}
+			}
+		}
 	})
+}
+
+func TestCutUTF8(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"}, {"abcé", 4, "abc"}, {"abcé", 5, "abcé"}, {"a€", 3, "a"}, {"€", 2, ""}, {"ab", 0, ""},
+	} {
+		if got := CutUTF8(c.in, c.n); got != c.want {
+			t.Errorf("CutUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"coin/config"
 	"coin/date"
@@ -40,7 +41,7 @@ type Line struct {
 
 // Error is a statement that cannot be imported, with what to tell the user.
 type Error struct {
-	Kind   string // message id suffix: too_large, unknown_format, encoding, syntax, empty, line
+	Kind   string // message id suffix: too_large, unknown_format, encoding, syntax, empty, line, currency
 	Line   int    // 1-based line (CSV) or entry (CAMT) at fault, 0 for the whole file
 	Detail string // in English, for the CLI and logs
 }
@@ -66,17 +67,18 @@ func Formats(profiles map[string]config.BankProfile) []string {
 	return append([]string{FormatCAMT053}, names...)
 }
 
-// Parse reads a statement of the given format. It refuses, whole, a file
-// over maxSize bytes, of an unknown format, badly encoded, or with a line
-// it cannot read; it never panics on malformed input.
-func Parse(data []byte, format string, profiles map[string]config.BankProfile, maxSize int64) ([]Line, error) {
+// Parse reads a statement of the given format; currency is the billing
+// currency (CAMT.053 amounts in another are refused). It refuses, whole, a
+// file over maxSize bytes, of an unknown format, badly encoded, or with a
+// line it cannot read; it never panics on malformed input.
+func Parse(data []byte, format, currency string, profiles map[string]config.BankProfile, maxSize int64) ([]Line, error) {
 	if int64(len(data)) > maxSize {
 		return nil, &Error{Kind: "too_large", Detail: fmt.Sprintf("the file is %d bytes, more than the %d allowed (bank.max_file_size)", len(data), maxSize)}
 	}
 	var lines []Line
 	var err error
 	if format == FormatCAMT053 {
-		lines, err = ParseCAMT053(data)
+		lines, err = ParseCAMT053(data, currency)
 	} else {
 		p, ok := profiles[format]
 		if !ok {
@@ -126,4 +128,19 @@ func methodOf(label string) string {
 		return MethodDirectDebit
 	}
 	return MethodTransfer
+}
+
+// maxPaymentLabel is the length, in bytes, of a payment's label.
+const maxPaymentLabel = 500
+
+// CutUTF8 shortens s to at most n bytes without cutting a character in
+// two: PostgreSQL refuses invalid UTF-8 and SQLite would keep it.
+func CutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

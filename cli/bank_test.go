@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -88,5 +91,65 @@ func TestSEPADebitAndExportCommands(t *testing.T) {
 	}
 	if r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--format", "xls"); r.status != 2 {
 		t.Fatalf("unknown format: %d %q", r.status, r.stderr)
+	}
+}
+
+// failingWriter is a standard output that refuses what is written.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// A direct debit file that cannot be written records nothing when the
+// path is bad from the start; when the write fails after the debits are
+// recorded, the command says how to write the stored file again.
+func TestSEPADebitFileIsNeverLost(t *testing.T) {
+	env := tempEnv(t, "COIN_SEPA_CREDITOR_ID=FR72ZZZ123456", "COIN_SEPA_CREDITOR_NAME=Rézo",
+		"COIN_SEPA_CREDITOR_IBAN=FR7630006000011234567890189")
+	if r := run(t, "", env, "demo"); r.status != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := run(t, "", env, "sepa-debit", "-o", "/nonexistent/dir/f.xml")
+	if r.status != 1 || !strings.Contains(r.stderr, "nothing recorded") || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("bad output path: %d %q", r.status, r.stderr)
+	}
+	dir := t.TempDir()
+	if r := run(t, "", env, "sepa-debit", "-o", dir); r.status != 1 || !strings.Contains(r.stderr, "is a directory: nothing recorded") {
+		t.Fatalf("directory as output: %d %q", r.status, r.stderr)
+	}
+	trial := run(t, "", env, "sepa-debit", "--dry-run")
+	if trial.status != 0 || !strings.Contains(trial.stdout, "<EndToEndId>") || !strings.Contains(trial.stderr, "5 direct debits") {
+		t.Fatalf("nothing was left to collect after the failures: %d %q", trial.status, trial.stderr)
+	}
+
+	// Standard output breaks once the debits are recorded.
+	var errb bytes.Buffer
+	st := Run([]string{"sepa-debit"}, strings.NewReader(""), failingWriter{}, &errb, env)
+	msgID := regexp.MustCompile(`--file (COIN-[0-9-]+) -o FILE`).FindStringSubmatch(errb.String())
+	if st != 1 || !strings.Contains(errb.String(), "broken pipe") || !strings.Contains(errb.String(), "5 debits are recorded") || msgID == nil {
+		t.Fatalf("broken output: %d %q", st, errb.String())
+	}
+	if r := run(t, "", env, "sepa-debit"); r.status != 1 || !strings.Contains(r.stderr, "no open invoice") {
+		t.Fatalf("the debits were not recorded: %d %q", r.status, r.stderr)
+	}
+	// The file is written again as it was made, to standard output or a file.
+	again := run(t, "", env, "sepa-debit", "--file", msgID[1])
+	if again.status != 0 || !strings.Contains(again.stdout, "<MsgId>"+msgID[1]+"</MsgId>") || strings.Count(again.stdout, "<DrctDbtTxInf>") != 5 ||
+		!strings.Contains(again.stderr, "5 direct debits") {
+		t.Fatalf("--file: %d %q %q", again.status, again.stdout, again.stderr)
+	}
+	out := filepath.Join(dir, "f.xml")
+	if r := run(t, "", env, "sepa-debit", "--file", msgID[1], "-o", out); r.status != 0 {
+		t.Fatalf("--file -o: %d %q", r.status, r.stderr)
+	}
+	if b, _ := os.ReadFile(out); string(b) != again.stdout {
+		t.Fatal("the file written again differs")
+	}
+	if r := run(t, "", env, "sepa-debit", "--file", "COIN-nope"); r.status != 1 || !strings.Contains(r.stderr, `no stored direct debit file "COIN-nope"`) {
+		t.Fatalf("unknown file: %d %q", r.status, r.stderr)
+	}
+	for _, args := range [][]string{{"--file", msgID[1], "--dry-run"}, {"--file", msgID[1], "--date", "2027-01-01"}} {
+		if r := run(t, "", env, append([]string{"sepa-debit"}, args...)...); r.status != 2 {
+			t.Errorf("sepa-debit %v: %d %q", args, r.status, r.stderr)
+		}
 	}
 }

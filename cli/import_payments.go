@@ -111,7 +111,7 @@ func printLines(w io.Writer, lines []*store.BankImportLine, currency string) {
 		}
 		label := l.Label
 		if len(label) > 60 {
-			label = label[:60] + "…"
+			label = bank.CutUTF8(label, 60) + "…"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", l.Position, l.Date, money.Plain(l.AmountCents), currency,
 			l.Result, member, pays, l.Reason, label)

@@ -47,21 +47,51 @@ func (cmd *ISPJSONCmd) Run(g *Globals) error {
 // writeAtomic replaces path with body so that a web server never serves a
 // half-written file.
 func writeAtomic(path string, body []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	f, err := createAtomic(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(body); err != nil {
-		tmp.Close()
+	return f.commit(body)
+}
+
+// atomicFile is a file about to replace path: created first, so that a
+// path that cannot be written fails before the work that makes its body.
+type atomicFile struct {
+	path string
+	tmp  *os.File
+}
+
+// createAtomic opens a temporary file next to path. Call commit or abort.
+func createAtomic(path string) (*atomicFile, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{path: path, tmp: tmp}, nil
+}
+
+// commit writes body and renames the file over path.
+func (f *atomicFile) commit(body []byte) error {
+	defer os.Remove(f.tmp.Name())
+	if _, err := f.tmp.Write(body); err != nil {
+		f.tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
+	if err := f.tmp.Chmod(0o644); err != nil {
+		f.tmp.Close()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	if err := f.tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return os.Rename(f.tmp.Name(), f.path)
+}
+
+// abort removes the temporary file.
+func (f *atomicFile) abort() {
+	f.tmp.Close()
+	os.Remove(f.tmp.Name())
 }

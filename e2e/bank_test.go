@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -168,4 +169,32 @@ func TestDemoStatementAndDirectDebit(t *testing.T) {
 	waitText(t, ctx, "#main", "TRABOULE-")
 	waitText(t, ctx, "#main", "to collect")
 	run(t, ctx, "demo sepa", shot("demo-sepa"))
+	// Write the file as the form does (the browser would save the
+	// download), then find it kept on the page and download it again.
+	written, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+			const f = document.querySelector('form[action$="/admin/sepa/debit"]');
+			const r = await fetch(f.action, {method: "POST", body: new FormData(f)});
+			return r.ok ? await r.text() : "HTTP " + r.status;
+		})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgID := regexp.MustCompile(`<MsgId>([^<]+)</MsgId>`).FindStringSubmatch(written)
+	if msgID == nil {
+		t.Fatalf("direct debit file: %.300s", written)
+	}
+	run(t, ctx, "sepa again", chromedp.Navigate(s.URL+"/admin/sepa"))
+	waitText(t, ctx, "#sepa-files", msgID[1])
+	waitText(t, ctx, "#sepa-files", "treasurer")
+	run(t, ctx, "sepa files", shot("demo-sepa-files"))
+	again, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+			const r = await fetch(document.querySelector('#sepa-files a[href*="/admin/sepa/files/"]').href);
+			return r.ok ? await r.text() : "HTTP " + r.status;
+		})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != written {
+		t.Fatalf("the file downloaded again differs: %.300s", again)
+	}
 }

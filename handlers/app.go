@@ -216,6 +216,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/bank-imports/:id<int>/lines/:pos<int>", manage, h.bankLineFix)
 	admin.Get("/sepa", manage, h.sepaPage)
 	admin.Post("/sepa/debit", manage, h.sepaDebit)
+	admin.Get("/sepa/files/:id<int>", manage, h.sepaFileDownload)
 	members.Get("/:id<int>/mandates", manage, h.mandatesPage)
 	members.Post("/:id<int>/mandates", manage, h.mandateCreate)
 	members.Get("/:id<int>/mandates/:mandate<int>/edit", manage, h.mandateEditPage)

@@ -157,6 +157,10 @@ func TestBankImportRefusesBadFilesWritingNothing(t *testing.T) {
 			"csv as camt": {"camt053", good, "cannot be read in the chosen format"},
 			"bad byte":    {"credit_mutuel", []byte("Date;Débit;Crédit;Libellé\n01/01/2027;;1,00;x\x81y\n"), "do not match the encoding"},
 			"bad line":    {"credit_mutuel", statement(t, "32/13/2027;;;30,00;VIR X;1,00"), "A line of this file cannot be read"},
+			"francs": {"camt053", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CHF">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2027-03-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>`),
+				"in another currency than the billing currency"},
+			"negative": {"camt053", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">-30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2027-03-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>`),
+				"is negative"},
 		} {
 			res := b.postMultipart("/admin/bank-imports", url.Values{"format": {c.format}}, map[string][]byte{"statement": c.data})
 			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, c.want) {
@@ -227,10 +231,39 @@ func TestMandatesDirectDebitAndAccountingExport(t *testing.T) {
 			!strings.Contains(res.Body, "<EndToEndId>"+inv.Number+"</EndToEndId>") || !strings.Contains(res.Body, "<ReqdColltnDt>2027-03-03</ReqdColltnDt>") {
 			t.Fatalf("debit file: %d %v\n%s", res.Status, res.Header, res.Body)
 		}
+		// The file is kept: listed on the page, downloaded again as it was.
+		files, err := a.store.SEPAFiles(context.Background(), 10)
+		if err != nil || len(files) != 1 || files[0].CreatedByName != "tresorier" || files[0].TransactionCount != 1 || files[0].TotalCents != 2500 {
+			t.Fatalf("stored files %+v %v", files, err)
+		}
+		download := fmt.Sprintf("/admin/sepa/files/%d", files[0].ID)
+		page = b.get("/admin/sepa")
+		mustContain(t, page.Body, "Files written", files[0].MessageID, `href="`+download+`"`, "tresorier", "€25.00")
+		again := b.get(download)
+		if again.Status != http.StatusOK || again.Body != res.Body || !strings.Contains(again.Header.Get("Content-Disposition"),
+			`attachment; filename="`+files[0].MessageID+`.xml"`) {
+			t.Fatalf("download again: %d %v\n%s", again.Status, again.Header, again.Body)
+		}
+		if r := b.get("/admin/sepa/files/999"); r.Status != http.StatusNotFound {
+			t.Fatalf("unknown file: %d", r.Status)
+		}
+		// A trial file is not kept.
+		if r := b.post("/admin/sepa/debit", url.Values{"date": {"2027-03-01"}, "dry_run": {"1"}}); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("trial file with nothing to collect: %d", r.Status)
+		}
 		b.get("/admin/sepa")
 		if r := b.post("/admin/sepa/debit", url.Values{"date": {"2027-03-01"}}); r.Status != http.StatusUnprocessableEntity ||
-			!strings.Contains(r.Body, "left to collect") {
+			!strings.Contains(r.Body, "left to collect") || !strings.Contains(r.Body, files[0].MessageID) {
 			t.Fatalf("second file: %d", r.Status)
+		}
+		inv2 := a.validatedInvoice(alice, 1000)
+		b.get("/admin/sepa")
+		if r := b.post("/admin/sepa/debit", url.Values{"date": {"2027-03-02"}, "dry_run": {"1"}}); r.Status != http.StatusOK ||
+			!strings.Contains(r.Body, inv2.Number) {
+			t.Fatalf("trial file: %d", r.Status)
+		}
+		if files, _ := a.store.SEPAFiles(context.Background(), 10); len(files) != 1 {
+			t.Fatalf("%d files kept after a trial file, want 1", len(files))
 		}
 
 		res = b.get("/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=fec")
@@ -243,9 +276,17 @@ func TestMandatesDirectDebitAndAccountingExport(t *testing.T) {
 		}
 		mb := a.browser()
 		mb.login("alice", "alice-password")
-		for _, p := range []string{"/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=csv", mandates, "/admin/sepa"} {
+		for _, p := range []string{"/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=csv", mandates, "/admin/sepa", download} {
 			if r := mb.get(p); r.Status != http.StatusForbidden {
 				t.Errorf("member GET %s: %d", p, r.Status)
+			}
+		}
+		a.addMember("support", "support", "support-password")
+		sb := a.browser()
+		sb.login("support", "support-password")
+		for _, p := range []string{"/admin/sepa", download} {
+			if r := sb.get(p); r.Status != http.StatusForbidden || strings.Contains(r.Body, "<MsgId>") {
+				t.Errorf("support GET %s: %d", p, r.Status)
 			}
 		}
 	})

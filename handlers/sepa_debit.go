@@ -20,11 +20,17 @@ func (h *Handler) sepaData(c *fiber.Ctx) (views.SEPAData, error) {
 	if d.Mandates, err = h.Store.ListMandates(ctx); err != nil {
 		return d, err
 	}
+	if d.Files, err = h.Store.SEPAFiles(ctx, sepaFilesShown); err != nil {
+		return d, err
+	}
 	if d.Enabled {
 		d.Pending, err = h.Store.DebitCandidates(ctx)
 	}
 	return d, err
 }
+
+// sepaFilesShown is how many of the latest stored files the page lists.
+const sepaFilesShown = 50
 
 // sepaPage shows the mandates and what the next direct debit file collects.
 func (h *Handler) sepaPage(c *fiber.Ctx) error {
@@ -42,7 +48,7 @@ func (h *Handler) sepaDebit(c *fiber.Ctx) error {
 		day = date.Today(h.Cfg.Location())
 	}
 	dry := c.FormValue("dry_run") == "1"
-	f, err := h.SEPA.Collect(c.UserContext(), day, time.Now(), dry)
+	f, err := h.SEPA.Collect(c.UserContext(), day, time.Now(), sepa.MakerOf(user(c)), dry)
 	if errors.Is(err, sepa.ErrDisabled) || errors.Is(err, sepa.ErrNothing) {
 		d, derr := h.sepaData(c)
 		if derr != nil {
@@ -57,9 +63,27 @@ func (h *Handler) sepaDebit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("sepa direct debit file downloaded", "message", f.MessageID, "count", f.Count, "dry_run", dry, "by", user(c).ID)
+	h.Log.Info("sepa direct debit file downloaded", "message", f.MessageID, "file", f.ID, "count", f.Count, "dry_run", dry, "by", user(c).ID)
+	return sendPain008(c, f.MessageID, f.XML)
+}
+
+// sepaFileDownload sends a stored direct debit file again, byte for byte.
+func (h *Handler) sepaFileDownload(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	f, err := h.Store.SEPAFileByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("stored sepa direct debit file downloaded again", "message", f.MessageID, "file", f.ID, "by", user(c).ID)
+	return sendPain008(c, f.MessageID, f.XML)
+}
+
+func sendPain008(c *fiber.Ctx, messageID string, xml []byte) error {
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.xml"`, f.MessageID))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.xml"`, messageID))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(f.XML)
+	return c.Send(xml)
 }

@@ -76,10 +76,14 @@ type Service struct {
 var (
 	ErrDisabled = errors.New("SEPA direct debit is off: set sepa.creditor_id, creditor_name and creditor_iban")
 	ErrNothing  = errors.New("no open invoice of a member with an active mandate left to collect")
+	// ErrSameSecond is a second file in the second of another: their
+	// message ids, made of the time, would be the same.
+	ErrSameSecond = errors.New("a direct debit file was written in this very second: try again")
 )
 
 // File is a direct debit file and what it asks for.
 type File struct {
+	ID             int64 // of the stored file (store.SEPAFile); 0 for a trial file
 	XML            []byte
 	MessageID      string
 	Count          int
@@ -88,15 +92,26 @@ type File struct {
 	Debits         []*store.Debit
 }
 
+// Maker is who writes a file: a signed-in member, or the command line.
+type Maker struct {
+	ID    *int64 // nil from the command line
+	Login string // "" from the command line
+}
+
+// MakerOf is the maker of a signed-in member.
+func MakerOf(m *store.Member) Maker { return Maker{ID: &m.ID, Login: m.Login} }
+
 // Collect writes the pain.008 file collecting, on day + lead_days, the
 // open invoices of members with an active mandate that no earlier file
-// asked for. Unless dryRun, the collections are recorded (an invoice goes
-// in one file only) and first-time mandates become recurring, in one
-// transaction.
-func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, dryRun bool) (*File, error) {
+// asked for. Unless dryRun, in one transaction: the collections are
+// recorded (an invoice goes in one file only), first-time mandates become
+// recurring and the file itself is stored, to be downloaded again (Stored)
+// should it be lost on its way to the bank.
+func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, by Maker, dryRun bool) (*File, error) {
 	if !s.Cfg.SEPA.Enabled() {
 		return nil, ErrDisabled
 	}
+	now = now.UTC().Truncate(time.Second) // the precision of CreDtTm
 	var f *File
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		cands, err := tx.DebitCandidates(ctx)
@@ -115,14 +130,32 @@ func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, dry
 				return err
 			}
 		}
+		stored := &store.SEPAFile{MessageID: f.MessageID, CreatedAt: now, CollectionDate: f.CollectionDate,
+			TransactionCount: f.Count, TotalCents: f.TotalCents, XML: f.XML, CreatedBy: by.ID, CreatedByName: by.Login}
+		if err := tx.CreateSEPAFile(ctx, stored); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return fmt.Errorf("%w: %w", ErrSameSecond, err)
+			}
+			return err
+		}
+		f.ID = stored.ID
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	if !dryRun {
-		s.Log.Info("direct debit file written", "message", f.MessageID, "count", f.Count, "total_cents", f.TotalCents,
-			"collection", f.CollectionDate.String())
+		s.Log.Info("direct debit file written", "message", f.MessageID, "file", f.ID, "count", f.Count,
+			"total_cents", f.TotalCents, "collection", f.CollectionDate.String(), "by", by.Login)
+	}
+	return f, nil
+}
+
+// Stored returns a file written before, by its message id, byte for byte.
+func (s *Service) Stored(ctx context.Context, messageID string) (*store.SEPAFile, error) {
+	f, err := s.Store.SEPAFileByMessageID(ctx, strings.TrimSpace(messageID))
+	if err != nil {
+		return nil, fmt.Errorf("stored direct debit file: %w", err)
 	}
 	return f, nil
 }

@@ -118,7 +118,7 @@ func TestCollectWritesAValidPain008Once(t *testing.T) {
 		}
 		now := time.Date(2027, 3, 1, 9, 30, 0, 0, time.UTC)
 
-		dry, err := svc.Collect(ctx, date.MustParse("2027-03-01"), now, true)
+		dry, err := svc.Collect(ctx, date.MustParse("2027-03-01"), now, sepa.Maker{}, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,29 +144,59 @@ func TestCollectWritesAValidPain008Once(t *testing.T) {
 		}
 
 		// The dry run recorded nothing: the real run asks for the same.
-		f, err := svc.Collect(ctx, date.MustParse("2027-03-01"), now, false)
+		if files, err := s.SEPAFiles(ctx, 10); err != nil || len(files) != 0 {
+			t.Fatalf("a trial file was stored: %d %v", len(files), err)
+		}
+		// A file that cannot be stored records no debit either: a file
+		// of the same message id is there already.
+		taken := &store.SEPAFile{MessageID: dry.MessageID, CreatedAt: now, CollectionDate: dry.CollectionDate,
+			TransactionCount: 1, TotalCents: 1, XML: []byte("<x/>")}
+		if err := s.CreateSEPAFile(ctx, taken); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Collect(ctx, date.MustParse("2027-03-01"), now, sepa.Maker{}, false); !errors.Is(err, sepa.ErrSameSecond) {
+			t.Fatalf("same message id: %v", err)
+		}
+		if c, _ := s.DebitCandidates(ctx); len(c) != 3 {
+			t.Fatalf("%d invoices left to collect after a file that could not be stored, want 3", len(c))
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM sepa_files`); err != nil {
+			t.Fatal(err)
+		}
+		staff := member(t, s, "tresorier", "Trés", "Orier")
+		f, err := svc.Collect(ctx, date.MustParse("2027-03-01"), now.Add(123*time.Millisecond), sepa.MakerOf(staff), false)
 		if err != nil || f.Count != 3 {
 			t.Fatalf("collect: %v", err)
 		}
 		validate(t, f.XML)
+		// The file is stored as it was written, with who made it.
+		kept, err := svc.Stored(ctx, f.MessageID)
+		if err != nil || string(kept.XML) != string(f.XML) || kept.ID != f.ID || kept.TransactionCount != 3 || kept.TotalCents != 6050 ||
+			kept.CollectionDate != f.CollectionDate || !kept.CreatedAt.Equal(now) || kept.CreatedByName != "tresorier" ||
+			kept.CreatedBy == nil || *kept.CreatedBy != staff.ID {
+			t.Fatalf("stored file %+v: %v", kept, err)
+		}
 		ms, _ := s.MandatesOfMember(ctx, first.ID)
 		if ms[0].SequenceType != store.SeqRecurring {
 			t.Fatalf("first mandate still %s after its first collection", ms[0].SequenceType)
 		}
 		// Nothing is asked twice.
-		if _, err := svc.Collect(ctx, date.MustParse("2027-03-02"), now.Add(time.Hour), false); !errors.Is(err, sepa.ErrNothing) {
+		if _, err := svc.Collect(ctx, date.MustParse("2027-03-02"), now.Add(time.Hour), sepa.Maker{}, false); !errors.Is(err, sepa.ErrNothing) {
 			t.Fatalf("second file: %v", err)
 		}
 		// A new invoice goes in the next file, announced as recurring.
 		invoice(t, s, first, "2027-000006", 2000)
-		f, err = svc.Collect(ctx, date.MustParse("2027-04-01"), now.Add(24*time.Hour), false)
+		f, err = svc.Collect(ctx, date.MustParse("2027-04-01"), now.Add(24*time.Hour), sepa.Maker{}, false)
 		if err != nil || f.Count != 1 || !strings.Contains(string(f.XML), "<SeqTp>RCUR</SeqTp>") || strings.Contains(string(f.XML), "FRST") {
 			t.Fatalf("next file: %v", err)
 		}
 		validate(t, f.XML)
+		if files, err := s.SEPAFiles(ctx, 10); err != nil || len(files) != 2 || files[0].ID != f.ID || files[0].CreatedBy != nil {
+			t.Fatalf("stored files: %+v %v", files, err)
+		}
 
 		svc.Cfg.SEPA.CreditorID = ""
-		if _, err := svc.Collect(ctx, date.MustParse("2027-04-01"), now, true); !errors.Is(err, sepa.ErrDisabled) {
+		if _, err := svc.Collect(ctx, date.MustParse("2027-04-01"), now, sepa.Maker{}, true); !errors.Is(err, sepa.ErrDisabled) {
 			t.Fatalf("disabled: %v", err)
 		}
 	})

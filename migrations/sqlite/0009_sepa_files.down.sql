@@ -1,0 +1,1 @@
+DROP TABLE sepa_files;
