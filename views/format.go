@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"coin/form"
@@ -20,6 +21,45 @@ func stateWord(output string) string {
 		return ""
 	}
 	return doc.State
+}
+
+// stateLabel is a state word in the reader's language, when it is one of
+// the usual ones; other words are shown as the hook wrote them.
+func stateLabel(ctx context.Context, word string) string {
+	id := "subscription.vps_state." + strings.ToLower(word)
+	if s := t(ctx, id); s != id {
+		return s
+	}
+	return word
+}
+
+// stateDetails are the other fields of a state hook's JSON object, sorted,
+// as "key: value" lines; nil when the output is not a JSON object (it is
+// then shown as written).
+func stateDetails(output string) []string {
+	var doc map[string]any
+	if json.Unmarshal([]byte(output), &doc) != nil {
+		return nil
+	}
+	out := []string{}
+	for k, v := range doc {
+		if k == "state" {
+			continue
+		}
+		var text string
+		switch v := v.(type) {
+		case string:
+			text = v
+		case float64, bool:
+			text = fmt.Sprint(v)
+		default:
+			b, _ := json.Marshal(v)
+			text = string(b)
+		}
+		out = append(out, k+": "+text)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func stateClass(state string) string {
