@@ -3,8 +3,9 @@
 //
 // Accounting rules held here: a validated document never changes (the
 // database refuses it too); numbers follow each other without gaps and in
-// date order, taken in the transaction that validates; a subscription period
-// is never charged twice (a primary key forbids it); every multi-row change
+// date order, taken in the transaction that validates; no day of a
+// subscription is ever charged twice (DuePeriods skips the days of charged
+// periods, read under the charging lock); every multi-row change
 // is one transaction and every operation is appended to the accounting log.
 package billing
 

@@ -410,3 +410,65 @@ func TestAccountingLogFile(t *testing.T) {
 		}
 	})
 }
+
+// linesOf returns the lines of the invoices numbered in a run.
+func (f *fixture) linesOf(number string) []*store.InvoiceLine {
+	f.t.Helper()
+	for _, inv := range f.invoices() {
+		if inv.Number == number {
+			ls, err := f.s.InvoiceLines(f.ctx, inv.ID)
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return ls
+		}
+	}
+	f.t.Fatalf("no invoice %s", number)
+	return nil
+}
+
+func TestEditedStartOrPeriodNeverChargesADayTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe, leo := f.member("zoe"), f.member("leo")
+		q := f.offer("Q", 3, 9000, 2000)
+		y := f.offer("Y", 12, 12000, 0)
+		sub := f.subscribe(zoe, q, "2026-01-15")
+		f.subscribe(leo, y, "2026-01-01")
+		if sum := f.charge("2026-01-15"); sum.Invoices != 2 || sum.TotalCents != 2000+Prorate(9000, 76, 90)+12000 {
+			t.Fatalf("first charge: %+v", sum)
+		}
+		// Zoé's start moves to 10 February: her period is now February to
+		// April, of which only April is not charged yet. The yearly offer
+		// becomes quarterly: Léo's quarters of 2026 are all charged.
+		sub.StartDate = date.MustParse("2026-02-10")
+		if err := s.UpdateSubscription(f.ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		y.BillingPeriodMonths, y.PeriodFeeCents = 3, 3000
+		if err := s.UpdateOffer(f.ctx, y); err != nil {
+			t.Fatal(err)
+		}
+		sum := f.charge("2026-02-10")
+		if sum.Invoices != 1 || sum.Lines != 1 || sum.TotalCents != Prorate(9000, 30, 89) {
+			t.Fatalf("after the start date moved: %+v", sum)
+		}
+		ls := f.linesOf(sum.First)
+		if ls[0].PeriodFrom.String() != "2026-04-01" || ls[0].PeriodTo.String() != "2026-04-30" || *ls[0].SubscriptionID != sub.ID {
+			t.Fatalf("line: %+v", ls[0])
+		}
+		if again := f.charge("2026-02-11"); again.Invoices != 0 {
+			t.Fatalf("not idempotent: %+v", again)
+		}
+		if apr := f.charge("2026-04-01"); apr.Invoices != 0 {
+			t.Fatalf("April charged again after the yearly period: %+v", apr)
+		}
+		if may := f.charge("2026-05-01"); may.Invoices != 1 || may.TotalCents != 9000 {
+			t.Fatalf("May: %+v", may)
+		}
+		// Zoé: August–October and November–January; Léo: January–March.
+		if jan := f.charge("2027-01-01"); jan.Invoices != 2 || jan.TotalCents != 2*9000+3000 {
+			t.Fatalf("January 2027: %+v", jan)
+		}
+	})
+}
