@@ -472,3 +472,28 @@ func TestEditedStartOrPeriodNeverChargesADayTwice(t *testing.T) {
 		}
 	})
 }
+
+func TestReallocateRefusesAFeePayment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		f.subscribe(zoe, f.offer("VPN", 1, 1000, 0), "2026-11-01")
+		f.charge("2026-11-01")
+		inv := f.invoices()[0]
+		p := &store.Payment{MemberID: zoe.ID, Method: "transfer", Date: date.MustParse("2026-11-05"), AmountCents: 2000}
+		if err := s.CreatePayment(f.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateMembershipFee(f.ctx, &store.MembershipFee{MemberID: zoe.ID, Amount: 2000,
+			StartDate: date.MustParse("2026-11-01"), EndDate: date.MustParse("2027-10-31"), PaymentID: &p.ID}); err != nil {
+			t.Fatal(err)
+		}
+		err := f.svc.Reallocate(f.ctx, p.ID, []Allocation{{InvoiceID: inv.ID, AmountCents: 1000}}, "treasurer")
+		if !errors.Is(err, ErrPaysFee) {
+			t.Fatalf("re-allocating a fee payment: %v", err)
+		}
+		if after, _ := s.InvoiceByID(f.ctx, inv.ID); after.Remaining() != 1000 {
+			t.Fatalf("invoice settled by the fee's money: %d left", after.Remaining())
+		}
+	})
+}

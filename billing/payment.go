@@ -219,6 +219,10 @@ type Allocation struct {
 // ErrOverAllocated is returned when allocations exceed a payment or an invoice.
 var ErrOverAllocated = errors.New("more than the payment or the invoice allows")
 
+// ErrPaysFee is returned when re-allocating a payment that paid a
+// membership fee: its money is the fee's, not the member's credit.
+var ErrPaysFee = errors.New("the payment paid a membership fee")
+
 // Reallocate replaces the allocations of a payment with those given: staff
 // fixing where money went. Amounts must fit the payment and each invoice.
 func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Allocation, actor string) error {
@@ -227,6 +231,13 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 		p, err := tx.PaymentByID(ctx, paymentID)
 		if err != nil {
 			return err
+		}
+		paysFee, err := tx.PaymentPaysFee(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		if paysFee {
+			return ErrPaysFee
 		}
 		old, err := tx.DeletePaymentAllocations(ctx, paymentID)
 		if err != nil {

@@ -189,3 +189,35 @@ func TestPDFTextWithPdftotext(t *testing.T) {
 		}
 	})
 }
+
+func TestPaymentOfAFeeCannotBeReallocated(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		alice, inv := chargedMember(t, a, "alice")
+		a.addMember("tres", "treasurer", "tres-password")
+		p := &store.Payment{MemberID: alice.ID, Method: "transfer", Date: date.MustParse("2026-11-05"), AmountCents: 2000, Label: "COTISATION"}
+		if err := a.store.CreatePayment(t.Context(), p); err != nil {
+			t.Fatal(err)
+		}
+		fee := &store.MembershipFee{MemberID: alice.ID, Amount: 2000, StartDate: date.MustParse("2026-11-01"),
+			EndDate: date.MustParse("2027-10-31"), PaymentMethod: "transfer", PaymentID: &p.ID}
+		if err := a.store.CreateMembershipFee(t.Context(), fee); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login("tres", "tres-password")
+		page := b.get(fmt.Sprintf("/admin/payments/%d", p.ID))
+		mustContain(t, page.Body, "This payment paid a membership fee")
+		mustNotContain(t, page.Body, "/allocate")
+		res := b.post(fmt.Sprintf("/admin/payments/%d/allocate", p.ID), url.Values{fmt.Sprintf("alloc_%d", inv.ID): {"10,00"}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("re-allocating a fee payment: %d", res.Status)
+		}
+		mustContain(t, res.Body, "This payment paid a membership fee")
+		if allocs, _ := a.store.PaymentAllocations(t.Context(), p.ID); len(allocs) != 0 {
+			t.Fatalf("allocated: %+v", allocs)
+		}
+		if after, _ := a.store.InvoiceByID(t.Context(), inv.ID); after.Remaining() != 1000 {
+			t.Fatalf("invoice settled by the fee's money: %d left", after.Remaining())
+		}
+	})
+}
