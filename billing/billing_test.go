@@ -497,3 +497,91 @@ func TestReallocateRefusesAFeePayment(t *testing.T) {
 		}
 	})
 }
+
+func TestCreditNoteReversesTax(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		issue := func(lines ...LineInput) *store.Invoice {
+			t.Helper()
+			d, err := f.svc.CreateDraft(f.ctx, zoe.ID, lines, "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv, err := f.svc.ValidateDraft(f.ctx, d.ID, date.MustParse("2026-11-02"), "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inv
+		}
+		credit := func(inv *store.Invoice, amount int64) *store.Invoice {
+			t.Helper()
+			cn, err := f.svc.CreditNote(f.ctx, inv.ID, amount, "Avoir", date.MustParse("2026-11-03"), "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cn
+		}
+		// 10.00 + 2.00 VAT, fully credited: the same amounts.
+		inv := issue(LineInput{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000})
+		cn := credit(inv, 1200)
+		if cn.TotalExclCents != 1000 || cn.TaxCents != 200 || cn.TotalCents != 1200 {
+			t.Fatalf("full credit note: %d + %d = %d", cn.TotalExclCents, cn.TaxCents, cn.TotalCents)
+		}
+		ls, _ := s.InvoiceLines(f.ctx, cn.ID)
+		if len(ls) != 1 || ls[0].TaxRateBP != 2000 || ls[0].AmountCents != 1000 || ls[0].TaxCents != 200 {
+			t.Fatalf("full credit note lines: %+v", ls)
+		}
+		// Two rates, credited in three parts: each adds up to the cent and
+		// together they reverse the invoice exactly.
+		inv = issue(LineInput{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000},
+			LineInput{Label: "Câble", Quantity: 3, UnitPriceCents: 333, TaxRateBP: 550})
+		var excl, tax int64
+		for _, amount := range []int64{500, 1001, inv.TotalCents - 1501} {
+			cn := credit(inv, amount)
+			if cn.TotalCents != amount || cn.TotalExclCents+cn.TaxCents != amount {
+				t.Fatalf("credit note of %d: %d + %d = %d", amount, cn.TotalExclCents, cn.TaxCents, cn.TotalCents)
+			}
+			ls, _ := s.InvoiceLines(f.ctx, cn.ID)
+			for _, l := range ls {
+				if l.TaxRateBP != 2000 && l.TaxRateBP != 550 {
+					t.Fatalf("line at %d bp", l.TaxRateBP)
+				}
+			}
+			excl, tax = excl+cn.TotalExclCents, tax+cn.TaxCents
+		}
+		if excl != inv.TotalExclCents || tax != inv.TaxCents {
+			t.Fatalf("credited %d + %d, invoice %d + %d", excl, tax, inv.TotalExclCents, inv.TaxCents)
+		}
+		if _, err := f.svc.CreditNote(f.ctx, inv.ID, 1, "x", date.MustParse("2026-11-03"), "t"); !errors.Is(err, ErrOverAllocated) {
+			t.Fatalf("credit beyond the invoice: %v", err)
+		}
+	})
+}
+
+func TestCreditLinesSplit(t *testing.T) {
+	lines := []*store.InvoiceLine{
+		{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000, AmountCents: 1000, TaxCents: 200},
+		{Label: "Câble", Quantity: 3, UnitPriceCents: 333, TaxRateBP: 550, AmountCents: 999, TaxCents: 55},
+		{Label: "Remise", Quantity: 1, UnitPriceCents: -100, TaxRateBP: 2000, AmountCents: -100, TaxCents: -20},
+	}
+	full := creditLines(lines, nil, 2134, "Avoir")
+	if len(full) != 3 || full[2].AmountCents != -100 || full[2].TaxCents != -20 || full[1].Label != "Avoir — Câble" {
+		t.Fatalf("full: %+v", full)
+	}
+	for amount := int64(1); amount <= 2134; amount += 7 {
+		var sum int64
+		for _, l := range creditLines(lines, nil, amount, "Avoir") {
+			sum += l.AmountCents + l.TaxCents
+			if l.AmountCents != l.UnitPriceCents || l.Quantity != 1 {
+				t.Fatalf("line %+v", l)
+			}
+		}
+		if sum != amount {
+			t.Fatalf("credit of %d: lines add up to %d", amount, sum)
+		}
+	}
+	if got := splitProportionally(100, []int64{1, 1, 1}, 3); got[0]+got[1]+got[2] != 100 || got[0] != 34 {
+		t.Fatalf("split %v", got)
+	}
+}
