@@ -585,3 +585,49 @@ func TestCreditLinesSplit(t *testing.T) {
 		t.Fatalf("split %v", got)
 	}
 }
+
+func TestConcurrentCreditNotesNeverExceedTheInvoice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		d, err := f.svc.CreateDraft(f.ctx, zoe.ID, []LineInput{{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000}}, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := f.svc.ValidateDraft(f.ctx, d.ID, date.MustParse("2026-11-02"), "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = f.svc.CreditNote(f.ctx, inv.ID, 500, "Avoir", date.MustParse("2026-11-03"), "t")
+			}()
+		}
+		close(start)
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, ErrOverAllocated):
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		credited, err := s.CreditedByRate(f.ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := credited[2000].ExclCents + credited[2000].TaxCents
+		if ok != 2 || total != 1000 {
+			t.Fatalf("%d credit notes of 5.00 on a 12.00 invoice, %d credited", ok, total)
+		}
+	})
+}

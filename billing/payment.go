@@ -289,11 +289,15 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 // CreditNote issues a validated credit note of amount (including tax)
 // against a validated invoice: what remains to pay on it is reduced first,
 // the rest becomes the member's credit. The credit note reverses the
-// invoice's lines at their tax rates (see creditLines).
+// invoice's lines at their tax rates (see creditLines). The invoice is
+// locked first, so that two credit notes at once cannot together exceed it.
 func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label string, day date.Date, actor string) (*store.Invoice, error) {
 	var cn *store.Invoice
 	var j journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.LockInvoice(ctx, invoiceID); err != nil {
+			return err
+		}
 		inv, err := tx.InvoiceByID(ctx, invoiceID)
 		if err != nil {
 			return err

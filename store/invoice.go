@@ -364,6 +364,21 @@ func (s *Store) LastIssueDate(ctx context.Context, kind string) (date.Date, erro
 	return d, nil
 }
 
+// LockInvoice locks an invoice row until the end of the transaction, so
+// that writes that depend on it (credit notes) take turns. On SQLite every
+// write transaction already holds the database lock from its start (BEGIN
+// IMMEDIATE): nothing to do.
+func (s *Store) LockInvoice(ctx context.Context, id int64) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	var got int64
+	if err := s.queryRow(ctx, `SELECT id FROM invoices WHERE id = ? FOR UPDATE`, id).Scan(&got); err != nil {
+		return notFound(err, "invoice", id)
+	}
+	return nil
+}
+
 // TaxAmounts are the amounts excluding tax and the tax at one tax rate.
 type TaxAmounts struct {
 	ExclCents, TaxCents int64
