@@ -631,3 +631,39 @@ func TestConcurrentCreditNotesNeverExceedTheInvoice(t *testing.T) {
 		}
 	})
 }
+
+func TestDraftBoundsAndPositiveTotal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		for _, lines := range [][]LineInput{
+			{{Label: "Remise", Quantity: 1, UnitPriceCents: -1000}},
+			{{Label: "Rien", Quantity: 1, UnitPriceCents: 0, TaxRateBP: 2000}},
+			{{Label: "Trop", Quantity: MaxQuantity + 1, UnitPriceCents: 100}},
+			{{Label: "Trop", Quantity: 1, UnitPriceCents: MaxUnitPriceCents + 1}},
+			{{Label: "Débord", Quantity: 1 << 40, UnitPriceCents: 1 << 40, TaxRateBP: 2000}},
+		} {
+			if _, err := f.svc.CreateDraft(f.ctx, zoe.ID, lines, "t"); !errors.Is(err, ErrTotalNotPositive) && !errors.Is(err, ErrLineOutOfRange) {
+				t.Fatalf("%+v: %v", lines, err)
+			}
+		}
+		// At the bounds the tax still fits: 10^13 cents at 100 %.
+		max := []LineInput{{Label: "Max", Quantity: MaxQuantity, UnitPriceCents: MaxUnitPriceCents, TaxRateBP: 10000},
+			{Label: "Remise", Quantity: 1, UnitPriceCents: -MaxUnitPriceCents}}
+		d, err := f.svc.CreateDraft(f.ctx, zoe.ID, max, "t")
+		if err != nil || d.TaxCents != int64(MaxQuantity)*MaxUnitPriceCents {
+			t.Fatalf("at the bounds: %+v %v", d, err)
+		}
+		if err := f.svc.UpdateDraft(f.ctx, d.ID, []LineInput{{Label: "Zéro", Quantity: 1}}); !errors.Is(err, ErrTotalNotPositive) {
+			t.Fatalf("update to zero: %v", err)
+		}
+		// A draft of 0 written before these checks is not validated.
+		zero := &store.Invoice{Kind: store.KindInvoice, MemberID: zoe.ID}
+		if err := s.CreateDraftInvoice(f.ctx, zero, []*store.InvoiceLine{lineFrom(LineInput{Label: "Zéro", Quantity: 1})}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.ValidateDraft(f.ctx, zero.ID, date.MustParse("2026-11-02"), "t"); !errors.Is(err, ErrTotalNotPositive) {
+			t.Fatalf("validating a 0 draft: %v", err)
+		}
+	})
+}
