@@ -154,6 +154,12 @@ func (s *Service) Flush(j *Journal) {
 	s.wake()
 }
 
+// FlushLog appends the entries of a committed transaction to the
+// accounting log file (no e-mail to wake for).
+func (s *Service) FlushLog(j *Journal) {
+	s.flush(j)
+}
+
 // AddLog appends an accounting log entry in the caller's transaction (the
 // bank import logs the membership fees it creates).
 func (j *Journal) AddLog(ctx context.Context, tx *store.Store, e *store.LogEntry) error {
