@@ -251,6 +251,31 @@ func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor strin
 	return nil
 }
 
+// DeleteMember deletes a member, whose fees go with it: each fee deleted
+// gets its accounting log entry, in the same transaction. A member still
+// referenced (invoices, payments…) is store.ErrInUse.
+func (s *Service) DeleteMember(ctx context.Context, memberID int64, actor string) error {
+	var j billing.Journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		list, err := tx.MembershipFeesOfMember(ctx, memberID)
+		if err != nil {
+			return err
+		}
+		for _, fee := range list {
+			if err := j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
+				PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)}); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteMember(ctx, memberID)
+	})
+	if err != nil {
+		return fmt.Errorf("delete member %d: %w", memberID, err)
+	}
+	s.flushLog(&j)
+	return nil
+}
+
 // feeDetails describes a fee in the accounting log: its period and
 // reference, as the bank import writes them.
 func feeDetails(f *store.MembershipFee) string {
