@@ -86,8 +86,10 @@ func TestFECBalancesAndFollowsTheFormat(t *testing.T) {
 			t.Fatalf("debit %d, credit %d, %d entries", debit, credit, len(perEntry))
 		}
 		// The invoice: 10.00 + 9.99 before tax, 2.00 + 0.55 VAT, 22.54 in
-		// all; a 5.00 credit note; 10.00 paid; a 15.00 fee paid by bank.
-		want := map[string]int64{"411": 2254 - 500 - 1000, "706": -1999 + 500, "44571": -255, "512": 1000 + 1500, "756": -1500}
+		// all; a 5.00 credit note split across the rates as 12.00 and 10.54
+		// are: 2.66 (2.22 + 0.44 VAT at 20 %) and 2.34 (2.22 + 0.12 VAT at
+		// 5.5 %); 10.00 paid; a 15.00 fee paid by bank.
+		want := map[string]int64{"411": 2254 - 500 - 1000, "706": -1999 + 444, "44571": -255 + 56, "512": 1000 + 1500, "756": -1500}
 		got := map[string]int64{}
 		for _, l := range lines {
 			got[l.Account] += l.Debit - l.Credit

@@ -3,8 +3,9 @@
 //
 // Accounting rules held here: a validated document never changes (the
 // database refuses it too); numbers follow each other without gaps and in
-// date order, taken in the transaction that validates; a subscription period
-// is never charged twice (a primary key forbids it); every multi-row change
+// date order, taken in the transaction that validates; no day of a
+// subscription is ever charged twice (DuePeriods skips the days of charged
+// periods, read under the charging lock); every multi-row change
 // is one transaction and every operation is appended to the accounting log.
 package billing
 
@@ -144,6 +145,39 @@ type LineInput struct {
 	TaxRateBP      int
 }
 
+// Bounds of a line typed by staff: the amount (at most 10^13 cents) times
+// a tax rate (at most 10^4 basis points) stays far within int64.
+const (
+	MaxUnitPriceCents = 100_000_000 // 1 000 000.00, either sign
+	MaxQuantity       = 100_000
+)
+
+// ErrLineOutOfRange is returned for a line whose quantity, unit price or
+// tax rate is out of bounds.
+var ErrLineOutOfRange = errors.New("a line's quantity, unit price or tax rate is out of range")
+
+// ErrTotalNotPositive is returned for an invoice whose total is zero or
+// less (lines may be negative, a discount, if the total stays positive).
+var ErrTotalNotPositive = errors.New("the invoice's total must be more than zero")
+
+// CheckLines checks the lines of a one-off invoice: each within bounds, and
+// a total (tax included) above zero.
+func CheckLines(lines []LineInput) error {
+	var total int64
+	for i, l := range lines {
+		if l.Quantity < 1 || l.Quantity > MaxQuantity || l.UnitPriceCents < -MaxUnitPriceCents ||
+			l.UnitPriceCents > MaxUnitPriceCents || l.TaxRateBP < 0 || l.TaxRateBP > 10000 {
+			return fmt.Errorf("line %d: %w", i+1, ErrLineOutOfRange)
+		}
+		ln := lineFrom(l)
+		total += ln.AmountCents + ln.TaxCents
+	}
+	if total <= 0 {
+		return ErrTotalNotPositive
+	}
+	return nil
+}
+
 // lineFrom computes the amounts of a line.
 func lineFrom(in LineInput) *store.InvoiceLine {
 	amount := in.Quantity * in.UnitPriceCents
@@ -154,6 +188,9 @@ func lineFrom(in LineInput) *store.InvoiceLine {
 // CreateDraft records a one-off invoice (hardware sold, a correction…) as
 // a draft that staff can review before validating it.
 func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineInput, actor string) (*store.Invoice, error) {
+	if err := CheckLines(lines); err != nil {
+		return nil, fmt.Errorf("create draft invoice for member %d: %w", memberID, err)
+	}
 	m, err := s.Store.MemberByID(ctx, memberID)
 	if err != nil {
 		return nil, err
@@ -180,6 +217,9 @@ func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineI
 
 // UpdateDraft replaces the lines of a draft.
 func (s *Service) UpdateDraft(ctx context.Context, id int64, lines []LineInput) error {
+	if err := CheckLines(lines); err != nil {
+		return fmt.Errorf("update draft invoice %d: %w", id, err)
+	}
 	ls := make([]*store.InvoiceLine, len(lines))
 	for i, l := range lines {
 		ls[i] = lineFrom(l)
@@ -238,6 +278,9 @@ func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, ac
 		}
 		if len(lines) == 0 {
 			return ErrNothingToValidate
+		}
+		if inv.TotalCents <= 0 {
+			return ErrTotalNotPositive
 		}
 		m, err := tx.MemberByID(ctx, inv.MemberID)
 		if err != nil {

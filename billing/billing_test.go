@@ -410,3 +410,260 @@ func TestAccountingLogFile(t *testing.T) {
 		}
 	})
 }
+
+// linesOf returns the lines of the invoices numbered in a run.
+func (f *fixture) linesOf(number string) []*store.InvoiceLine {
+	f.t.Helper()
+	for _, inv := range f.invoices() {
+		if inv.Number == number {
+			ls, err := f.s.InvoiceLines(f.ctx, inv.ID)
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return ls
+		}
+	}
+	f.t.Fatalf("no invoice %s", number)
+	return nil
+}
+
+func TestEditedStartOrPeriodNeverChargesADayTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe, leo := f.member("zoe"), f.member("leo")
+		q := f.offer("Q", 3, 9000, 2000)
+		y := f.offer("Y", 12, 12000, 0)
+		sub := f.subscribe(zoe, q, "2026-01-15")
+		f.subscribe(leo, y, "2026-01-01")
+		if sum := f.charge("2026-01-15"); sum.Invoices != 2 || sum.TotalCents != 2000+Prorate(9000, 76, 90)+12000 {
+			t.Fatalf("first charge: %+v", sum)
+		}
+		// Zoé's start moves to 10 February: her period is now February to
+		// April, of which only April is not charged yet. The yearly offer
+		// becomes quarterly: Léo's quarters of 2026 are all charged.
+		sub.StartDate = date.MustParse("2026-02-10")
+		if err := s.UpdateSubscription(f.ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		y.BillingPeriodMonths, y.PeriodFeeCents = 3, 3000
+		if err := s.UpdateOffer(f.ctx, y); err != nil {
+			t.Fatal(err)
+		}
+		sum := f.charge("2026-02-10")
+		if sum.Invoices != 1 || sum.Lines != 1 || sum.TotalCents != Prorate(9000, 30, 89) {
+			t.Fatalf("after the start date moved: %+v", sum)
+		}
+		ls := f.linesOf(sum.First)
+		if ls[0].PeriodFrom.String() != "2026-04-01" || ls[0].PeriodTo.String() != "2026-04-30" || *ls[0].SubscriptionID != sub.ID {
+			t.Fatalf("line: %+v", ls[0])
+		}
+		if again := f.charge("2026-02-11"); again.Invoices != 0 {
+			t.Fatalf("not idempotent: %+v", again)
+		}
+		if apr := f.charge("2026-04-01"); apr.Invoices != 0 {
+			t.Fatalf("April charged again after the yearly period: %+v", apr)
+		}
+		if may := f.charge("2026-05-01"); may.Invoices != 1 || may.TotalCents != 9000 {
+			t.Fatalf("May: %+v", may)
+		}
+		// Zoé: August–October and November–January; Léo: January–March.
+		if jan := f.charge("2027-01-01"); jan.Invoices != 2 || jan.TotalCents != 2*9000+3000 {
+			t.Fatalf("January 2027: %+v", jan)
+		}
+	})
+}
+
+func TestReallocateRefusesAFeePayment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		f.subscribe(zoe, f.offer("VPN", 1, 1000, 0), "2026-11-01")
+		f.charge("2026-11-01")
+		inv := f.invoices()[0]
+		p := &store.Payment{MemberID: zoe.ID, Method: "transfer", Date: date.MustParse("2026-11-05"), AmountCents: 2000}
+		if err := s.CreatePayment(f.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateMembershipFee(f.ctx, &store.MembershipFee{MemberID: zoe.ID, Amount: 2000,
+			StartDate: date.MustParse("2026-11-01"), EndDate: date.MustParse("2027-10-31"), PaymentID: &p.ID}); err != nil {
+			t.Fatal(err)
+		}
+		err := f.svc.Reallocate(f.ctx, p.ID, []Allocation{{InvoiceID: inv.ID, AmountCents: 1000}}, "treasurer")
+		if !errors.Is(err, ErrPaysFee) {
+			t.Fatalf("re-allocating a fee payment: %v", err)
+		}
+		if after, _ := s.InvoiceByID(f.ctx, inv.ID); after.Remaining() != 1000 {
+			t.Fatalf("invoice settled by the fee's money: %d left", after.Remaining())
+		}
+	})
+}
+
+func TestCreditNoteReversesTax(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		issue := func(lines ...LineInput) *store.Invoice {
+			t.Helper()
+			d, err := f.svc.CreateDraft(f.ctx, zoe.ID, lines, "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv, err := f.svc.ValidateDraft(f.ctx, d.ID, date.MustParse("2026-11-02"), "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return inv
+		}
+		credit := func(inv *store.Invoice, amount int64) *store.Invoice {
+			t.Helper()
+			cn, err := f.svc.CreditNote(f.ctx, inv.ID, amount, "Avoir", date.MustParse("2026-11-03"), "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cn
+		}
+		// 10.00 + 2.00 VAT, fully credited: the same amounts.
+		inv := issue(LineInput{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000})
+		cn := credit(inv, 1200)
+		if cn.TotalExclCents != 1000 || cn.TaxCents != 200 || cn.TotalCents != 1200 {
+			t.Fatalf("full credit note: %d + %d = %d", cn.TotalExclCents, cn.TaxCents, cn.TotalCents)
+		}
+		ls, _ := s.InvoiceLines(f.ctx, cn.ID)
+		if len(ls) != 1 || ls[0].TaxRateBP != 2000 || ls[0].AmountCents != 1000 || ls[0].TaxCents != 200 {
+			t.Fatalf("full credit note lines: %+v", ls)
+		}
+		// Two rates, credited in three parts: each adds up to the cent and
+		// together they reverse the invoice exactly.
+		inv = issue(LineInput{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000},
+			LineInput{Label: "Câble", Quantity: 3, UnitPriceCents: 333, TaxRateBP: 550})
+		var excl, tax int64
+		for _, amount := range []int64{500, 1001, inv.TotalCents - 1501} {
+			cn := credit(inv, amount)
+			if cn.TotalCents != amount || cn.TotalExclCents+cn.TaxCents != amount {
+				t.Fatalf("credit note of %d: %d + %d = %d", amount, cn.TotalExclCents, cn.TaxCents, cn.TotalCents)
+			}
+			ls, _ := s.InvoiceLines(f.ctx, cn.ID)
+			for _, l := range ls {
+				if l.TaxRateBP != 2000 && l.TaxRateBP != 550 {
+					t.Fatalf("line at %d bp", l.TaxRateBP)
+				}
+			}
+			excl, tax = excl+cn.TotalExclCents, tax+cn.TaxCents
+		}
+		if excl != inv.TotalExclCents || tax != inv.TaxCents {
+			t.Fatalf("credited %d + %d, invoice %d + %d", excl, tax, inv.TotalExclCents, inv.TaxCents)
+		}
+		if _, err := f.svc.CreditNote(f.ctx, inv.ID, 1, "x", date.MustParse("2026-11-03"), "t"); !errors.Is(err, ErrOverAllocated) {
+			t.Fatalf("credit beyond the invoice: %v", err)
+		}
+	})
+}
+
+func TestCreditLinesSplit(t *testing.T) {
+	lines := []*store.InvoiceLine{
+		{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000, AmountCents: 1000, TaxCents: 200},
+		{Label: "Câble", Quantity: 3, UnitPriceCents: 333, TaxRateBP: 550, AmountCents: 999, TaxCents: 55},
+		{Label: "Remise", Quantity: 1, UnitPriceCents: -100, TaxRateBP: 2000, AmountCents: -100, TaxCents: -20},
+	}
+	full := creditLines(lines, nil, 2134, "Avoir")
+	if len(full) != 3 || full[2].AmountCents != -100 || full[2].TaxCents != -20 || full[1].Label != "Avoir — Câble" {
+		t.Fatalf("full: %+v", full)
+	}
+	for amount := int64(1); amount <= 2134; amount += 7 {
+		var sum int64
+		for _, l := range creditLines(lines, nil, amount, "Avoir") {
+			sum += l.AmountCents + l.TaxCents
+			if l.AmountCents != l.UnitPriceCents || l.Quantity != 1 {
+				t.Fatalf("line %+v", l)
+			}
+		}
+		if sum != amount {
+			t.Fatalf("credit of %d: lines add up to %d", amount, sum)
+		}
+	}
+	if got := splitProportionally(100, []int64{1, 1, 1}, 3); got[0]+got[1]+got[2] != 100 || got[0] != 34 {
+		t.Fatalf("split %v", got)
+	}
+}
+
+func TestConcurrentCreditNotesNeverExceedTheInvoice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		d, err := f.svc.CreateDraft(f.ctx, zoe.ID, []LineInput{{Label: "VPN", Quantity: 1, UnitPriceCents: 1000, TaxRateBP: 2000}}, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := f.svc.ValidateDraft(f.ctx, d.ID, date.MustParse("2026-11-02"), "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = f.svc.CreditNote(f.ctx, inv.ID, 500, "Avoir", date.MustParse("2026-11-03"), "t")
+			}()
+		}
+		close(start)
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, ErrOverAllocated):
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		credited, err := s.CreditedByRate(f.ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := credited[2000].ExclCents + credited[2000].TaxCents
+		if ok != 2 || total != 1000 {
+			t.Fatalf("%d credit notes of 5.00 on a 12.00 invoice, %d credited", ok, total)
+		}
+	})
+}
+
+func TestDraftBoundsAndPositiveTotal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		for _, lines := range [][]LineInput{
+			{{Label: "Remise", Quantity: 1, UnitPriceCents: -1000}},
+			{{Label: "Rien", Quantity: 1, UnitPriceCents: 0, TaxRateBP: 2000}},
+			{{Label: "Trop", Quantity: MaxQuantity + 1, UnitPriceCents: 100}},
+			{{Label: "Trop", Quantity: 1, UnitPriceCents: MaxUnitPriceCents + 1}},
+			{{Label: "Débord", Quantity: 1 << 40, UnitPriceCents: 1 << 40, TaxRateBP: 2000}},
+		} {
+			if _, err := f.svc.CreateDraft(f.ctx, zoe.ID, lines, "t"); !errors.Is(err, ErrTotalNotPositive) && !errors.Is(err, ErrLineOutOfRange) {
+				t.Fatalf("%+v: %v", lines, err)
+			}
+		}
+		// At the bounds the tax still fits: 10^13 cents at 100 %.
+		max := []LineInput{{Label: "Max", Quantity: MaxQuantity, UnitPriceCents: MaxUnitPriceCents, TaxRateBP: 10000},
+			{Label: "Remise", Quantity: 1, UnitPriceCents: -MaxUnitPriceCents}}
+		d, err := f.svc.CreateDraft(f.ctx, zoe.ID, max, "t")
+		if err != nil || d.TaxCents != int64(MaxQuantity)*MaxUnitPriceCents {
+			t.Fatalf("at the bounds: %+v %v", d, err)
+		}
+		if err := f.svc.UpdateDraft(f.ctx, d.ID, []LineInput{{Label: "Zéro", Quantity: 1}}); !errors.Is(err, ErrTotalNotPositive) {
+			t.Fatalf("update to zero: %v", err)
+		}
+		// A draft of 0 written before these checks is not validated.
+		zero := &store.Invoice{Kind: store.KindInvoice, MemberID: zoe.ID}
+		if err := s.CreateDraftInvoice(f.ctx, zero, []*store.InvoiceLine{lineFrom(LineInput{Label: "Zéro", Quantity: 1})}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.ValidateDraft(f.ctx, zero.ID, date.MustParse("2026-11-02"), "t"); !errors.Is(err, ErrTotalNotPositive) {
+			t.Fatalf("validating a 0 draft: %v", err)
+		}
+	})
+}

@@ -193,7 +193,7 @@ func (s *Service) buildDrafts(batch []int64, subs map[int64][]*store.BillableSub
 				}
 				if p.AmountCents == 0 && sub.Offer.PeriodFeeCents == 0 {
 					// A free offer: the period is recorded, not invoiced.
-					d.periods = append(d.periods, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.Start, To: p.End})
+					d.periods = append(d.periods, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.From, To: p.To})
 					d.lines = append(d.lines, nil)
 					continue
 				}
@@ -204,7 +204,7 @@ func (s *Service) buildDrafts(batch []int64, subs map[int64][]*store.BillableSub
 				l := lineFrom(LineInput{Label: label, Quantity: 1, UnitPriceCents: p.AmountCents, TaxRateBP: taxBP})
 				l.PeriodFrom, l.PeriodTo, l.SubscriptionID, l.ConfigComment = p.ServedFrom, p.ServedTo, ptr(sub.ID), comment
 				d.lines = append(d.lines, l)
-				d.periods = append(d.periods, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.Start, To: p.End})
+				d.periods = append(d.periods, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.From, To: p.To})
 			}
 		}
 		if countLines(d.lines) > 0 || len(d.periods) > 0 {
@@ -368,7 +368,7 @@ func (s *Service) MarkBilledBefore(ctx context.Context, day date.Date) (int, err
 					if !p.End.Before(day) {
 						continue
 					}
-					if err := tx.RecordChargedPeriod(ctx, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.Start, To: p.End}); err != nil {
+					if err := tx.RecordChargedPeriod(ctx, store.ChargedPeriod{SubscriptionID: sub.ID, From: p.From, To: p.To}); err != nil {
 						return err
 					}
 					n++

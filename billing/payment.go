@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
+	"sort"
 	"strings"
 
 	"coin/date"
@@ -152,6 +154,12 @@ func (s *Service) Flush(j *Journal) {
 	s.wake()
 }
 
+// FlushLog appends the entries of a committed transaction to the
+// accounting log file (no e-mail to wake for).
+func (s *Service) FlushLog(j *Journal) {
+	s.flush(j)
+}
+
 // AddLog appends an accounting log entry in the caller's transaction (the
 // bank import logs the membership fees it creates).
 func (j *Journal) AddLog(ctx context.Context, tx *store.Store, e *store.LogEntry) error {
@@ -219,6 +227,10 @@ type Allocation struct {
 // ErrOverAllocated is returned when allocations exceed a payment or an invoice.
 var ErrOverAllocated = errors.New("more than the payment or the invoice allows")
 
+// ErrPaysFee is returned when re-allocating a payment that paid a
+// membership fee: its money is the fee's, not the member's credit.
+var ErrPaysFee = errors.New("the payment paid a membership fee")
+
 // Reallocate replaces the allocations of a payment with those given: staff
 // fixing where money went. Amounts must fit the payment and each invoice.
 func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Allocation, actor string) error {
@@ -227,6 +239,13 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 		p, err := tx.PaymentByID(ctx, paymentID)
 		if err != nil {
 			return err
+		}
+		paysFee, err := tx.PaymentPaysFee(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		if paysFee {
+			return ErrPaysFee
 		}
 		old, err := tx.DeletePaymentAllocations(ctx, paymentID)
 		if err != nil {
@@ -273,13 +292,18 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 	return nil
 }
 
-// CreditNote issues a validated credit note of amount against a validated
-// invoice: what remains to pay on it is reduced first, the rest becomes the
-// member's credit.
+// CreditNote issues a validated credit note of amount (including tax)
+// against a validated invoice: what remains to pay on it is reduced first,
+// the rest becomes the member's credit. The credit note reverses the
+// invoice's lines at their tax rates (see creditLines). The invoice is
+// locked first, so that two credit notes at once cannot together exceed it.
 func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label string, day date.Date, actor string) (*store.Invoice, error) {
 	var cn *store.Invoice
 	var j journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.LockInvoice(ctx, invoiceID); err != nil {
+			return err
+		}
 		inv, err := tx.InvoiceByID(ctx, invoiceID)
 		if err != nil {
 			return err
@@ -287,21 +311,32 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		if inv.Kind != store.KindInvoice || inv.Status != store.InvoiceValidated {
 			return fmt.Errorf("invoice %d cannot be credited: %w", invoiceID, store.ErrConflict)
 		}
-		credited, err := creditedSoFar(ctx, tx, inv.ID)
+		credited, err := tx.CreditedByRate(ctx, inv.ID)
 		if err != nil {
 			return err
 		}
-		if amount <= 0 || amount > inv.TotalCents-credited {
+		var creditedTotal int64
+		for _, a := range credited {
+			creditedTotal += a.ExclCents + a.TaxCents
+		}
+		if amount <= 0 || amount > inv.TotalCents-creditedTotal {
 			return ErrOverAllocated
+		}
+		invLines, err := tx.InvoiceLines(ctx, inv.ID)
+		if err != nil {
+			return err
 		}
 		m, err := tx.MemberByID(ctx, inv.MemberID)
 		if err != nil {
 			return err
 		}
 		cn = &store.Invoice{Kind: store.KindCreditNote, MemberID: inv.MemberID, CreditedInvoiceID: ptr(inv.ID), Language: inv.Language}
-		line := lineFrom(LineInput{Label: label, Quantity: 1, UnitPriceCents: amount})
-		if err := tx.CreateDraftInvoice(ctx, cn, []*store.InvoiceLine{line}); err != nil {
+		lines := creditLines(invLines, credited, amount, label)
+		if err := tx.CreateDraftInvoice(ctx, cn, lines); err != nil {
 			return err
+		}
+		if cn.TotalCents != amount {
+			return fmt.Errorf("credit note lines total %d, not %d", cn.TotalCents, amount)
 		}
 		if err := j.add(ctx, tx, &store.LogEntry{Operation: "credit_note.created", MemberID: ptr(m.ID),
 			InvoiceID: ptr(cn.ID), AmountCents: amount, Actor: actor, Details: "for " + inv.Number}); err != nil {
@@ -311,7 +346,7 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		if err != nil {
 			return err
 		}
-		if err := s.validate(ctx, tx, &j, cn, []*store.InvoiceLine{line}, m, numbers[0], day, actor); err != nil {
+		if err := s.validate(ctx, tx, &j, cn, lines, m, numbers[0], day, actor); err != nil {
 			return err
 		}
 		return s.useCreditNote(ctx, tx, &j, cn, actor)
@@ -323,19 +358,110 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 	return cn, nil
 }
 
-// creditedSoFar sums the validated credit notes of an invoice.
-func creditedSoFar(ctx context.Context, tx *store.Store, invoiceID int64) (int64, error) {
-	list, _, err := tx.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindCreditNote, Status: store.InvoiceValidated})
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	for _, cn := range list {
-		if cn.CreditedInvoiceID != nil && *cn.CreditedInvoiceID == invoiceID {
-			n += cn.TotalCents
+// creditLines builds the lines of a credit note of amount (including tax)
+// on an invoice of lines, whose earlier credit notes reversed credited per
+// tax rate. Crediting the whole invoice at once mirrors its lines exactly.
+// Otherwise the amount is split across the invoice's tax rates in
+// proportion to what is left to credit at each (largest remainders, so the
+// parts add up to the cent), and each part is divided into its amount
+// excluding tax and its tax; a part that credits all that is left at a rate
+// takes exactly the amounts left, so that the credit notes of an invoice
+// end up reversing it exactly.
+func creditLines(lines []*store.InvoiceLine, credited map[int]store.TaxAmounts, amount int64, label string) []*store.InvoiceLine {
+	var total int64
+	byRate := map[int]store.TaxAmounts{}
+	var rates []int
+	for _, l := range lines {
+		total += l.AmountCents + l.TaxCents
+		a, seen := byRate[l.TaxRateBP]
+		if !seen {
+			rates = append(rates, l.TaxRateBP)
 		}
+		byRate[l.TaxRateBP] = store.TaxAmounts{ExclCents: a.ExclCents + l.AmountCents, TaxCents: a.TaxCents + l.TaxCents}
 	}
-	return n, nil
+	if len(credited) == 0 && amount == total {
+		out := make([]*store.InvoiceLine, 0, len(lines))
+		for _, l := range lines {
+			out = append(out, &store.InvoiceLine{Label: label + " — " + l.Label, Quantity: l.Quantity,
+				UnitPriceCents: l.UnitPriceCents, TaxRateBP: l.TaxRateBP, AmountCents: l.AmountCents,
+				TaxCents: l.TaxCents, PeriodFrom: l.PeriodFrom, PeriodTo: l.PeriodTo})
+		}
+		return out
+	}
+	// What is left to credit at each rate, in the order rates first appear.
+	left := make([]store.TaxAmounts, len(rates))
+	weights := make([]int64, len(rates))
+	var sum int64
+	for i, r := range rates {
+		a, c := byRate[r], credited[r]
+		left[i] = store.TaxAmounts{ExclCents: a.ExclCents - c.ExclCents, TaxCents: a.TaxCents - c.TaxCents}
+		weights[i] = left[i].ExclCents + left[i].TaxCents
+		sum += weights[i]
+	}
+	parts := splitProportionally(amount, weights, sum)
+	var out []*store.InvoiceLine
+	for i, r := range rates {
+		part := parts[i]
+		if part == 0 {
+			continue // nothing left at this rate, or too little to get a cent
+		}
+		excl, tax := left[i].ExclCents, left[i].TaxCents
+		if part != weights[i] {
+			tax = taxIncluded(part, r)
+			excl = part - tax
+		}
+		out = append(out, &store.InvoiceLine{Label: label, Quantity: 1, UnitPriceCents: excl, TaxRateBP: r,
+			AmountCents: excl, TaxCents: tax})
+	}
+	if len(out) == 0 { // an invoice without lines: cannot happen once validated
+		out = append(out, lineFrom(LineInput{Label: label, Quantity: 1, UnitPriceCents: amount}))
+	}
+	return out
+}
+
+// splitProportionally splits amount into parts proportional to weights
+// (which add up to sum > 0), rounded down, the cents left over going to the
+// largest remainders: the parts add up to amount exactly.
+func splitProportionally(amount int64, weights []int64, sum int64) []int64 {
+	parts := make([]int64, len(weights))
+	if sum <= 0 {
+		if len(parts) > 0 {
+			parts[0] = amount
+		}
+		return parts
+	}
+	rems := make([]*big.Int, len(weights))
+	a, d := big.NewInt(amount), big.NewInt(sum)
+	given := int64(0)
+	for i, w := range weights {
+		q, r := new(big.Int), new(big.Int)
+		q.DivMod(new(big.Int).Mul(a, big.NewInt(w)), d, r) // Euclidean: r >= 0
+		parts[i], rems[i] = q.Int64(), r
+		given += parts[i]
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool { return rems[order[x]].Cmp(rems[order[y]]) > 0 })
+	for k := 0; given < amount; k++ {
+		parts[order[k%len(order)]]++
+		given++
+	}
+	return parts
+}
+
+// taxIncluded is the tax in an amount including tax at bp, rounded half
+// away from zero.
+func taxIncluded(amount int64, bp int) int64 {
+	if bp == 0 {
+		return 0
+	}
+	t, d := amount*int64(bp), int64(10000+bp)
+	if t >= 0 {
+		return (2*t + d) / (2 * d)
+	}
+	return -((-2*t + d) / (2 * d))
 }
 
 // useCreditNote settles the credited invoice first, then the member's

@@ -8,14 +8,15 @@ import (
 )
 
 func sub(start, resign string, months int, fee int64, charged ...string) *store.BillableSubscription {
-	s := &store.BillableSubscription{Charged: map[date.Date]bool{}}
+	s := &store.BillableSubscription{}
 	s.StartDate = date.MustParse(start)
 	if resign != "" {
 		s.ResignDate = date.MustParse(resign)
 	}
 	s.Offer.BillingPeriodMonths, s.Offer.PeriodFeeCents = months, fee
 	for _, c := range charged {
-		s.Charged[date.MustParse(c)] = true
+		from := date.MustParse(c)
+		s.Charged = append(s.Charged, store.DateRange{From: from, To: from.AddMonths(months).AddDays(-1)})
 	}
 	return s
 }
@@ -84,5 +85,51 @@ func TestProrate(t *testing.T) {
 		if got := Prorate(c[0], int(c[1]), int(c[2])); got != c[3] {
 			t.Errorf("Prorate(%d, %d, %d) = %d, want %d", c[0], c[1], c[2], got, c[3])
 		}
+	}
+}
+
+func TestDuePeriodsNeverChargeADayTwice(t *testing.T) {
+	// Quarterly from 15 January: January to March charged, then the start
+	// date moved to 10 February: the period February to April is charged
+	// for April only, without the setup fee.
+	s := sub("2026-02-10", "", 3, 9000)
+	s.Offer.SetupFeeCents = 2000
+	s.Charged = []store.DateRange{{From: date.MustParse("2026-01-01"), To: date.MustParse("2026-03-31")}}
+	ps := DuePeriods(s, date.MustParse("2026-02-10"), date.Date{})
+	if len(ps) != 1 || ps[0].From.String() != "2026-04-01" || ps[0].To.String() != "2026-04-30" ||
+		ps[0].ServedFrom.String() != "2026-04-01" || ps[0].Served != 30 || ps[0].FullDays != 89 ||
+		ps[0].AmountCents != Prorate(9000, 30, 89) || ps[0].First {
+		t.Fatalf("moved start: %+v", ps)
+	}
+	// Yearly January to December charged, then the offer made quarterly:
+	// nothing more until January.
+	s = sub("2026-01-01", "", 3, 3000)
+	s.Charged = []store.DateRange{{From: date.MustParse("2026-01-01"), To: date.MustParse("2026-12-31")}}
+	if ps := DuePeriods(s, date.MustParse("2026-12-31"), date.Date{}); len(ps) != 0 {
+		t.Fatalf("yearly then quarterly: %+v", ps)
+	}
+	ps = DuePeriods(s, date.MustParse("2027-01-01"), date.Date{})
+	if len(ps) != 1 || ps[0].From.String() != "2027-01-01" || ps[0].AmountCents != 3000 {
+		t.Fatalf("January: %+v", ps)
+	}
+	// Charged ranges leaving two holes in a period: each hole is charged.
+	s = sub("2026-01-01", "", 12, 36500)
+	s.Charged = []store.DateRange{
+		{From: date.MustParse("2026-01-01"), To: date.MustParse("2026-03-31")},
+		{From: date.MustParse("2026-02-01"), To: date.MustParse("2026-04-30")}, // overlapping, as the bug left them
+		{From: date.MustParse("2026-07-01"), To: date.MustParse("2026-09-30")},
+	}
+	ps = DuePeriods(s, date.MustParse("2026-06-01"), date.Date{})
+	if len(ps) != 2 || ps[0].From.String() != "2026-05-01" || ps[0].To.String() != "2026-06-30" || ps[0].Served != 61 ||
+		ps[1].From.String() != "2026-10-01" || ps[1].To.String() != "2026-12-31" || ps[1].Served != 92 ||
+		ps[0].AmountCents != 6100 || ps[1].AmountCents != 9200 || ps[0].First || ps[1].First {
+		t.Fatalf("holes: %+v", ps)
+	}
+	// A start date moved earlier: the days before the charged period.
+	s = sub("2025-12-10", "", 3, 9000)
+	s.Charged = []store.DateRange{{From: date.MustParse("2026-01-01"), To: date.MustParse("2026-03-31")}}
+	ps = DuePeriods(s, date.MustParse("2026-01-05"), date.Date{})
+	if len(ps) != 1 || ps[0].ServedFrom.String() != "2025-12-10" || ps[0].To.String() != "2025-12-31" || ps[0].Served != 22 {
+		t.Fatalf("earlier start: %+v", ps)
 	}
 }

@@ -111,7 +111,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Wake: a.sender.Wake, Log: log}
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
-		Wake: a.sender.Wake, Log: log, Currency: cfg.Billing.Currency}
+		Wake: a.sender.Wake, Billing: a.billing, Log: log, Currency: cfg.Billing.Currency}
 	a.lists = maillists.New(st, cfg.Maillists, log)
 	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Log: log}
 	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}

@@ -238,6 +238,11 @@ func addFees(ctx context.Context, tx *store.Store, m *store.Member, end date.Dat
 		if err := tx.CreateMembershipFee(ctx, f); err != nil {
 			return fmt.Errorf("demo fee of %s: %w", m.Login, err)
 		}
+		// Every fee written goes to the accounting log, demo ones too.
+		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &f.MemberID,
+			AmountCents: f.Amount, Actor: "demo", Details: strings.TrimSpace(start.String() + " " + feeEnd.String() + " " + ref)}); err != nil {
+			return fmt.Errorf("demo fee of %s: %w", m.Login, err)
+		}
 	}
 	return nil
 }

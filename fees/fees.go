@@ -11,6 +11,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"coin/billing"
 	"coin/config"
 	"coin/date"
 	"coin/form"
@@ -29,7 +30,11 @@ type Service struct {
 	// Site returns the ISP identity (name, bank details) for e-mails.
 	Site func(ctx context.Context) mail.Site
 	// Wake nudges the outbox sender after a commit.
-	Wake     func()
+	Wake func()
+	// Billing, when set, copies the accounting log entries of fee writes to
+	// billing.accounting_log's file after commit (the table gets them in
+	// the transaction either way).
+	Billing  *billing.Service
 	Log      *slog.Logger
 	Currency string // ISO 4217, "EUR" when empty
 }
@@ -193,25 +198,94 @@ func (f *Form) Validate(memberID int64) (*store.MembershipFee, form.Errors) {
 		PaymentMethod: f.PaymentMethod, PaymentDate: paid, Reference: f.Reference}, errs
 }
 
-// Record validates and saves a fee recorded by staff member by. An overlap
-// with another fee of the member is a form error.
-func (s *Service) Record(ctx context.Context, memberID int64, by *int64, f *Form) (*store.MembershipFee, form.Errors, error) {
+// Record validates and saves a fee recorded by staff member by (actor is
+// their login), with its accounting log entry, in one transaction. An
+// overlap with another fee of the member is a form error.
+func (s *Service) Record(ctx context.Context, memberID int64, by *int64, actor string, f *Form) (*store.MembershipFee, form.Errors, error) {
 	fee, errs := f.Validate(memberID)
 	if errs.Any() {
 		return nil, errs, nil
 	}
 	fee.CreatedBy = by
-	err := s.Store.CreateMembershipFee(ctx, fee)
+	var j billing.Journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateMembershipFee(ctx, fee); err != nil {
+			return err
+		}
+		return j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
+			PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
+	})
 	if errors.Is(err, store.ErrFeeOverlap) {
 		errs.Add("start_date", "fees.err_overlap")
 		return nil, errs, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("record fee of member %d: %w", memberID, err)
 	}
+	s.flushLog(&j)
 	s.Log.Info("membership fee recorded", "member", memberID, "fee", fee.ID, "amount", fee.Amount,
 		"start", fee.StartDate.String(), "end", fee.EndDate.String(), "by", derefID(by))
 	return fee, nil, nil
+}
+
+// Delete removes a fee of a member, with its accounting log entry (the
+// amount negated), in one transaction. A fee of another member is not
+// found.
+func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor string) error {
+	var j billing.Journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		fee, err := tx.MembershipFeeByID(ctx, memberID, feeID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteMembershipFee(ctx, memberID, feeID); err != nil {
+			return err
+		}
+		return j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
+			PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)})
+	})
+	if err != nil {
+		return fmt.Errorf("delete fee %d of member %d: %w", feeID, memberID, err)
+	}
+	s.flushLog(&j)
+	return nil
+}
+
+// DeleteMember deletes a member, whose fees go with it: each fee deleted
+// gets its accounting log entry, in the same transaction. A member still
+// referenced (invoices, payments…) is store.ErrInUse.
+func (s *Service) DeleteMember(ctx context.Context, memberID int64, actor string) error {
+	var j billing.Journal
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		list, err := tx.MembershipFeesOfMember(ctx, memberID)
+		if err != nil {
+			return err
+		}
+		for _, fee := range list {
+			if err := j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
+				PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)}); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteMember(ctx, memberID)
+	})
+	if err != nil {
+		return fmt.Errorf("delete member %d: %w", memberID, err)
+	}
+	s.flushLog(&j)
+	return nil
+}
+
+// feeDetails describes a fee in the accounting log: its period and
+// reference, as the bank import writes them.
+func feeDetails(f *store.MembershipFee) string {
+	return strings.TrimSpace(f.StartDate.String() + " " + f.EndDate.String() + " " + f.Reference)
+}
+
+func (s *Service) flushLog(j *billing.Journal) {
+	if s.Billing != nil {
+		s.Billing.FlushLog(j)
+	}
 }
 
 func derefID(p *int64) int64 {

@@ -70,4 +70,11 @@ func TestFormValidate(t *testing.T) {
 	if _, errs := (&fees.Form{}).Validate(7); errs.Get("amount") != "err.required" || errs.Get("start_date") != "err.required" {
 		t.Fatalf("empty form: %v", errs)
 	}
+	// A typo without digits is not a fee of zero.
+	for _, typo := range []string{"-", ".", ",", "+"} {
+		f := fees.Form{Amount: typo, StartDate: "2026-03-01", PaymentMethod: "check"}
+		if _, errs := f.Validate(7); errs.Get("amount") != "err.amount_invalid" {
+			t.Fatalf("amount %q: %v", typo, errs)
+		}
+	}
 }

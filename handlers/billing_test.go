@@ -189,3 +189,81 @@ func TestPDFTextWithPdftotext(t *testing.T) {
 		}
 	})
 }
+
+func TestPaymentOfAFeeCannotBeReallocated(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		alice, inv := chargedMember(t, a, "alice")
+		a.addMember("tres", "treasurer", "tres-password")
+		p := &store.Payment{MemberID: alice.ID, Method: "transfer", Date: date.MustParse("2026-11-05"), AmountCents: 2000, Label: "COTISATION"}
+		if err := a.store.CreatePayment(t.Context(), p); err != nil {
+			t.Fatal(err)
+		}
+		fee := &store.MembershipFee{MemberID: alice.ID, Amount: 2000, StartDate: date.MustParse("2026-11-01"),
+			EndDate: date.MustParse("2027-10-31"), PaymentMethod: "transfer", PaymentID: &p.ID}
+		if err := a.store.CreateMembershipFee(t.Context(), fee); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login("tres", "tres-password")
+		page := b.get(fmt.Sprintf("/admin/payments/%d", p.ID))
+		mustContain(t, page.Body, "This payment paid a membership fee")
+		mustNotContain(t, page.Body, "/allocate")
+		res := b.post(fmt.Sprintf("/admin/payments/%d/allocate", p.ID), url.Values{fmt.Sprintf("alloc_%d", inv.ID): {"10,00"}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("re-allocating a fee payment: %d", res.Status)
+		}
+		mustContain(t, res.Body, "This payment paid a membership fee")
+		if allocs, _ := a.store.PaymentAllocations(t.Context(), p.ID); len(allocs) != 0 {
+			t.Fatalf("allocated: %+v", allocs)
+		}
+		if after, _ := a.store.InvoiceByID(t.Context(), inv.ID); after.Remaining() != 1000 {
+			t.Fatalf("invoice settled by the fee's money: %d left", after.Remaining())
+		}
+	})
+}
+
+func TestDraftLinesOutOfBoundsOrNotPositiveAreFormErrors(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		alice := a.addMember("alice", "member", "alice-password")
+		a.addMember("tres", "treasurer", "tres-password")
+		b := a.browser()
+		b.login("tres", "tres-password")
+		b.get(fmt.Sprintf("/admin/invoices/new?member_id=%d", alice.ID))
+		post := func(lines ...[3]string) response {
+			t.Helper()
+			v := url.Values{"member_id": {fmt.Sprint(alice.ID)}}
+			for i, l := range lines {
+				p := fmt.Sprintf("line%d_", i)
+				v.Set(p+"label", l[0])
+				v.Set(p+"quantity", l[1])
+				v.Set(p+"unit_price", l[2])
+			}
+			return b.post("/admin/invoices/new", v)
+		}
+		for _, c := range []struct {
+			lines [][3]string
+			want  string
+		}{
+			{[][3]string{{"Remise", "1", "-10"}}, "total must be more than zero"},
+			{[][3]string{{"Rien", "1", "0"}}, "total must be more than zero"},
+			{[][3]string{{"Routeur", "1", "10"}, {"Remise", "1", "-10"}}, "total must be more than zero"},
+			{[][3]string{{"Fibre", "1", "1000000,01"}}, "unit price of at most 1,000,000.00"},
+			{[][3]string{{"Fibre", "100001", "1"}}, "from 1 to 100,000"},
+			{[][3]string{{"Fibre", "92233720368547758", "92233720368547758"}}, "Correct the lines"},
+			{[][3]string{{"Fibre", "1", "-"}}, "Enter an amount such as 12.50"},
+		} {
+			res := post(c.lines...)
+			if res.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("%v: %d", c.lines, res.Status)
+			}
+			mustContain(t, res.Body, c.want)
+		}
+		if invs, _, _ := a.store.ListInvoices(t.Context(), store.InvoiceFilter{}); len(invs) != 0 {
+			t.Fatalf("%d invoices written", len(invs))
+		}
+		// A discount beside a larger line is fine, and so are the bounds.
+		if res := post([3]string{"Routeur", "100000", "1000000"}, [3]string{"Remise", "1", "-1000000"}); res.Status != http.StatusSeeOther {
+			t.Fatalf("discount: %d\n%s", res.Status, res.Body)
+		}
+	})
+}

@@ -38,7 +38,7 @@ func (h *Handler) feeCreate(c *fiber.Ctx) error {
 		EndDate: c.FormValue("end_date"), PaymentMethod: c.FormValue("payment_method"),
 		PaymentDate: c.FormValue("payment_date"), Reference: c.FormValue("reference")}
 	by := user(c).ID
-	_, errs, err := h.Fees.Record(c.UserContext(), m.ID, &by, &f)
+	_, errs, err := h.Fees.Record(c.UserContext(), m.ID, &by, user(c).Login, &f)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (h *Handler) feeDelete(c *fiber.Ctx) error {
 	if _, err := fmt.Sscan(c.Params("fee"), &feeID); err != nil {
 		return fiber.ErrNotFound
 	}
-	if err := h.Store.DeleteMembershipFee(c.UserContext(), m.ID, feeID); err != nil {
+	if err := h.Fees.Delete(c.UserContext(), m.ID, feeID, user(c).Login); err != nil {
 		return err
 	}
 	h.Log.Info("membership fee deleted", "member", m.ID, "fee", feeID, "by", user(c).ID)

@@ -102,6 +102,15 @@ func TestTreasurerRecordsAndDeletesFees(t *testing.T) {
 		if fees, _ := a.store.MembershipFeesOfMember(context.Background(), zoe.ID); len(fees) != 0 {
 			t.Fatal("fee not deleted")
 		}
+		// Both writes are in the accounting log, by the treasurer.
+		entries, err := a.store.LogEntries(context.Background(), 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 2 || entries[0].Operation != "membership_fee.created" || entries[0].AmountCents != 2000 ||
+			entries[1].Operation != "membership_fee.deleted" || entries[1].AmountCents != -2000 || entries[1].Actor != "treasurer" {
+			t.Fatalf("accounting log: %d entries", len(entries))
+		}
 	})
 }
 

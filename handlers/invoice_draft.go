@@ -45,10 +45,8 @@ func (h *Handler) invoiceNewPage(c *fiber.Ctx) error {
 }
 
 // readDraftLines reads and checks the line rows; blank rows are skipped.
-func (h *Handler) readDraftLines(c *fiber.Ctx) ([]billing.LineInput, []map[string]string, []form.Errors, bool) {
-	var inputs []billing.LineInput
-	var rows []map[string]string
-	var errs []form.Errors
+// problem is the message key for the whole form, "" when all is well.
+func (h *Handler) readDraftLines(c *fiber.Ctx) (inputs []billing.LineInput, rows []map[string]string, errs []form.Errors, problem string) {
 	bad := false
 	defaultRate := money.Decimal(int64(h.Cfg.Billing.TaxRateBP()), ",")
 	for i := 0; i < 50; i++ {
@@ -67,13 +65,16 @@ func (h *Handler) readDraftLines(c *fiber.Ctx) ([]billing.LineInput, []map[strin
 		qty := int64(1)
 		if row["quantity"] != "" {
 			n, err := strconv.ParseInt(row["quantity"], 10, 64)
-			if err != nil || n < 1 || n > 100000 {
+			if err != nil || n < 1 || n > billing.MaxQuantity {
 				e.Add("quantity", "err.quantity_invalid")
 			}
 			qty = n
 		}
 		e.Required("unit_price", row["unit_price"])
 		price := e.Money("unit_price", row["unit_price"])
+		if e.Get("unit_price") == "" && (price > billing.MaxUnitPriceCents || price < -billing.MaxUnitPriceCents) {
+			e.Add("unit_price", "err.unit_price_too_large")
+		}
 		if row["tax_rate"] == "" {
 			row["tax_rate"] = defaultRate
 		}
@@ -86,7 +87,14 @@ func (h *Handler) readDraftLines(c *fiber.Ctx) ([]billing.LineInput, []map[strin
 		bad = bad || e.Any()
 		inputs = append(inputs, billing.LineInput{Label: row["label"], Quantity: qty, UnitPriceCents: price, TaxRateBP: int(rate)})
 	}
-	return inputs, rows, errs, bad || len(inputs) == 0
+	switch {
+	case bad || len(inputs) == 0:
+		return inputs, rows, errs, "invoices.lines_invalid"
+	case billing.CheckLines(inputs) != nil:
+		// Each line is within bounds: the total is zero or less.
+		return inputs, rows, errs, "invoices.total_not_positive"
+	}
+	return inputs, rows, errs, ""
 }
 
 func (h *Handler) invoiceCreate(c *fiber.Ctx) error {
@@ -96,10 +104,10 @@ func (h *Handler) invoiceCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inputs, rows, lineErrs, bad := h.readDraftLines(c)
-	if bad {
+	inputs, rows, lineErrs, problem := h.readDraftLines(c)
+	if problem != "" {
 		return h.draftForm(c, fiber.StatusUnprocessableEntity, views.DraftFormData{Member: m, Lines: rows,
-			LineErrs: lineErrs, Errs: form.Errors{"lines": "invoices.lines_invalid"}})
+			LineErrs: lineErrs, Errs: form.Errors{"lines": problem}})
 	}
 	inv, err := h.Billing.CreateDraft(ctx, m.ID, inputs, user(c).Login)
 	if err != nil {
@@ -152,10 +160,10 @@ func (h *Handler) invoiceEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inputs, rows, lineErrs, bad := h.readDraftLines(c)
-	if bad {
+	inputs, rows, lineErrs, problem := h.readDraftLines(c)
+	if problem != "" {
 		return h.draftForm(c, fiber.StatusUnprocessableEntity, views.DraftFormData{ID: id, Member: m, Lines: rows,
-			LineErrs: lineErrs, Errs: form.Errors{"lines": "invoices.lines_invalid"}})
+			LineErrs: lineErrs, Errs: form.Errors{"lines": problem}})
 	}
 	if err := h.Billing.UpdateDraft(ctx, id, inputs); errors.Is(err, store.ErrConflict) {
 		return h.invoiceDetail(c, fiber.StatusConflict, id, nil, nil, "invoices.already_validated")

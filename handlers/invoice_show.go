@@ -80,6 +80,8 @@ func (h *Handler) invoiceValidate(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, billing.ErrNothingToValidate):
 		return h.invoiceDetail(c, fiber.StatusUnprocessableEntity, id, nil, nil, "invoices.no_lines")
+	case errors.Is(err, billing.ErrTotalNotPositive):
+		return h.invoiceDetail(c, fiber.StatusUnprocessableEntity, id, nil, nil, "invoices.total_not_positive")
 	case errors.Is(err, store.ErrChronology):
 		return h.invoiceDetail(c, fiber.StatusUnprocessableEntity, id, nil, nil, "invoices.chronology")
 	case errors.Is(err, store.ErrConflict):

@@ -27,7 +27,7 @@ func (h *Handler) memberDelete(c *fiber.Ctx) error {
 		h.flash(c, "members.cannot_delete_self", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
 	}
-	if err := h.Store.DeleteMember(c.UserContext(), m.ID); errors.Is(err, store.ErrInUse) {
+	if err := h.Fees.DeleteMember(c.UserContext(), m.ID, user(c).Login); errors.Is(err, store.ErrInUse) {
 		h.flash(c, "members.in_use", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
 	} else if err != nil {

@@ -117,6 +117,13 @@ func (h *Handler) paymentDetail(c *fiber.Ctx, status int, id int64, errID string
 	if d.Allocations, err = h.Store.PaymentAllocations(ctx, id); err != nil {
 		return err
 	}
+	if d.PaysFee, err = h.Store.PaymentPaysFee(ctx, id); err != nil {
+		return err
+	}
+	if d.PaysFee {
+		// Its money is the fee's: nothing to re-allocate.
+		return h.page(c, status, h.tr(c, "payments.payment"), views.PaymentDetail(d))
+	}
 	// Invoices it may settle: those it settles now and the member's open ones.
 	open, err := h.Store.OpenInvoices(ctx, p.MemberID)
 	if err != nil {
@@ -172,6 +179,9 @@ func (h *Handler) paymentAllocate(c *fiber.Ctx) error {
 		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "err.amount_invalid")
 	}
 	err = h.Billing.Reallocate(c.UserContext(), id, want, user(c).Login)
+	if errors.Is(err, billing.ErrPaysFee) {
+		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "payments.pays_fee")
+	}
 	if errors.Is(err, billing.ErrOverAllocated) || errors.Is(err, store.ErrNotFound) {
 		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "payments.over_allocated")
 	}

@@ -93,7 +93,7 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log, Allocator: alloc}
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
 		Identity: isp.Identity}
-	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
+	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Billing: bill, Log: log}
 	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
 		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
 			res, err := fs.CallForFees(ctx, day, dry)

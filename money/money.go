@@ -28,6 +28,9 @@ func Parse(s string) (int64, error) {
 	if s == "" {
 		return 0, ErrInvalid
 	}
+	if strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' }) < 0 {
+		return 0, ErrInvalid // "-", ".", ",": a typo, not zero
+	}
 	neg := false
 	switch s[0] {
 	case '-':

@@ -11,7 +11,8 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "abc", "12.3456", "1e5", "--1", "12,5,0x", "99999999999999"} {
+	for _, in := range []string{"", "abc", "12.3456", "1e5", "--1", "12,5,0x", "99999999999999",
+		"-", "+", ".", ",", "-.", "+,", "€", "- €"} {
 		if got, err := Parse(in); err == nil {
 			t.Errorf("Parse(%q) = %d, want an error", in, got)
 		}

@@ -363,3 +363,46 @@ func (s *Store) LastIssueDate(ctx context.Context, kind string) (date.Date, erro
 	}
 	return d, nil
 }
+
+// LockInvoice locks an invoice row until the end of the transaction, so
+// that writes that depend on it (credit notes) take turns. On SQLite every
+// write transaction already holds the database lock from its start (BEGIN
+// IMMEDIATE): nothing to do.
+func (s *Store) LockInvoice(ctx context.Context, id int64) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	var got int64
+	if err := s.queryRow(ctx, `SELECT id FROM invoices WHERE id = ? FOR UPDATE`, id).Scan(&got); err != nil {
+		return notFound(err, "invoice", id)
+	}
+	return nil
+}
+
+// TaxAmounts are the amounts excluding tax and the tax at one tax rate.
+type TaxAmounts struct {
+	ExclCents, TaxCents int64
+}
+
+// CreditedByRate sums the lines of an invoice's validated credit notes by
+// tax rate.
+func (s *Store) CreditedByRate(ctx context.Context, invoiceID int64) (map[int]TaxAmounts, error) {
+	rows, err := s.query(ctx, `SELECT l.tax_rate_bp, SUM(l.amount_cents), SUM(l.tax_cents)
+		FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+		WHERE i.credited_invoice_id = ? AND i.kind = ? AND i.status = ? GROUP BY l.tax_rate_bp`,
+		invoiceID, KindCreditNote, InvoiceValidated)
+	if err != nil {
+		return nil, fmt.Errorf("credited amounts of invoice %d: %w", invoiceID, err)
+	}
+	defer rows.Close()
+	out := map[int]TaxAmounts{}
+	for rows.Next() {
+		var bp int
+		var a TaxAmounts
+		if err := rows.Scan(&bp, &a.ExclCents, &a.TaxCents); err != nil {
+			return nil, fmt.Errorf("credited amounts of invoice %d: %w", invoiceID, err)
+		}
+		out[bp] = a
+	}
+	return out, rows.Err()
+}

@@ -85,6 +85,17 @@ type PaymentFilter struct {
 	Offset    int
 }
 
+// PaymentPaysFee tells whether a payment paid a membership fee: such a
+// payment is not the member's to allocate to invoices.
+func (s *Store) PaymentPaysFee(ctx context.Context, paymentID int64) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM membership_fees WHERE payment_id = ?`, paymentID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("fees paid by payment %d: %w", paymentID, err)
+	}
+	return n > 0, nil
+}
+
 // ListPayments returns payments, newest first, and their count and sum.
 func (s *Store) ListPayments(ctx context.Context, f PaymentFilter) ([]*Payment, int, int64, error) {
 	conds := []string{"1=1"}

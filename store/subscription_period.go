@@ -36,7 +36,15 @@ type BillableSubscription struct {
 	Offer         Offer
 	MemberLang    string
 	ConfigComment string
-	Charged       map[date.Date]bool // period starts already invoiced
+	// Charged are the periods already invoiced (or billed outside coin),
+	// ordered by start. They may not line up with the periods the offer and
+	// start date give today: either may have been edited since.
+	Charged []DateRange
+}
+
+// DateRange is a span of days, To inclusive.
+type DateRange struct {
+	From, To date.Date
 }
 
 // BillableMemberIDs lists members with a subscription to a billable offer
@@ -92,7 +100,6 @@ func (s *Store) BillableSubscriptions(ctx context.Context, memberIDs []int64, da
 		}
 		b.Subscription = *sub
 		b.ConfigComment = configComment(cfg)
-		b.Charged = map[date.Date]bool{}
 		out[b.MemberID] = append(out[b.MemberID], &b)
 		byID[b.ID] = &b
 	}
@@ -100,20 +107,21 @@ func (s *Store) BillableSubscriptions(ctx context.Context, memberIDs []int64, da
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	prow, err := s.query(ctx, `SELECT sp.subscription_id, sp.period_from FROM subscription_periods sp
-		JOIN subscriptions s ON s.id = sp.subscription_id WHERE s.member_id IN `+in, args...)
+	prow, err := s.query(ctx, `SELECT sp.subscription_id, sp.period_from, sp.period_to FROM subscription_periods sp
+		JOIN subscriptions s ON s.id = sp.subscription_id WHERE s.member_id IN `+in+`
+		ORDER BY sp.subscription_id, sp.period_from`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("charged periods: %w", err)
 	}
 	defer prow.Close()
 	for prow.Next() {
 		var id int64
-		var from date.Date
-		if err := prow.Scan(&id, &from); err != nil {
+		var r DateRange
+		if err := prow.Scan(&id, &r.From, &r.To); err != nil {
 			return nil, err
 		}
 		if b := byID[id]; b != nil {
-			b.Charged[from] = true
+			b.Charged = append(b.Charged, r)
 		}
 	}
 	return out, prow.Err()
