@@ -17,7 +17,6 @@ import (
 	"coin/form"
 	"coin/i18n"
 	"coin/mail"
-	"coin/money"
 	"coin/store"
 )
 
@@ -158,10 +157,11 @@ type Form struct {
 	Reference     string
 }
 
-// NewForm proposes the default fee for a member with these fees.
-func (s *Service) NewForm(fees []*store.MembershipFee, today date.Date) Form {
+// NewForm proposes the default fee for a member with these fees; amount
+// writes the amount for the reader.
+func (s *Service) NewForm(fees []*store.MembershipFee, today date.Date, amount func(int64) string) Form {
 	start := DefaultStart(fees, today)
-	return Form{Amount: money.Plain(s.Cfg.Fees.DefaultFeeCents()), StartDate: start.String(),
+	return Form{Amount: amount(s.Cfg.Fees.DefaultFeeCents()), StartDate: start.String(),
 		EndDate: DefaultEnd(start).String(), PaymentMethod: store.PayTransfer, PaymentDate: today.String()}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/i18n"
 	"coin/auth"
 	"coin/date"
 	"coin/fees"
@@ -25,7 +26,7 @@ func (h *Handler) memberFeesData(ctx context.Context, m *store.Member) (*views.M
 	}
 	today := date.Today(h.Cfg.Location())
 	return &views.MemberFeesData{MemberID: m.ID, Status: fees.StatusOf(list, today), Fees: list,
-		Reminders: reminders, Form: h.Fees.NewForm(list, today)}, nil
+		Reminders: reminders, Form: h.Fees.NewForm(list, today, i18n.From(ctx).AmountInput)}, nil
 }
 
 // feeCreate records a membership fee for a member (treasurer, admin).

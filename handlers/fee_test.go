@@ -84,6 +84,12 @@ func TestTreasurerRecordsAndDeletesFees(t *testing.T) {
 			t.Fatalf("recorded: %+v", fees)
 		}
 		mustContain(t, b.get(fmt.Sprintf("/admin/members/%d", zoe.ID)).Body, "The membership fee has been recorded.", "CHQ 123", "Cheque")
+		// A French reader gets the amount the French way.
+		fr := a.browser()
+		fr.lang = "fr"
+		fr.login("treasurer", "treasurer-password")
+		newcomer := a.addMember("newcomer", "member", "newcomer-password")
+		mustContain(t, fr.get(fmt.Sprintf("/admin/members/%d", newcomer.ID)).Body, `value="15,00"`)
 		// The same period again is an overlap: refused with a message.
 		res = b.post(path, form)
 		if res.Status != http.StatusUnprocessableEntity {

@@ -9,7 +9,7 @@ import (
 
 	"coin/date"
 	"coin/form"
-	"coin/money"
+	"coin/i18n"
 	"coin/store"
 	"coin/views"
 )
@@ -43,9 +43,9 @@ func (h *Handler) backendOptions() []views.Option {
 	return opts
 }
 
-func offerValues(o *store.Offer) map[string]string {
+func offerValues(l *i18n.Locale, o *store.Offer) map[string]string {
 	v := map[string]string{"name": o.Name, "reference": o.Reference, "backend": o.Backend,
-		"period_fee": money.Plain(o.PeriodFeeCents), "setup_fee": money.Plain(o.SetupFeeCents),
+		"period_fee": l.AmountInput(o.PeriodFeeCents), "setup_fee": l.AmountInput(o.SetupFeeCents),
 		"billing_period_months": strconv.Itoa(o.BillingPeriodMonths), "description": o.Description}
 	if o.Open {
 		v["open"] = "1"
@@ -72,7 +72,7 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, id int64, values map[strin
 }
 
 func (h *Handler) offerNewPage(c *fiber.Ctx) error {
-	return h.offerForm(c, fiber.StatusOK, 0, offerValues(&store.Offer{BillingPeriodMonths: 1, Open: true, Backend: "vpn"}), nil)
+	return h.offerForm(c, fiber.StatusOK, 0, offerValues(i18n.From(c.UserContext()), &store.Offer{BillingPeriodMonths: 1, Open: true, Backend: "vpn"}), nil)
 }
 
 // readOffer validates the offer form into o.
@@ -134,7 +134,7 @@ func (h *Handler) offerEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.offerForm(c, fiber.StatusOK, id, offerValues(o), nil)
+	return h.offerForm(c, fiber.StatusOK, id, offerValues(i18n.From(c.UserContext()), o), nil)
 }
 
 func (h *Handler) offerEdit(c *fiber.Ctx) error {

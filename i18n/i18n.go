@@ -207,6 +207,16 @@ func (l *Locale) Decimal(f float64) string {
 	return s
 }
 
+// AmountInput writes cents for a form field: no currency nor grouping, the
+// locale's decimal mark ("15,00" in French), which the money parser reads back.
+func (l *Locale) AmountInput(cents int64) string {
+	s := money.Plain(cents)
+	if l.Lang == "fr" {
+		return strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
 // Size writes a number of bytes in kilobytes or megabytes (of 1024), with
 // the unit of the locale: "5 Mo", "5 MB".
 func (l *Locale) Size(bytes int64) string {
