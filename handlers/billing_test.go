@@ -89,6 +89,8 @@ func TestTreasurerRecordsPaymentAndInvoiceCloses(t *testing.T) {
 		if after.Remaining() != 0 {
 			t.Fatalf("invoice not closed: %d left", after.Remaining())
 		}
+		// The invoice says when the money came and how.
+		mustContain(t, b.get(fmt.Sprintf("/admin/invoices/%d", inv.ID)).Body, "10 Nov 2026", "Bank transfer · VIR ALICE "+inv.Number)
 		member := b.get(fmt.Sprintf("/admin/members/%d", alice.ID))
 		mustContain(t, member.Body, "Paid", "Credit", "€2.00")
 		// Support sees invoices but cannot record payments.

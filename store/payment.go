@@ -162,7 +162,10 @@ type Allocation struct {
 	AmountCents  int64
 	CreatedAt    time.Time
 
-	InvoiceNumber string // filled by queries
+	InvoiceNumber string    // filled by queries
+	PaymentDate   date.Date // of the payment, when a payment settled it
+	PaymentMethod string
+	PaymentLabel  string
 }
 
 // CreateAllocation records an allocation and adds it to the invoice's paid amount.
@@ -213,7 +216,8 @@ func (s *Store) InvoiceAllocations(ctx context.Context, invoiceID int64) ([]*All
 
 func (s *Store) allocations(ctx context.Context, cond string, args ...any) ([]*Allocation, error) {
 	rows, err := s.query(ctx, `SELECT a.id, a.invoice_id, a.payment_id, a.credit_note_id, a.amount_cents,
-		a.created_at, COALESCE(i.number, '') FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+		a.created_at, COALESCE(i.number, ''), p.payment_date, COALESCE(p.method, ''), COALESCE(p.label, '')
+		FROM allocations a JOIN invoices i ON i.id = a.invoice_id LEFT JOIN payments p ON p.id = a.payment_id
 		WHERE `+cond+` ORDER BY a.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("allocations: %w", err)
@@ -223,7 +227,7 @@ func (s *Store) allocations(ctx context.Context, cond string, args ...any) ([]*A
 	for rows.Next() {
 		var a Allocation
 		if err := rows.Scan(&a.ID, &a.InvoiceID, &a.PaymentID, &a.CreditNoteID, &a.AmountCents,
-			&a.CreatedAt, &a.InvoiceNumber); err != nil {
+			&a.CreatedAt, &a.InvoiceNumber, &a.PaymentDate, &a.PaymentMethod, &a.PaymentLabel); err != nil {
 			return nil, err
 		}
 		out = append(out, &a)
