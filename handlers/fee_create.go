@@ -6,10 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coin/i18n"
 	"coin/auth"
 	"coin/date"
 	"coin/fees"
+	"coin/i18n"
 	"coin/store"
 	"coin/views"
 )
