@@ -42,9 +42,20 @@ func LoadBilling(ctx context.Context, s *store.Store, b *billing.Service, today 
 		} else if id%4 == 0 {
 			continue // a few members are late
 		}
-		for _, inv := range toPay {
+		// Oldest first, as payments are allocated: each one settles the
+		// invoice its label names.
+		for i := len(toPay) - 1; i >= 0; i-- {
+			inv := toPay[i]
 			p := &store.Payment{MemberID: id, Method: []string{"transfer", "transfer", "cheque", "cash"}[id%4],
-				Date: inv.IssueDate.AddDays(int(id%12) + 2), AmountCents: inv.TotalCents, Label: "VIR " + inv.Number}
+				Date: inv.IssueDate.AddDays(int(id%12) + 2), AmountCents: inv.TotalCents}
+			switch p.Method {
+			case "transfer":
+				p.Label = "VIR " + inv.Number
+			case "cheque":
+				p.Label = fmt.Sprintf("CHQ %07d", 1200000+inv.ID)
+			default:
+				p.Label = "Espèces, facture " + inv.Number
+			}
 			if p.Date.After(today) {
 				p.Date = today
 			}
