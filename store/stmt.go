@@ -78,12 +78,19 @@ func (p *preparedSet) get(ctx context.Context, q string) *sql.Stmt {
 		return nil
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if prev, ok := p.byQuery[q]; ok {
-		st.Close()
+	prev, ok := p.byQuery[q]
+	if !ok {
+		p.byQuery[q] = st
+	}
+	p.mu.Unlock()
+	if ok {
+		// Another transaction prepared it meanwhile. Closing ours waits
+		// for every connection that prepared it to be free, and one of
+		// them may be running a query that waits for a lock our caller
+		// holds: close it aside, never in the caller's way.
+		go st.Close()
 		return prev
 	}
-	p.byQuery[q] = st
 	return st
 }
 
