@@ -495,6 +495,10 @@ func TestReallocateRefusesAFeePayment(t *testing.T) {
 		if after, _ := s.InvoiceByID(f.ctx, inv.ID); after.Remaining() != 1000 {
 			t.Fatalf("invoice settled by the fee's money: %d left", after.Remaining())
 		}
+		// Its money went to the fee: nothing is left unallocated.
+		if got, _ := s.PaymentByID(f.ctx, p.ID); got.Unallocated() != 0 {
+			t.Fatalf("a fee payment shows %d unallocated", got.Unallocated())
+		}
 	})
 }
 

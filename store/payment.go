@@ -25,7 +25,7 @@ type Payment struct {
 	CreatedAt     time.Time
 	CreatedBy     *int64
 
-	AllocatedCents int64 // filled by queries
+	AllocatedCents int64 // filled by queries; all of it when it paid a membership fee
 	MemberLogin    string
 	MemberName     string
 }
@@ -51,7 +51,8 @@ func (s *Store) CreatePayment(ctx context.Context, p *Payment) error {
 
 const paymentColumns = `p.id, p.member_id, p.method, p.payment_date, p.amount_cents, p.label,
 	p.bank_reference, p.created_at, p.created_by,
-	COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.payment_id = p.id), 0), m.login,
+	CASE WHEN EXISTS (SELECT 1 FROM membership_fees f WHERE f.payment_id = p.id) THEN p.amount_cents
+	     ELSE COALESCE((SELECT SUM(a.amount_cents) FROM allocations a WHERE a.payment_id = p.id), 0) END, m.login,
 	CASE WHEN m.person_type = 'legal' AND m.organization_name <> '' THEN m.organization_name
 	     ELSE TRIM(m.first_name || ' ' || m.last_name) END`
 
