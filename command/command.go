@@ -55,8 +55,14 @@ func Fill(argv []string, values map[string]string) ([]string, error) {
 	return out, refused
 }
 
-// Refused is the result of a run that did not start because of err.
-func Refused(err error) Result { return Result{Started: time.Now(), Err: err.Error()} }
+// RunFilled runs s, whose argv comes from Fill, unless Fill refused it:
+// the refusal is then the result, and nothing runs.
+func RunFilled(ctx context.Context, s Spec, refused error) Result {
+	if refused != nil {
+		return Result{Started: time.Now(), Err: refused.Error()}
+	}
+	return Run(ctx, s)
+}
 
 // OK tells whether the program ran and exited 0.
 func (r Result) OK() bool { return r.Err == "" && r.ExitCode != nil && *r.ExitCode == 0 }

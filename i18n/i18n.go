@@ -169,9 +169,17 @@ func (l *Locale) Money(cents int64) string { return money.Format(cents, l.Curren
 func (l *Locale) Percent(bp int) string {
 	s := strings.TrimRight(strings.TrimRight(money.Plain(int64(bp)), "0"), ".")
 	if l.Lang == "fr" {
-		return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+		return l.mark(s) + "\u00a0%"
 	}
 	return s + "%"
+}
+
+// mark gives a number written with a decimal point the locale's decimal mark.
+func (l *Locale) mark(s string) string {
+	if l.Lang == "fr" {
+		return strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // Digits groups the digits of a whole number written in base 10 ("-1234567")
@@ -200,21 +208,13 @@ func (l *Locale) Number(n int) string { return l.Digits(strconv.Itoa(n)) }
 
 // Decimal writes f with one decimal, with the locale's decimal mark.
 func (l *Locale) Decimal(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 1, 64)
-	if l.Lang == "fr" {
-		return strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return l.mark(strconv.FormatFloat(f, 'f', 1, 64))
 }
 
 // AmountInput writes cents for a form field: no currency nor grouping, the
 // locale's decimal mark ("15,00" in French), which the money parser reads back.
 func (l *Locale) AmountInput(cents int64) string {
-	s := money.Plain(cents)
-	if l.Lang == "fr" {
-		return strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return l.mark(money.Plain(cents))
 }
 
 // Size writes a number of bytes in kilobytes or megabytes (of 1024), with

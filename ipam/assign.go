@@ -45,12 +45,7 @@ func ipFields(fields []backend.Field) map[int]string {
 func (a *Allocator) Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (done func(), errs form.Errors, err error) {
 	errs = form.Errors{}
 	var msgs []string
-	note := func(pool *store.IPPool, al *store.IPAllocation) error {
-		msg, err := a.record(ctx, tx, Event{Action: "Allocated", Pool: pool, Allocation: al,
-			Member: t.Member.Login, Subscription: t.Reference})
-		msgs = append(msgs, msg)
-		return err
-	}
+	note := a.noter(ctx, tx, t, "Allocated", &msgs)
 	byFamily := ipFields(fields)
 	typed := map[int]bool{}
 	for family, name := range byFamily {
@@ -153,6 +148,18 @@ func (a *Allocator) claimForSubscription(ctx context.Context, tx *store.Store, p
 	return a.Claim(ctx, tx, pool.ID, p, subID, store.AllocManual, "")
 }
 
+// noter returns what records, inside tx, an action on a subnet of t's
+// subscription in its pool's history, keeping the message in msgs for the
+// log once the transaction is committed.
+func (a *Allocator) noter(ctx context.Context, tx *store.Store, t provision.Target, action string, msgs *[]string) func(*store.IPPool, *store.IPAllocation) error {
+	return func(pool *store.IPPool, al *store.IPAllocation) error {
+		msg, err := a.record(ctx, tx, Event{Action: action, Pool: pool, Allocation: al,
+			Member: t.Member.Login, Subscription: t.Reference})
+		*msgs = append(*msgs, msg)
+		return err
+	}
+}
+
 // claimError turns a refused claim into a form error (id "" otherwise).
 func claimError(err error) (string, map[string]string) {
 	var taken *TakenError
@@ -186,12 +193,9 @@ func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Ta
 		if err != nil {
 			return nil, err
 		}
-		msg, err := a.record(ctx, tx, Event{Action: "Released", Pool: pool, Allocation: al,
-			Member: t.Member.Login, Subscription: t.Reference})
-		if err != nil {
+		if err := a.noter(ctx, tx, t, "Released", &msgs)(pool, al); err != nil {
 			return nil, err
 		}
-		msgs = append(msgs, msg)
 	}
 	return a.logged(msgs, "subscription", t.Subscription.ID), nil
 }
@@ -209,12 +213,7 @@ func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Ta
 	}
 	var msgs []string
 	note := func(action string) func(*store.IPPool, *store.IPAllocation) error {
-		return func(pool *store.IPPool, al *store.IPAllocation) error {
-			msg, err := a.record(ctx, tx, Event{Action: action, Pool: pool, Allocation: al,
-				Member: t.Member.Login, Subscription: t.Reference})
-			msgs = append(msgs, msg)
-			return err
-		}
+		return a.noter(ctx, tx, t, action, &msgs)
 	}
 	for _, al := range list {
 		pool, err := tx.IPPoolByID(ctx, al.PoolID)

@@ -31,13 +31,8 @@ func run(ctx context.Context, argv []string, refused error, addresses []string, 
 		stdin.WriteString(a)
 		stdin.WriteByte('\n')
 	}
-	r := command.Result{}
-	if refused != nil {
-		r = command.Refused(refused)
-	} else {
-		r = command.Run(ctx, command.Spec{Argv: argv, Env: []string{"PATH=" + os.Getenv("PATH")},
-			Stdin: []byte(stdin.String()), Timeout: timeout, OutputLimit: maxOutput})
-	}
+	r := command.RunFilled(ctx, command.Spec{Argv: argv, Env: []string{"PATH=" + os.Getenv("PATH")},
+		Stdin: []byte(stdin.String()), Timeout: timeout, OutputLimit: maxOutput}, refused)
 	res := result{started: r.Started, duration: r.Duration, exitCode: -1, output: r.Output, err: r.Err}
 	if r.ExitCode != nil {
 		res.exitCode = *r.ExitCode

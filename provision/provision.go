@@ -175,13 +175,8 @@ func payload(action string, t Target) []byte {
 
 // execute runs argv with stdin under a timeout and reports what happened.
 func execute(ctx context.Context, action string, argv []string, refused error, env []string, stdin []byte, timeout time.Duration) *store.HookRun {
-	r := command.Result{}
-	if refused != nil {
-		r = command.Refused(refused)
-	} else {
-		r = command.Run(ctx, command.Spec{Argv: argv, Env: append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...),
-			Stdin: stdin, Timeout: timeout, OutputLimit: OutputLimit})
-	}
+	r := command.RunFilled(ctx, command.Spec{Argv: argv, Env: append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...),
+		Stdin: stdin, Timeout: timeout, OutputLimit: OutputLimit}, refused)
 	return &store.HookRun{Action: action, Argv: argv, StartedAt: r.Started, Duration: r.Duration,
 		Output: r.Output, ExitCode: r.ExitCode, Error: r.Err}
 }
