@@ -35,17 +35,9 @@ type Service struct {
 	Store *store.Store
 	Cfg   *config.Config
 	Mail  *mail.Composer
-	// Wake nudges the outbox sender after a commit.
-	Wake func()
 	// Site returns the ISP identity for e-mail templates.
 	Site func(ctx context.Context) mail.Site
 	Log  *slog.Logger
-}
-
-func (s *Service) wake() {
-	if s.Wake != nil {
-		s.Wake()
-	}
 }
 
 // Login checks credentials under rate limits and opens a session. It
@@ -141,7 +133,6 @@ func (s *Service) SendPasswordReset(ctx context.Context, m *store.Member) error 
 	if err != nil {
 		return fmt.Errorf("send password reset to member %d: %w", m.ID, err)
 	}
-	s.wake()
 	return nil
 }
 
@@ -249,7 +240,6 @@ func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("sign up %q: %w", f.Login, err)
 	}
-	s.wake()
 	return m, nil, nil
 }
 
@@ -288,9 +278,6 @@ func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.Member,
 		}
 		return s.queue(ctx, tx, "welcome", m, map[string]any{"Link": s.Cfg.AbsoluteURL("/")})
 	})
-	if err == nil {
-		s.wake()
-	}
 	return m, err
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"coin/billing"
@@ -23,6 +22,7 @@ type Service struct {
 	Store   *store.Store
 	Cfg     *config.Config
 	Billing *billing.Service
+	Fees    *fees.Service // records the membership fees that lines pay
 	Log     *slog.Logger
 }
 
@@ -209,7 +209,6 @@ func (s Summary) String() string {
 // unmatched lines are left out.
 func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summary, error) {
 	var sum Summary
-	var j billing.Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		if _, err := s.pending(ctx, tx, importID); err != nil {
 			return err
@@ -245,7 +244,7 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 			case !l.Importable():
 				sum.LeftOut++
 			default:
-				if err := s.importLine(ctx, tx, &j, importID, l, members[*l.MemberID], by, &sum); err != nil {
+				if err := s.importLine(ctx, tx, importID, l, members[*l.MemberID], by, &sum); err != nil {
 					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
 				}
 				seen[l.Hash] = true
@@ -259,7 +258,6 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 	if err != nil {
 		return Summary{}, fmt.Errorf("confirm bank import %d: %w", importID, err)
 	}
-	s.Billing.Flush(&j)
 	s.Log.Info("bank statement imported", "import", importID, "payments", sum.Payments, "fees", sum.Fees,
 		"total_cents", sum.TotalCents, "by", by.Name)
 	return sum, nil
@@ -286,7 +284,7 @@ func importMembers(ctx context.Context, tx *store.Store, lines []*store.BankImpo
 	return out, nil
 }
 
-func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Journal, importID int64, l *store.BankImportLine, m *store.Member, by Actor, sum *Summary) error {
+func (s *Service) importLine(ctx context.Context, tx *store.Store, importID int64, l *store.BankImportLine, m *store.Member, by Actor, sum *Summary) error {
 	label := CutUTF8(l.Label, maxPaymentLabel)
 	p := &store.Payment{MemberID: *l.MemberID, Method: l.Method, Date: l.Date, AmountCents: l.AmountCents,
 		Label: label, BankReference: l.BankReference, CreatedBy: by.ID}
@@ -294,11 +292,11 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Jo
 	if l.Target == store.TargetInvoice && l.InvoiceID != nil {
 		opts.FirstInvoiceID = *l.InvoiceID
 	}
-	if _, err := s.Billing.RecordPaymentTx(ctx, tx, j, p, opts, by.Name); err != nil {
+	if _, err := s.Billing.RecordPaymentTx(ctx, tx, p, opts, by.Name); err != nil {
 		return err
 	}
 	if l.Target == store.TargetFee {
-		if err := s.createFee(ctx, tx, j, p, m, by); err != nil {
+		if err := s.createFee(ctx, tx, p, m, by); err != nil {
 			return err
 		}
 		sum.Fees++
@@ -309,26 +307,12 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, j *billing.Jo
 		AmountCents: l.AmountCents, Label: l.Label, PaymentID: &p.ID, ImportID: &importID})
 }
 
-// createFee records the membership fee a payment paid: it starts the day
-// after the member's latest fee when that one still runs on the payment
-// day, else on the payment day, and lasts the usual year.
-func (s *Service) createFee(ctx context.Context, tx *store.Store, j *billing.Journal, p *store.Payment, m *store.Member, by Actor) error {
-	existing, err := tx.MembershipFeesOfMember(ctx, p.MemberID)
-	if err != nil {
-		return err
-	}
-	start := fees.DefaultStart(existing, p.Date)
+// createFee records the membership fee a payment paid, through fees.
+func (s *Service) createFee(ctx context.Context, tx *store.Store, p *store.Payment, m *store.Member, by Actor) error {
 	method := store.PayTransfer
 	if p.Method != MethodTransfer {
 		method = store.PayOther
 	}
-	ref, _ := fees.ReferenceFunc(s.Cfg.Fees.MembershipReference)(m)
-	f := &store.MembershipFee{MemberID: p.MemberID, Amount: p.AmountCents, StartDate: start, EndDate: fees.DefaultEnd(start),
-		PaymentMethod: method, Reference: ref, PaymentDate: p.Date, PaymentID: &p.ID, CreatedBy: by.ID}
-	if err := tx.CreateMembershipFee(ctx, f); err != nil {
-		return err
-	}
-	return j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &p.MemberID,
-		PaymentID: &p.ID, AmountCents: p.AmountCents, Actor: by.Name,
-		Details: strings.TrimSpace(f.StartDate.String() + " " + f.EndDate.String() + " " + ref)})
+	_, err := s.Fees.RecordPaidTx(ctx, tx, p, m, method, by.ID, by.Name)
+	return err
 }

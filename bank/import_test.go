@@ -1,6 +1,8 @@
 package bank_test
 
 import (
+	"coin/accountinglog"
+	"coin/fees"
 	"context"
 	"errors"
 	"fmt"
@@ -44,9 +46,10 @@ func newFixture(t testing.TB, s *store.Store) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.SetHooks(store.Hooks{Logged: (&accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: cfg.Billing.Currency, Log: log}).Write})
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: cat, Log: log}
 	f := &fixture{t: t, s: s, cfg: &cfg, bill: bill, ctx: context.Background(),
-		bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Log: log}}
+		bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: &fees.Service{Store: s, Cfg: &cfg, Catalog: cat, Log: log}, Log: log}}
 	f.staff = f.member("tresorier", "Trés", "Orier")
 	return f
 }

@@ -75,7 +75,7 @@ func BenchmarkCharge10k(b *testing.B) {
 		}
 		seed(b, s, n)
 		f := newFixture(b, s, nil)
-		f.svc.Cfg.Billing.AccountingLog = ""
+		s.SetHooks(store.Hooks{}) // no log file: the rendering is measured
 		bareStart := time.Now()
 		for j := 0; j < n; j++ {
 			bareFpdf("Zoé Éluard", fmt.Sprintf("2026-%06d", j))

@@ -11,14 +11,10 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
-	"sync"
-	"time"
 
 	"coin/config"
 	"coin/date"
@@ -26,7 +22,6 @@ import (
 	"coin/invoicepdf"
 	"coin/ispdb"
 	"coin/mail"
-	"coin/money"
 	"coin/numbering"
 	"coin/overrides"
 	"coin/store"
@@ -46,11 +41,7 @@ type Service struct {
 	Logo func(ctx context.Context) ([]byte, string)
 	// Mail, when set, queues "new invoice" and "payment received" e-mails.
 	Mail *mail.Composer
-	// Wake nudges the outbox sender after a commit.
-	Wake func()
 	Log  *slog.Logger
-
-	logMu sync.Mutex // serialises appends to the accounting log file
 }
 
 // ErrNothingToValidate is returned for a draft without lines.
@@ -68,58 +59,6 @@ func memberLang(m *store.Member, def string) string {
 		return m.Language
 	}
 	return def
-}
-
-// journal collects the accounting log entries of a transaction, to copy
-// them to the log file once committed.
-type journal struct {
-	entries []*store.LogEntry
-}
-
-func (j *journal) add(ctx context.Context, tx *store.Store, e *store.LogEntry) error {
-	if err := tx.AppendLog(ctx, e); err != nil {
-		return err
-	}
-	j.entries = append(j.entries, e)
-	return nil
-}
-
-// flush appends committed entries to billing.accounting_log, if set. The
-// table is the reference: a failure here is logged, not returned.
-func (s *Service) flush(j *journal) {
-	path := s.Cfg.Billing.AccountingLog
-	if path == "" || len(j.entries) == 0 {
-		return
-	}
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
-		s.Log.Error("accounting log file", "path", path, "err", err)
-		return
-	}
-	defer f.Close()
-	enc := json.NewEncoder(f)
-	for _, e := range j.entries {
-		rec := map[string]any{"id": e.ID, "at": e.At.UTC().Format(time.RFC3339Nano), "operation": e.Operation,
-			"amount": money.Plain(e.AmountCents), "currency": s.Cfg.Billing.Currency, "actor": e.Actor}
-		if e.MemberID != nil {
-			rec["member"] = *e.MemberID
-		}
-		if e.InvoiceID != nil {
-			rec["invoice"] = *e.InvoiceID
-		}
-		if e.PaymentID != nil {
-			rec["payment"] = *e.PaymentID
-		}
-		if e.Details != "" {
-			rec["details"] = e.Details
-		}
-		if err := enc.Encode(rec); err != nil {
-			s.Log.Error("accounting log file", "path", path, "err", err)
-			return
-		}
-	}
 }
 
 func ptr(id int64) *int64 { return &id }
@@ -200,18 +139,16 @@ func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineI
 	for i, l := range lines {
 		ls[i] = lineFrom(l)
 	}
-	var j journal
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateDraftInvoice(ctx, inv, ls); err != nil {
 			return err
 		}
-		return j.add(ctx, tx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(m.ID),
+		return tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(m.ID),
 			InvoiceID: ptr(inv.ID), AmountCents: inv.TotalCents, Actor: actor, Details: "draft"})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create draft invoice for member %d: %w", memberID, err)
 	}
-	s.flush(&j)
 	return inv, nil
 }
 
@@ -263,7 +200,6 @@ func (s *Service) reserve(ctx context.Context, tx *store.Store, kind string, day
 // and freezes it, in one transaction.
 func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, actor string) (*store.Invoice, error) {
 	var inv *store.Invoice
-	var j journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		var err error
 		if inv, err = tx.InvoiceByID(ctx, id); err != nil {
@@ -290,25 +226,17 @@ func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, ac
 		if err != nil {
 			return err
 		}
-		return s.validate(ctx, tx, &j, inv, lines, m, numbers[0], day, actor)
+		return s.validate(ctx, tx, inv, lines, m, numbers[0], day, actor)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("validate invoice %d: %w", id, err)
 	}
-	s.flush(&j)
-	s.wake()
 	return inv, nil
-}
-
-func (s *Service) wake() {
-	if s.Wake != nil {
-		s.Wake()
-	}
 }
 
 // validate freezes a draft whose number was reserved: dates, PDF, log,
 // credit applied (handle_balance) and the e-mail to the member.
-func (s *Service) validate(ctx context.Context, tx *store.Store, j *journal, inv *store.Invoice,
+func (s *Service) validate(ctx context.Context, tx *store.Store, inv *store.Invoice,
 	lines []*store.InvoiceLine, m *store.Member, number string, day date.Date, actor string) error {
 	inv.Number, inv.IssueDate = number, day
 	if inv.Kind == store.KindInvoice {
@@ -325,13 +253,13 @@ func (s *Service) validate(ctx context.Context, tx *store.Store, j *journal, inv
 	if inv.Kind == store.KindCreditNote {
 		op = "credit_note.validated"
 	}
-	if err := j.add(ctx, tx, &store.LogEntry{Operation: op, MemberID: ptr(m.ID), InvoiceID: ptr(inv.ID),
+	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: op, MemberID: ptr(m.ID), InvoiceID: ptr(inv.ID),
 		AmountCents: inv.TotalCents, Actor: actor, Details: inv.Number}); err != nil {
 		return err
 	}
 	if inv.Kind == store.KindInvoice {
 		if s.Cfg.Billing.HandleBalance {
-			if err := s.applyCredit(ctx, tx, j, m.ID, actor); err != nil {
+			if err := s.applyCredit(ctx, tx, m.ID, actor); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"bufio"
+	"coin/accountinglog"
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +42,9 @@ func newFixture(t testing.TB, s *store.Store, tweak func(*config.Config)) *fixtu
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &Service{Store: s, Cfg: &cfg, Catalog: cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.SetHooks(store.Hooks{Logged: (&accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: cfg.Billing.Currency, Log: quiet}).Write})
+	svc := &Service{Store: s, Cfg: &cfg, Catalog: cat, Log: quiet,
 		Identity: func(context.Context) ispdb.Identity {
 			return ispdb.Identity{Name: "Rézo", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP"}
 		}}

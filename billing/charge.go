@@ -83,7 +83,6 @@ func (s *Service) Charge(ctx context.Context, day date.Date, dryRun bool, progre
 var errDryRun = errors.New("dry run")
 
 func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date, dryRun bool, sum *Summary) error {
-	var j journal
 	var local Summary
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		// Concurrent runs take turns per batch and each sees what the other
@@ -132,7 +131,7 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 		// this goroutine writes the drafts; the renderers work on copies.
 		wait := s.renderAsync(ctx, drafts, s.issuer(ctx))
 		for _, d := range drafts {
-			if err := s.storeDraft(ctx, tx, &j, d); err != nil {
+			if err := s.storeDraft(ctx, tx, d); err != nil {
 				wait()
 				return err
 			}
@@ -141,7 +140,7 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 			return err
 		}
 		for _, d := range drafts {
-			if err := s.finish(ctx, tx, &j, d); err != nil {
+			if err := s.finish(ctx, tx, d); err != nil {
 				return err
 			}
 		}
@@ -158,10 +157,6 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 			sum.First = local.First
 		}
 		sum.Last = local.Last
-	}
-	s.flush(&j)
-	if local.Invoices > 0 && !dryRun {
-		s.wake()
 	}
 	return nil
 }
@@ -225,7 +220,7 @@ func countLines(ls []*store.InvoiceLine) int {
 }
 
 // storeDraft writes a member's draft, lines and charged periods.
-func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d *draft) error {
+func (s *Service) storeDraft(ctx context.Context, tx *store.Store, d *draft) error {
 	var lines []*store.InvoiceLine
 	for _, l := range d.lines {
 		if l != nil {
@@ -236,7 +231,7 @@ func (s *Service) storeDraft(ctx context.Context, tx *store.Store, j *journal, d
 		if err := tx.CreateDraftInvoice(ctx, d.inv, lines); err != nil {
 			return err
 		}
-		if err := j.add(ctx, tx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(d.member.ID),
+		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(d.member.ID),
 			InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions"}); err != nil {
 			return err
 		}
@@ -318,7 +313,7 @@ func (s *Service) renderAsync(ctx context.Context, drafts []*draft, is issuer) (
 }
 
 // finish validates a rendered draft.
-func (s *Service) finish(ctx context.Context, tx *store.Store, j *journal, d *draft) error {
+func (s *Service) finish(ctx context.Context, tx *store.Store, d *draft) error {
 	if len(d.lines) == 0 {
 		return nil
 	}
@@ -326,12 +321,12 @@ func (s *Service) finish(ctx context.Context, tx *store.Store, j *journal, d *dr
 		return err
 	}
 	d.pdf = nil
-	if err := j.add(ctx, tx, &store.LogEntry{Operation: "invoice.validated", MemberID: ptr(d.member.ID),
+	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.validated", MemberID: ptr(d.member.ID),
 		InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions", Details: d.inv.Number}); err != nil {
 		return err
 	}
 	if s.Cfg.Billing.HandleBalance {
-		if err := s.applyCredit(ctx, tx, j, d.member.ID, "charge-subscriptions"); err != nil {
+		if err := s.applyCredit(ctx, tx, d.member.ID, "charge-subscriptions"); err != nil {
 			return err
 		}
 	}

@@ -45,23 +45,16 @@ func CheckPayment(in PaymentInput, p *store.Payment) form.Errors {
 // open invoices; what is left stays on the payment as the member's balance.
 func (s *Service) RecordPayment(ctx context.Context, p *store.Payment, actor string) ([]*store.Allocation, error) {
 	var allocs []*store.Allocation
-	var j Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		var err error
-		allocs, err = s.RecordPaymentTx(ctx, tx, &j, p, PaymentOptions{}, actor)
+		allocs, err = s.RecordPaymentTx(ctx, tx, p, PaymentOptions{}, actor)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record payment of member %d: %w", p.MemberID, err)
 	}
-	s.Flush(&j)
 	return allocs, nil
 }
-
-// Journal collects the accounting log entries of a transaction run by the
-// caller (RecordPaymentTx), to copy them to the log file with Flush once
-// the transaction is committed.
-type Journal = journal
 
 // PaymentOptions say how RecordPaymentTx settles a payment.
 type PaymentOptions struct {
@@ -75,10 +68,10 @@ type PaymentOptions struct {
 	Member *store.Member
 }
 
-// RecordPaymentTx is RecordPayment inside the caller's transaction tx: the
-// caller commits, then calls Flush(j) (and the outbox wakes then). Used by
-// the bank import, whose whole file is one transaction.
-func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journal, p *store.Payment, opts PaymentOptions, actor string) ([]*store.Allocation, error) {
+// RecordPaymentTx is RecordPayment inside the caller's transaction tx, whose
+// commit writes the log file and wakes the outbox. Used by the bank import,
+// whose whole file is one transaction.
+func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, p *store.Payment, opts PaymentOptions, actor string) ([]*store.Allocation, error) {
 	m := opts.Member
 	if m == nil || m.ID != p.MemberID {
 		var err error
@@ -89,7 +82,7 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journ
 	if err := tx.CreatePayment(ctx, p); err != nil {
 		return nil, err
 	}
-	if err := j.add(ctx, tx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
+	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
 		PaymentID: ptr(p.ID), AmountCents: p.AmountCents, Actor: actor,
 		Details: p.Method + " " + p.Date.String() + " " + p.Label}); err != nil {
 		return nil, err
@@ -100,7 +93,7 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journ
 	var allocs []*store.Allocation
 	left := p.AmountCents
 	if opts.FirstInvoiceID != 0 {
-		a, err := s.allocateTo(ctx, tx, j, p, opts.FirstInvoiceID, left, actor)
+		a, err := s.allocateTo(ctx, tx, p, opts.FirstInvoiceID, left, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +103,7 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journ
 		}
 	}
 	if left > 0 {
-		more, err := s.allocateOldestFirst(ctx, tx, j, p, left, actor)
+		more, err := s.allocateOldestFirst(ctx, tx, p, left, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +120,7 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, j *Journ
 
 // allocateTo settles up to amount of one open invoice of the payment's
 // member; nil when there is nothing left to settle on it.
-func (s *Service) allocateTo(ctx context.Context, tx *store.Store, j *journal, p *store.Payment, invoiceID, amount int64, actor string) (*store.Allocation, error) {
+func (s *Service) allocateTo(ctx context.Context, tx *store.Store, p *store.Payment, invoiceID, amount int64, actor string) (*store.Allocation, error) {
 	inv, err := tx.ValidatedInvoiceRef(ctx, invoiceID)
 	if err != nil {
 		return nil, err
@@ -143,31 +136,12 @@ func (s *Service) allocateTo(ctx context.Context, tx *store.Store, j *journal, p
 	if err := tx.CreateAllocation(ctx, a); err != nil {
 		return nil, err
 	}
-	return a, j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
+	return a, tx.AppendLog(ctx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
 		InvoiceID: ptr(inv.ID), PaymentID: ptr(p.ID), AmountCents: part, Actor: actor, Details: inv.Number})
 }
 
-// Flush appends the entries of a committed transaction to the accounting
-// log file and wakes the outbox sender for the e-mails it queued.
-func (s *Service) Flush(j *Journal) {
-	s.flush(j)
-	s.wake()
-}
-
-// FlushLog appends the entries of a committed transaction to the
-// accounting log file (no e-mail to wake for).
-func (s *Service) FlushLog(j *Journal) {
-	s.flush(j)
-}
-
-// AddLog appends an accounting log entry in the caller's transaction (the
-// bank import logs the membership fees it creates).
-func (j *Journal) AddLog(ctx context.Context, tx *store.Store, e *store.LogEntry) error {
-	return j.add(ctx, tx, e)
-}
-
 // allocateOldestFirst settles open invoices with up to amount of a payment.
-func (s *Service) allocateOldestFirst(ctx context.Context, tx *store.Store, j *journal, p *store.Payment, amount int64, actor string) ([]*store.Allocation, error) {
+func (s *Service) allocateOldestFirst(ctx context.Context, tx *store.Store, p *store.Payment, amount int64, actor string) ([]*store.Allocation, error) {
 	open, err := tx.OpenInvoices(ctx, p.MemberID)
 	if err != nil {
 		return nil, err
@@ -183,7 +157,7 @@ func (s *Service) allocateOldestFirst(ctx context.Context, tx *store.Store, j *j
 		if err := tx.CreateAllocation(ctx, a); err != nil {
 			return nil, err
 		}
-		if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
+		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
 			InvoiceID: ptr(inv.ID), PaymentID: ptr(p.ID), AmountCents: part, Actor: actor, Details: inv.Number}); err != nil {
 			return nil, err
 		}
@@ -196,13 +170,13 @@ func (s *Service) allocateOldestFirst(ctx context.Context, tx *store.Store, j *j
 
 // applyCredit uses a member's unallocated payments and credit notes to
 // settle their open invoices, oldest first (handle_balance).
-func (s *Service) applyCredit(ctx context.Context, tx *store.Store, j *journal, memberID int64, actor string) error {
+func (s *Service) applyCredit(ctx context.Context, tx *store.Store, memberID int64, actor string) error {
 	payments, err := tx.UnallocatedPayments(ctx, memberID)
 	if err != nil {
 		return err
 	}
 	for _, p := range payments {
-		if _, err := s.allocateOldestFirst(ctx, tx, j, p, p.Unallocated(), actor); err != nil {
+		if _, err := s.allocateOldestFirst(ctx, tx, p, p.Unallocated(), actor); err != nil {
 			return err
 		}
 	}
@@ -211,7 +185,7 @@ func (s *Service) applyCredit(ctx context.Context, tx *store.Store, j *journal, 
 		return err
 	}
 	for _, cn := range credits {
-		if err := s.useCreditNote(ctx, tx, j, cn, actor); err != nil {
+		if err := s.useCreditNote(ctx, tx, cn, actor); err != nil {
 			return err
 		}
 	}
@@ -234,7 +208,6 @@ var ErrPaysFee = errors.New("the payment paid a membership fee")
 // Reallocate replaces the allocations of a payment with those given: staff
 // fixing where money went. Amounts must fit the payment and each invoice.
 func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Allocation, actor string) error {
-	var j journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		p, err := tx.PaymentByID(ctx, paymentID)
 		if err != nil {
@@ -252,7 +225,7 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 			return err
 		}
 		for _, a := range old {
-			if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.removed", MemberID: ptr(p.MemberID),
+			if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "allocation.removed", MemberID: ptr(p.MemberID),
 				InvoiceID: ptr(a.InvoiceID), PaymentID: ptr(p.ID), AmountCents: -a.AmountCents, Actor: actor,
 				Details: a.InvoiceNumber}); err != nil {
 				return err
@@ -278,7 +251,7 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 			if err := tx.CreateAllocation(ctx, &store.Allocation{InvoiceID: inv.ID, PaymentID: ptr(p.ID), AmountCents: w.AmountCents}); err != nil {
 				return err
 			}
-			if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
+			if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(p.MemberID),
 				InvoiceID: ptr(inv.ID), PaymentID: ptr(p.ID), AmountCents: w.AmountCents, Actor: actor, Details: inv.Number}); err != nil {
 				return err
 			}
@@ -288,7 +261,6 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 	if err != nil {
 		return fmt.Errorf("reallocate payment %d: %w", paymentID, err)
 	}
-	s.flush(&j)
 	return nil
 }
 
@@ -299,7 +271,6 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 // locked first, so that two credit notes at once cannot together exceed it.
 func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label string, day date.Date, actor string) (*store.Invoice, error) {
 	var cn *store.Invoice
-	var j journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.LockInvoice(ctx, invoiceID); err != nil {
 			return err
@@ -338,7 +309,7 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		if cn.TotalCents != amount {
 			return fmt.Errorf("credit note lines total %d, not %d", cn.TotalCents, amount)
 		}
-		if err := j.add(ctx, tx, &store.LogEntry{Operation: "credit_note.created", MemberID: ptr(m.ID),
+		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "credit_note.created", MemberID: ptr(m.ID),
 			InvoiceID: ptr(cn.ID), AmountCents: amount, Actor: actor, Details: "for " + inv.Number}); err != nil {
 			return err
 		}
@@ -346,15 +317,14 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		if err != nil {
 			return err
 		}
-		if err := s.validate(ctx, tx, &j, cn, lines, m, numbers[0], day, actor); err != nil {
+		if err := s.validate(ctx, tx, cn, lines, m, numbers[0], day, actor); err != nil {
 			return err
 		}
-		return s.useCreditNote(ctx, tx, &j, cn, actor)
+		return s.useCreditNote(ctx, tx, cn, actor)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("credit invoice %d: %w", invoiceID, err)
 	}
-	s.flush(&j)
 	return cn, nil
 }
 
@@ -466,7 +436,7 @@ func taxIncluded(amount int64, bp int) int64 {
 
 // useCreditNote settles the credited invoice first, then the member's
 // other open invoices when handle_balance is on.
-func (s *Service) useCreditNote(ctx context.Context, tx *store.Store, j *journal, cn *store.Invoice, actor string) error {
+func (s *Service) useCreditNote(ctx context.Context, tx *store.Store, cn *store.Invoice, actor string) error {
 	left := cn.Remaining()
 	var targets []*store.Invoice
 	if cn.CreditedInvoiceID != nil {
@@ -499,7 +469,7 @@ func (s *Service) useCreditNote(ctx context.Context, tx *store.Store, j *journal
 		if err := tx.CreateAllocation(ctx, &store.Allocation{InvoiceID: inv.ID, CreditNoteID: ptr(cn.ID), AmountCents: part}); err != nil {
 			return err
 		}
-		if err := j.add(ctx, tx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(cn.MemberID),
+		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "allocation.created", MemberID: ptr(cn.MemberID),
 			InvoiceID: ptr(inv.ID), AmountCents: part, Actor: actor, Details: "credit note " + cn.Number}); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"coin/account"
 	"coin/accounting"
+	"coin/accountinglog"
 	"coin/backend"
 	"coin/bank"
 	"coin/billing"
@@ -100,7 +101,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo,
 		AdminFrom: func() string { return a.isp.Identity(context.Background()).AdminEmail }}
 	a.sender = mail.NewSender(st, cfg.Mail, log)
-	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer, Wake: a.sender.Wake,
+	logFile := &accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: cfg.Billing.Currency, Log: log}
+	st.SetHooks(store.Hooks{Logged: logFile.Write, Queued: a.sender.Wake})
+	a.accounts = &account.Service{Store: st, Cfg: cfg, Mail: a.composer,
 		Site: a.mailSite, Log: log}
 	if a.ipam, err = ipam.New(st, cfg, log); err != nil {
 		st.Close()
@@ -109,11 +112,11 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam}
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
-		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Wake: a.sender.Wake, Log: log}
+		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Log: log}
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
-		Wake: a.sender.Wake, Billing: a.billing, Log: log, Currency: cfg.Billing.Currency}
+		Log: log, Currency: cfg.Billing.Currency}
 	a.lists = maillists.New(st, cfg.Maillists, log)
-	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Log: log}
+	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Fees: a.fees, Log: log}
 	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}
 	a.books = &accounting.Service{Store: st, Cfg: cfg}
 	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {

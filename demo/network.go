@@ -88,7 +88,7 @@ func recordDemoAllocations(ctx context.Context, s *store.Store, a *ipam.Allocato
 	delete(cfg.Data, "ipv4_endpoint")
 	delete(cfg.Data, "ipv6_endpoint")
 	return s.Tx(ctx, func(tx *store.Store) error {
-		_, errs, err := a.Assign(ctx, tx, t, backend.NewRegistry().Get(o.Backend).Fields(), nil)
+		errs, err := a.Assign(ctx, tx, t, backend.NewRegistry().Get(o.Backend).Fields(), nil)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func recordDemoAllocations(ctx context.Context, s *store.Store, a *ipam.Allocato
 			return err
 		}
 		if !row.ResignDate.IsZero() && !row.ResignDate.After(today) {
-			_, err := a.Release(ctx, tx, t)
+			err := a.Release(ctx, tx, t)
 			return err
 		}
 		return nil

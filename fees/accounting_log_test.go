@@ -1,6 +1,7 @@
 package fees_test
 
 import (
+	"coin/accountinglog"
 	"context"
 	"io"
 	"log/slog"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"coin/billing"
 	"coin/config"
 	"coin/fees"
 	"coin/i18n"
@@ -27,8 +27,8 @@ func TestFeeWritesAreInTheAccountingLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-		bill := &billing.Service{Store: st, Cfg: &cfg, Catalog: cat, Log: quiet}
-		svc := &fees.Service{Store: st, Cfg: &cfg, Catalog: cat, Billing: bill, Log: quiet}
+		st.SetHooks(store.Hooks{Logged: (&accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: "EUR", Log: quiet}).Write})
+		svc := &fees.Service{Store: st, Cfg: &cfg, Catalog: cat, Log: quiet}
 		m := &store.Member{Login: "zoe", Role: "member", PersonType: "natural", FirstName: "Zoé", LastName: "L",
 			Email: "z@example.org", Status: "member"}
 		if err := st.CreateMember(ctx, m); err != nil {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	texttemplate "text/template"
 
-	"coin/billing"
 	"coin/config"
 	"coin/date"
 	"coin/form"
@@ -27,13 +26,7 @@ type Service struct {
 	Mail    *mail.Composer
 	Catalog *i18n.Catalog
 	// Site returns the ISP identity (name, bank details) for e-mails.
-	Site func(ctx context.Context) mail.Site
-	// Wake nudges the outbox sender after a commit.
-	Wake func()
-	// Billing, when set, copies the accounting log entries of fee writes to
-	// billing.accounting_log's file after commit (the table gets them in
-	// the transaction either way).
-	Billing  *billing.Service
+	Site     func(ctx context.Context) mail.Site
 	Log      *slog.Logger
 	Currency string // ISO 4217, "EUR" when empty
 }
@@ -207,12 +200,11 @@ func (s *Service) Record(ctx context.Context, memberID int64, by *int64, actor s
 		return nil, errs, nil
 	}
 	fee.CreatedBy = by
-	var j billing.Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateMembershipFee(ctx, fee); err != nil {
 			return err
 		}
-		return j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
+		return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
 			PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
 	})
 	if errors.Is(err, store.ErrFeeOverlap) {
@@ -222,7 +214,6 @@ func (s *Service) Record(ctx context.Context, memberID int64, by *int64, actor s
 	if err != nil {
 		return nil, nil, fmt.Errorf("record fee of member %d: %w", memberID, err)
 	}
-	s.flushLog(&j)
 	s.Log.Info("membership fee recorded", "member", memberID, "fee", fee.ID, "amount", fee.Amount,
 		"start", fee.StartDate.String(), "end", fee.EndDate.String(), "by", derefID(by))
 	return fee, nil, nil
@@ -232,7 +223,6 @@ func (s *Service) Record(ctx context.Context, memberID int64, by *int64, actor s
 // amount negated), in one transaction. A fee of another member is not
 // found.
 func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor string) error {
-	var j billing.Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		fee, err := tx.MembershipFeeByID(ctx, memberID, feeID)
 		if err != nil {
@@ -241,13 +231,12 @@ func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor strin
 		if err := tx.DeleteMembershipFee(ctx, memberID, feeID); err != nil {
 			return err
 		}
-		return j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
+		return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
 			PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)})
 	})
 	if err != nil {
 		return fmt.Errorf("delete fee %d of member %d: %w", feeID, memberID, err)
 	}
-	s.flushLog(&j)
 	return nil
 }
 
@@ -255,14 +244,13 @@ func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor strin
 // gets its accounting log entry, in the same transaction. A member still
 // referenced (invoices, payments…) is store.ErrInUse.
 func (s *Service) DeleteMember(ctx context.Context, memberID int64, actor string) error {
-	var j billing.Journal
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		list, err := tx.MembershipFeesOfMember(ctx, memberID)
 		if err != nil {
 			return err
 		}
 		for _, fee := range list {
-			if err := j.AddLog(ctx, tx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
+			if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
 				PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)}); err != nil {
 				return err
 			}
@@ -272,20 +260,34 @@ func (s *Service) DeleteMember(ctx context.Context, memberID int64, actor string
 	if err != nil {
 		return fmt.Errorf("delete member %d: %w", memberID, err)
 	}
-	s.flushLog(&j)
 	return nil
+}
+
+// RecordPaidTx records, in the caller's transaction tx, the membership fee
+// that payment p of member m paid (a bank line matched to a fee): it starts
+// the day after the member's latest fee when that one still runs on the
+// payment day, else on the payment day, lasts the usual year, and carries
+// its accounting log entry. method is how it was paid (store.PayTransfer…).
+func (s *Service) RecordPaidTx(ctx context.Context, tx *store.Store, p *store.Payment, m *store.Member, method string, by *int64, actor string) (*store.MembershipFee, error) {
+	existing, err := tx.MembershipFeesOfMember(ctx, p.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	start := DefaultStart(existing, p.Date)
+	ref, _ := ReferenceFunc(s.Cfg.Fees.MembershipReference)(m)
+	fee := &store.MembershipFee{MemberID: p.MemberID, Amount: p.AmountCents, StartDate: start, EndDate: DefaultEnd(start),
+		PaymentMethod: method, Reference: ref, PaymentDate: p.Date, PaymentID: &p.ID, CreatedBy: by}
+	if err := tx.CreateMembershipFee(ctx, fee); err != nil {
+		return nil, err
+	}
+	return fee, tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
+		PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
 }
 
 // feeDetails describes a fee in the accounting log: its period and
 // reference, as the bank import writes them.
 func feeDetails(f *store.MembershipFee) string {
 	return strings.TrimSpace(f.StartDate.String() + " " + f.EndDate.String() + " " + f.Reference)
-}
-
-func (s *Service) flushLog(j *billing.Journal) {
-	if s.Billing != nil {
-		s.Billing.FlushLog(j)
-	}
 }
 
 func derefID(p *int64) int64 {

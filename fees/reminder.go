@@ -112,7 +112,6 @@ func (s *Service) CallForFees(ctx context.Context, day date.Date, dryRun bool) (
 	if err != nil {
 		return res, err
 	}
-	queued := false
 	for _, c := range cands {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -131,10 +130,6 @@ func (s *Service) CallForFees(ctx context.Context, day date.Date, dryRun bool) (
 			continue
 		}
 		res.Sent = append(res.Sent, r)
-		queued = queued || !dryRun
-	}
-	if queued && s.Wake != nil {
-		s.Wake()
 	}
 	return res, nil
 }

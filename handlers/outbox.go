@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/mail"
 	"coin/store"
 	"coin/views"
 )
@@ -48,11 +49,8 @@ func (h *Handler) outboxResend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.RequeueMessage(c.UserContext(), id); err != nil {
+	if err := mail.Resend(c.UserContext(), h.Store, id); err != nil {
 		return err
-	}
-	if h.Accounts.Wake != nil {
-		h.Accounts.Wake()
 	}
 	h.flash(c, "outbox.requeued", false)
 	return h.redirect(c, "/admin/outbox/"+c.Params("id"))

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"coin/accountinglog"
 	"context"
 	"io"
 	"log/slog"
@@ -91,9 +92,10 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	}
 	subs := &subscription.Service{Store: s, Cfg: &cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: s, Services: &cfg.Services, Log: log}, Log: log, Allocator: alloc}
+	s.SetHooks(store.Hooks{Logged: (&accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: cfg.Billing.Currency, Log: log}).Write})
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
 		Identity: isp.Identity}
-	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Billing: bill, Log: log}
+	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
 	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
 		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
 			res, err := fs.CallForFees(ctx, day, dry)
@@ -105,7 +107,7 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	t.Cleanup(func() { sched.Stop() })
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
 		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log,
-		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log},
+		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log},
 		Books: &accounting.Service{Store: s, Cfg: &cfg}})
 	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc}
 }

@@ -40,9 +40,8 @@ func ipFields(fields []backend.Field) map[int]string {
 // filled; the first subnet of each family fills the empty IP field.
 //
 // Form errors (a full pool, an address taken) mean nothing must be
-// written: the caller rolls back. done logs the allocations and is to be
-// called once the transaction is committed.
-func (a *Allocator) Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (done func(), errs form.Errors, err error) {
+// written: the caller rolls back. The allocations are logged once tx commits.
+func (a *Allocator) Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (errs form.Errors, err error) {
 	errs = form.Errors{}
 	var msgs []string
 	note := a.noter(ctx, tx, t, "Allocated", &msgs)
@@ -67,23 +66,24 @@ func (a *Allocator) Assign(ctx context.Context, tx *store.Store, t provision.Tar
 			errs.AddWith("cfg_"+name, id, data)
 			continue
 		} else if cerr != nil {
-			return nil, nil, cerr
+			return nil, cerr
 		}
 		if al != nil {
 			if err := note(pool, al); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 	}
 	if before == nil && !errs.Any() {
 		if err := a.fillFromPools(ctx, tx, t, byFamily, typed, note, errs); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if errs.Any() {
-		return func() {}, errs, nil
+		return errs, nil
 	}
-	return a.logged(msgs, "subscription", t.Subscription.ID), nil, nil
+	tx.AfterCommit(a.logged(msgs, "subscription", t.Subscription.ID))
+	return nil, nil
 }
 
 // fillFromPools gives t, from every pool of its offer by priority, the
@@ -175,11 +175,11 @@ func claimError(err error) (string, map[string]string) {
 }
 
 // Release gives back, inside tx, the subnets of a subscription that ended:
-// they stay out of allocation for the grace period.
-func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Target) (func(), error) {
+// they stay out of allocation for the grace period. Logged once tx commits.
+func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Target) error {
 	list, err := tx.SubscriptionIPAllocations(ctx, t.Subscription.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var msgs []string
 	for _, al := range list {
@@ -187,17 +187,18 @@ func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Ta
 			continue
 		}
 		if err := tx.ReleaseIPAllocation(ctx, al.ID, a.Grace); err != nil {
-			return nil, err
+			return err
 		}
 		pool, err := tx.IPPoolByID(ctx, al.PoolID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := a.noter(ctx, tx, t, "Released", &msgs)(pool, al); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return a.logged(msgs, "subscription", t.Subscription.ID), nil
+	tx.AfterCommit(a.logged(msgs, "subscription", t.Subscription.ID))
+	return nil
 }
 
 // Reclaim gives a subscription that starts again (its resign date moved
@@ -206,10 +207,10 @@ func (a *Allocator) Release(ctx context.Context, tx *store.Store, t provision.Ta
 // replaced by a free one of the offer's pools, like on creation; when a
 // pool is full, the field stays empty and the log says so: the
 // subscription goes on, staff give it an address by hand.
-func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field) (func(), error) {
+func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field) error {
 	list, err := tx.ReclaimIPAllocations(ctx, t.Subscription.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var msgs []string
 	note := func(action string) func(*store.IPPool, *store.IPAllocation) error {
@@ -218,35 +219,35 @@ func (a *Allocator) Reclaim(ctx context.Context, tx *store.Store, t provision.Ta
 	for _, al := range list {
 		pool, err := tx.IPPoolByID(ctx, al.PoolID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := note("Reclaimed")(pool, al); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	tx.AfterCommit(a.logged(msgs, "subscription", t.Subscription.ID))
 	if t.Config == nil {
-		return a.logged(msgs, "subscription", t.Subscription.ID), nil
+		return nil
 	}
 	byFamily := ipFields(fields)
 	typed, err := a.keepOwnAddresses(ctx, tx, t, byFamily, note("Allocated"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	errs := form.Errors{}
 	if err := a.fillFromPools(ctx, tx, t, byFamily, typed, note("Allocated"), errs); err != nil {
-		return nil, err
+		return err
 	}
 	if err := tx.SaveConfiguration(ctx, t.Config); err != nil {
-		return nil, err
+		return err
 	}
-	logged := a.logged(msgs, "subscription", t.Subscription.ID)
-	return func() {
-		logged()
-		if errs.Any() {
+	if errs.Any() {
+		tx.AfterCommit(func() {
 			a.Log.Warn("subscription starts again without an address: pool full",
 				"subscription", t.Subscription.ID)
-		}
-	}, nil
+		})
+	}
+	return nil
 }
 
 // keepOwnAddresses empties the IP fields of t's configuration whose

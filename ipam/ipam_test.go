@@ -245,7 +245,7 @@ func TestReleasedSubnetsWaitForTheGracePeriod(t *testing.T) {
 		first, _ := allocate(t, s, a, pool.ID, sub.ID)
 		second, _ := allocate(t, s, a, pool.ID, 0)
 		err := s.Tx(ctx, func(tx *store.Store) error {
-			_, err := a.Release(ctx, tx, provision.Target{Subscription: sub, Member: f.member, Offer: f.offer, Reference: "VPN-1"})
+			err := a.Release(ctx, tx, provision.Target{Subscription: sub, Member: f.member, Offer: f.offer, Reference: "VPN-1"})
 			return err
 		})
 		if err != nil {

@@ -19,7 +19,8 @@ type LogEntry struct {
 	Details     string
 }
 
-// AppendLog adds an entry; the table refuses updates and deletes.
+// AppendLog adds an entry; the table refuses updates and deletes. The
+// Logged hook gets it once the transaction commits.
 func (s *Store) AppendLog(ctx context.Context, e *LogEntry) error {
 	e.At = s.now()
 	id, err := s.insert(ctx, `INSERT INTO accounting_log (at, operation, member_id, invoice_id, payment_id,
@@ -29,6 +30,7 @@ func (s *Store) AppendLog(ctx context.Context, e *LogEntry) error {
 		return fmt.Errorf("accounting log %s: %w", e.Operation, err)
 	}
 	e.ID = id
+	s.noteLogged(e)
 	return nil
 }
 

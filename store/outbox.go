@@ -66,6 +66,9 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
 	m.ID = id
+	if m.Status == OutboxQueued {
+		s.noteQueued()
+	}
 	return nil
 }
 
@@ -133,7 +136,11 @@ func (s *Store) RequeueMessage(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("requeue message %d: %w", id, err)
 	}
-	return expectOne(res, "message", id)
+	if err := expectOne(res, "message", id); err != nil {
+		return err
+	}
+	s.noteQueued()
+	return nil
 }
 
 // MessageByID returns one message.

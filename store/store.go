@@ -55,6 +55,8 @@ type Store struct {
 	inTx    bool
 	stmts   *stmtCache   // prepared statements of the transaction
 	shared  *preparedSet // statements prepared once per connection
+	unit    *unit        // the transaction's unit of work; nil outside one
+	hooks   *Hooks       // shared by the store and its transactions
 	// Now is the clock for created/updated stamps; tests replace it.
 	Now func() time.Time
 }
@@ -98,7 +100,7 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", driver, err)
 	}
 	return &Store{db: db, q: db, dialect: Dialect(driver), dsn: dsn, Now: time.Now,
-		shared: newPreparedSet(db)}, nil
+		shared: newPreparedSet(db), hooks: &Hooks{}}, nil
 }
 
 // sqliteDSN adds the settings every connection needs: WAL so readers do not
@@ -138,7 +140,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Tx runs fn in one transaction: committed if fn returns nil, rolled back
-// otherwise. Inside fn, use only the *Store it is given.
+// otherwise. Inside fn, use only the *Store it is given. The transaction is
+// a unit of work: what fn registers with AfterCommit (and the hooks of the
+// accounting log entries and e-mails it wrote) runs once it has committed,
+// in order, and never after a rollback. A Tx inside a Tx joins it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.inTx {
 		return fn(s)
@@ -151,6 +156,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	txs.q = sqlTx
 	txs.inTx = true
 	txs.stmts = &stmtCache{tx: sqlTx, shared: s.shared, byQuery: map[string]*sql.Stmt{}}
+	txs.unit = &unit{}
 	if err := fn(&txs); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
@@ -160,6 +166,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	txs.unit.runAfterCommit(ctx)
 	return nil
 }
 

@@ -44,12 +44,13 @@ type Allocator interface {
 	// Assign fills the empty IP fields of t.Config from the offer's pools
 	// (on creation: before is nil) and records the addresses staff typed.
 	// Form errors mean nothing may be written.
-	Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (func(), form.Errors, error)
+	// What it logs goes out once tx commits.
+	Assign(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field, before map[string]string) (form.Errors, error)
 	// Release gives back the subnets of a subscription that ended.
-	Release(ctx context.Context, tx *store.Store, t provision.Target) (func(), error)
+	Release(ctx context.Context, tx *store.Store, t provision.Target) error
 	// Reclaim takes back the released subnets of a subscription that goes on.
 	// Addresses others got meanwhile are replaced from the offer's pools.
-	Reclaim(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field) (func(), error)
+	Reclaim(ctx context.Context, tx *store.Store, t provision.Target, fields []backend.Field) error
 }
 
 // errRefused rolls back a transaction whose outcome is form errors.
@@ -181,7 +182,6 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 		}
 	}
 	t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Password: res.Password}
-	logAllocations := func() {}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateSubscription(ctx, sub); err != nil {
 			return err
@@ -189,7 +189,7 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 		cfg.SubscriptionID = sub.ID
 		t.Reference = s.Reference(sub, o, m)
 		if s.Allocator != nil {
-			done, aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), nil)
+			aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), nil)
 			if err != nil {
 				return err
 			}
@@ -197,7 +197,6 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 				errs = aerrs
 				return errRefused
 			}
-			logAllocations = done
 		}
 		return tx.SaveConfiguration(ctx, cfg)
 	})
@@ -211,7 +210,6 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 		return nil, nil, err
 	}
 	s.Log.Info("subscription created", "subscription", sub.ID, "member", m.Login, "offer", o.Reference)
-	logAllocations()
 	res.Run, err = s.runHook(ctx, "provision", t)
 	return res, nil, err
 }
@@ -285,7 +283,6 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 		reclaim = sub.DeprovisionedAt != nil
 		sub.DeprovisionedAt = nil
 	}
-	logAllocations := func() {}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateSubscription(ctx, &sub); err != nil {
 			return err
@@ -301,13 +298,11 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 		if b := s.Backends.Get(row.Backend); b != nil {
 			fields = b.Fields()
 		}
-		logAllocations, err = s.Allocator.Reclaim(ctx, tx, t, fields)
-		return err
+		return s.Allocator.Reclaim(ctx, tx, t, fields)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	logAllocations()
 	res := &Result{Subscription: &sub}
 	switch {
 	case !sub.ResignDate.IsZero() && !sub.ResignDate.After(s.today()) && row.DeprovisionedAt == nil:
@@ -335,7 +330,6 @@ func (s *Service) deprovision(ctx context.Context, sub *store.Subscription) (*st
 	// failure is on the page with a retry button, and the job must not
 	// retry forever behind the staff's back. The subnets are released with
 	// it, to be reused after the grace period.
-	logAllocations := func() {}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.MarkDeprovisioned(ctx, sub.ID); err != nil {
 			return err
@@ -343,13 +337,8 @@ func (s *Service) deprovision(ctx context.Context, sub *store.Subscription) (*st
 		if s.Allocator == nil {
 			return nil
 		}
-		var err error
-		logAllocations, err = s.Allocator.Release(ctx, tx, t)
-		return err
+		return s.Allocator.Release(ctx, tx, t)
 	})
-	if err == nil {
-		logAllocations()
-	}
 	return run, err
 }
 
@@ -410,10 +399,9 @@ func (s *Service) UpdateConfig(ctx context.Context, row *store.SubscriptionRow, 
 		return nil, nil, err
 	}
 	t.Config = cfg
-	logAllocations := func() {}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if s.Allocator != nil {
-			done, aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), before)
+			aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), before)
 			if err != nil {
 				return err
 			}
@@ -421,7 +409,6 @@ func (s *Service) UpdateConfig(ctx context.Context, row *store.SubscriptionRow, 
 				errs = aerrs
 				return errRefused
 			}
-			logAllocations = done
 		}
 		return tx.SaveConfiguration(ctx, cfg)
 	})
@@ -433,7 +420,6 @@ func (s *Service) UpdateConfig(ctx context.Context, row *store.SubscriptionRow, 
 	case err != nil:
 		return nil, nil, err
 	}
-	logAllocations()
 	res := &Result{Subscription: &row.Subscription}
 	res.Run, err = s.runHook(ctx, "provision", t)
 	return res, nil, err
