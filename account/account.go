@@ -89,6 +89,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.Store.DeleteSession(ctx, auth.HashToken(token))
 }
 
+// KeepAlive extends a session in use (its token's hash) to lifetime from now.
+func (s *Service) KeepAlive(ctx context.Context, hash string, lifetime time.Duration) error {
+	if err := s.Store.TouchSession(ctx, hash, time.Now().Add(lifetime)); err != nil {
+		return fmt.Errorf("keep session alive: %w", err)
+	}
+	return nil
+}
+
 // RequestPasswordReset e-mails a reset link to the accounts matching a login
 // or an address. It says nothing of whether any matched, so that the form
 // cannot be used to discover accounts.

@@ -152,6 +152,31 @@ func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineI
 	return inv, nil
 }
 
+// DeleteDraft deletes a draft invoice with its accounting log entry (the
+// draft's total negated), in one transaction. A validated invoice, or one
+// that does not exist, is store.ErrNotFound: validated documents are only
+// ever corrected by credit notes.
+func (s *Service) DeleteDraft(ctx context.Context, id int64, actor string) error {
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		inv, err := tx.InvoiceByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status != store.InvoiceDraft {
+			return fmt.Errorf("invoice %d is validated: %w", id, store.ErrNotFound)
+		}
+		if err := tx.DeleteDraftInvoice(ctx, id); err != nil {
+			return err
+		}
+		return tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.deleted", MemberID: ptr(inv.MemberID),
+			InvoiceID: ptr(inv.ID), AmountCents: -inv.TotalCents, Actor: actor, Details: "draft"})
+	})
+	if err != nil {
+		return fmt.Errorf("delete draft invoice %d: %w", id, err)
+	}
+	return nil
+}
+
 // UpdateDraft replaces the lines of a draft.
 func (s *Service) UpdateDraft(ctx context.Context, id int64, lines []LineInput) error {
 	if err := CheckLines(lines); err != nil {

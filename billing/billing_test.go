@@ -674,3 +674,70 @@ func TestDraftBoundsAndPositiveTotal(t *testing.T) {
 		}
 	})
 }
+
+// logOps reads the operations of the accounting log file, in order.
+func (f *fixture) logOps() []string {
+	f.t.Helper()
+	data, err := os.ReadFile(f.svc.Cfg.Billing.AccountingLog)
+	if err != nil && !os.IsNotExist(err) {
+		f.t.Fatal(err)
+	}
+	var ops []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if i := strings.Index(line, `"operation":"`); i >= 0 {
+			ops = append(ops, strings.SplitN(line[i+13:], `"`, 2)[0])
+		}
+	}
+	return ops
+}
+
+func TestDeleteDraftIsLoggedOnCommitOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		zoe := f.member("zoe")
+		d, err := f.svc.CreateDraft(f.ctx, zoe.ID, []LineInput{{Label: "Câble", Quantity: 2, UnitPriceCents: 750}}, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rolled back by an enclosing transaction: nothing logged, draft kept.
+		boom := errors.New("boom")
+		err = s.Tx(f.ctx, func(tx *store.Store) error {
+			in := *f.svc
+			in.Store = tx
+			if err := in.DeleteDraft(f.ctx, d.ID, "tres"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("rolled back delete: %v", err)
+		}
+		if _, err := s.InvoiceByID(f.ctx, d.ID); err != nil {
+			t.Fatalf("draft gone after a rollback: %v", err)
+		}
+		if ops := f.logOps(); strings.Join(ops, " ") != "invoice.created" {
+			t.Fatalf("log file after rollback: %v", ops)
+		}
+		if err := f.svc.DeleteDraft(f.ctx, d.ID, "tres"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.InvoiceByID(f.ctx, d.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("draft still there: %v", err)
+		}
+		entries, _ := s.LogEntries(f.ctx, 0, 100)
+		last := entries[len(entries)-1]
+		if last.Operation != "invoice.deleted" || last.AmountCents != -1500 || last.Actor != "tres" || *last.InvoiceID != d.ID {
+			t.Fatalf("last log entry %+v", last)
+		}
+		if ops := f.logOps(); strings.Join(ops, " ") != "invoice.created invoice.deleted" {
+			t.Fatalf("log file after delete: %v", ops)
+		}
+		// A validated invoice is never deleted.
+		f.subscribe(zoe, f.offer("VPN", 1, 1000, 0), "2026-11-01")
+		f.charge("2026-11-01")
+		inv := f.invoices()[0]
+		if err := f.svc.DeleteDraft(f.ctx, inv.ID, "tres"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleting a validated invoice: %v", err)
+		}
+	})
+}

@@ -21,6 +21,7 @@ import (
 	"coin/jobs"
 	"coin/mail"
 	"coin/maillists"
+	"coin/member"
 	"coin/overrides"
 	"coin/provision"
 	"coin/sepa"
@@ -42,6 +43,7 @@ type app struct {
 	billing   *billing.Service
 	isp       *ispdb.Service
 	fees      *fees.Service
+	members   *member.Service
 	jobs      *jobs.Scheduler
 	lists     *maillists.Syncer
 	ipam      *ipam.Allocator
@@ -115,6 +117,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Log: log}
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
 		Log: log, Currency: cfg.Billing.Currency}
+	a.members = &member.Service{Store: st, Fees: a.fees, Log: log}
 	a.lists = maillists.New(st, cfg.Maillists, log)
 	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Fees: a.fees, Log: log}
 	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}

@@ -49,9 +49,9 @@ func (c *CreateSuperuserCmd) Run(g *Globals) error {
 	}
 	defer a.close()
 	now := time.Now()
-	m := &store.Member{Login: c.Login, PasswordHash: hash, Role: store.RoleAdmin, PersonType: store.NaturalPerson,
+	m := &store.Member{Login: c.Login, PasswordHash: hash, PersonType: store.NaturalPerson,
 		LastName: c.Login, Email: email, EmailVerifiedAt: &now, Status: store.StatusMember, SendFeeReminders: true}
-	err = a.store.CreateMember(context.Background(), m)
+	err = a.members.CreateAdmin(context.Background(), m)
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("login %q is already taken", c.Login)
 	}

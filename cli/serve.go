@@ -82,7 +82,7 @@ func (s *ServeCmd) Run(g *Globals) error {
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
 		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing,
-		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, Bank: a.bank, SEPA: a.sepa, Books: a.books, IPAM: a.ipam, Log: log})
+		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, Bank: a.bank, SEPA: a.sepa, Books: a.books, IPAM: a.ipam, Members: a.members, Log: log})
 
 	if s.NoJobs {
 		log.Info("scheduled jobs are off in this instance (--no-jobs)")

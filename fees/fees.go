@@ -240,25 +240,19 @@ func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor strin
 	return nil
 }
 
-// DeleteMember deletes a member, whose fees go with it: each fee deleted
-// gets its accounting log entry, in the same transaction. A member still
-// referenced (invoices, payments…) is store.ErrInUse.
-func (s *Service) DeleteMember(ctx context.Context, memberID int64, actor string) error {
-	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		list, err := tx.MembershipFeesOfMember(ctx, memberID)
-		if err != nil {
+// LogMemberFeesDeletedTx appends, in the caller's transaction tx, the
+// accounting log entry of the deletion of each fee of a member about to be
+// deleted (its fees go with it).
+func (s *Service) LogMemberFeesDeletedTx(ctx context.Context, tx *store.Store, memberID int64, actor string) error {
+	list, err := tx.MembershipFeesOfMember(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	for _, fee := range list {
+		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
+			PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)}); err != nil {
 			return err
 		}
-		for _, fee := range list {
-			if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
-				PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)}); err != nil {
-				return err
-			}
-		}
-		return tx.DeleteMember(ctx, memberID)
-	})
-	if err != nil {
-		return fmt.Errorf("delete member %d: %w", memberID, err)
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ import (
 	"coin/jobs"
 	"coin/mail"
 	"coin/maillists"
+	"coin/member"
 	"coin/overrides"
 	"coin/sepa"
 	"coin/store"
@@ -56,6 +57,8 @@ type Deps struct {
 	Books *accounting.Service
 	// IPAM allocates subnets; nil: built from Cfg with Subs's allocator.
 	IPAM *ipam.Allocator
+	// Members writes members; nil: built from Store and Fees.
+	Members *member.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -81,6 +84,9 @@ func New(d Deps) *fiber.App {
 			d.Log.Error("ip settings", "err", err)
 			d.IPAM, _ = ipam.New(d.Store, &def, d.Log)
 		}
+	}
+	if d.Members == nil {
+		d.Members = &member.Service{Store: d.Store, Fees: d.Fees, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	if h.Site == nil {

@@ -98,7 +98,7 @@ func (h *Handler) invoiceDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.DeleteDraftInvoice(c.UserContext(), id); errors.Is(err, store.ErrNotFound) {
+	if err := h.Billing.DeleteDraft(c.UserContext(), id, user(c).Login); errors.Is(err, store.ErrNotFound) {
 		return h.invoiceDetail(c, fiber.StatusConflict, id, nil, nil, "invoices.already_validated")
 	} else if err != nil {
 		return err

@@ -18,7 +18,7 @@ func (h *Handler) setLanguage(c *fiber.Ctx) error {
 	}
 	h.setCookie(c, langCookie, lang, 365*24*time.Hour)
 	if m := user(c); m != nil {
-		if err := h.Store.SetMemberLanguage(c.UserContext(), m.ID, lang); err != nil {
+		if err := h.Members.SetLanguage(c.UserContext(), m.ID, lang); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/member"
 	"coin/store"
 	"coin/views"
 )
@@ -23,17 +24,16 @@ func (h *Handler) memberDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if m.ID == user(c).ID {
+	switch err := h.Members.Delete(c.UserContext(), m, user(c)); {
+	case errors.Is(err, member.ErrDeleteSelf):
 		h.flash(c, "members.cannot_delete_self", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
-	}
-	if err := h.Fees.DeleteMember(c.UserContext(), m.ID, user(c).Login); errors.Is(err, store.ErrInUse) {
+	case errors.Is(err, store.ErrInUse):
 		h.flash(c, "members.in_use", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
-	} else if err != nil {
+	case err != nil:
 		return err
 	}
-	h.Log.Info("member deleted", "member", m.ID, "login", m.Login, "by", user(c).ID)
 	h.flash(c, "members.deleted", false)
 	return h.redirect(c, "/admin/members")
 }

@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
 	"coin/auth"
 	"coin/date"
-	"coin/form"
 	"coin/member"
 	"coin/store"
 	"coin/views"
@@ -47,20 +45,14 @@ func (h *Handler) memberCreate(c *fiber.Ctx) error {
 	scope := memberScope(c)
 	d := views.MemberFormData{Form: f, Scope: scope, Action: h.Cfg.URL("/admin/members/new"),
 		Cancel: h.Cfg.URL("/admin/members")}
-	m := &store.Member{}
-	if errs := f.Validate(scope, m); errs.Any() {
-		d.Errs = errs
-		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, d)
-	}
-	err := h.Store.CreateMember(c.UserContext(), m)
-	if errors.Is(err, store.ErrConflict) {
-		d.Errs = form.Errors{"login": "err.login_taken"}
-		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, d)
-	}
+	m, errs, err := h.Members.Create(c.UserContext(), f, scope, user(c))
 	if err != nil {
 		return err
 	}
-	h.Log.Info("member created", "member", m.ID, "login", m.Login, "by", user(c).ID)
+	if errs.Any() {
+		d.Errs = errs
+		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, d)
+	}
 	h.autoSubscribe(c, m, false)
 	if c.FormValue("send_password_link") == "1" {
 		if err := h.Accounts.SendPasswordReset(c.UserContext(), m); err != nil {
@@ -90,13 +82,14 @@ func (h *Handler) memberEdit(c *fiber.Ctx) error {
 	f.Login = m.Login
 	scope := memberScope(c)
 	wasMember := m.Status == store.StatusMember
-	if errs := f.Validate(scope, m); errs.Any() {
+	errs, err := h.Members.Update(c.UserContext(), m, f, scope)
+	if err != nil {
+		return err
+	}
+	if errs.Any() {
 		return h.memberFormPage(c, fiber.StatusUnprocessableEntity, views.MemberFormData{Form: f, Errs: errs,
 			Scope: scope, ID: m.ID, Action: h.Cfg.URL(fmt.Sprintf("/admin/members/%d/edit", m.ID)),
 			Cancel: h.Cfg.URL(fmt.Sprintf("/admin/members/%d", m.ID))})
-	}
-	if err := h.Store.UpdateMember(c.UserContext(), m); err != nil {
-		return err
 	}
 	h.autoSubscribe(c, m, wasMember)
 	h.flash(c, "members.saved", false)

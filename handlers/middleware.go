@@ -114,7 +114,7 @@ func (h *Handler) loadSession(c *fiber.Ctx) error {
 	c.Locals("user", m)
 	c.Locals("session", hash)
 	if time.Since(sess.LastSeenAt) > 5*time.Minute {
-		if err := h.Store.TouchSession(c.Context(), hash, time.Now().Add(h.Cfg.Server.SessionLifetime)); err != nil {
+		if err := h.Accounts.KeepAlive(c.Context(), hash, h.Cfg.Server.SessionLifetime); err != nil {
 			h.Log.Warn("touch session", "err", err)
 		}
 	}

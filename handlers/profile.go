@@ -38,11 +38,12 @@ func (h *Handler) profileEdit(c *fiber.Ctx) error {
 	}
 	m := *user(c)
 	f := memberFormFromRequest(c)
-	if errs := f.Validate(member.Self, &m); errs.Any() {
-		return h.profileForm(c, f, fiber.StatusUnprocessableEntity, errs)
-	}
-	if err := h.Store.UpdateMember(c.UserContext(), &m); err != nil {
+	errs, err := h.Members.Update(c.UserContext(), &m, f, member.Self)
+	if err != nil {
 		return err
+	}
+	if errs.Any() {
+		return h.profileForm(c, f, fiber.StatusUnprocessableEntity, errs)
 	}
 	if m.Language != "" {
 		h.setCookie(c, langCookie, m.Language, 365*24*time.Hour)

@@ -264,7 +264,10 @@ func isForeignKeyViolation(err error) bool {
 	}
 	var le sqlite3.Error
 	if errors.As(err, &le) {
-		return le.ExtendedCode == sqlite3.ErrConstraintForeignKey
+		// ON DELETE RESTRICT fails with SQLITE_CONSTRAINT_TRIGGER, not
+		// SQLITE_CONSTRAINT_FOREIGNKEY: only the message tells it apart.
+		return le.ExtendedCode == sqlite3.ErrConstraintForeignKey ||
+			le.ExtendedCode == sqlite3.ErrConstraintTrigger && strings.Contains(le.Error(), "FOREIGN KEY constraint failed")
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

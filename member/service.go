@@ -1,0 +1,125 @@
+package member
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"coin/fees"
+	"coin/form"
+	"coin/store"
+)
+
+// Service is where members are written: the back office form, the portal
+// profile, the language chosen, deletion and the first administrator.
+type Service struct {
+	Store *store.Store
+	Fees  *fees.Service // logs the fees that go with a deleted member
+	Log   *slog.Logger
+}
+
+// ErrDeleteSelf refuses the deletion of the account doing it.
+var ErrDeleteSelf = errors.New("one cannot delete one's own account")
+
+// Create validates f in scope and creates the member by staff member by
+// (nil from the command line). A login taken is a form error.
+func (s *Service) Create(ctx context.Context, f Form, scope Scope, by *store.Member) (*store.Member, form.Errors, error) {
+	m := &store.Member{}
+	if errs := f.Validate(scope, m); errs.Any() {
+		return nil, errs, nil
+	}
+	if errs, err := s.create(ctx, m, by); errs.Any() || err != nil {
+		return nil, errs, err
+	}
+	return m, nil, nil
+}
+
+// CreateAdmin creates an administrator whose address is taken as verified
+// (coin createsuperuser). A login taken is store.ErrConflict.
+func (s *Service) CreateAdmin(ctx context.Context, m *store.Member) error {
+	m.Role = store.RoleAdmin
+	errs, err := s.create(ctx, m, nil)
+	if errs.Any() {
+		return fmt.Errorf("login %q is already taken: %w", m.Login, store.ErrConflict)
+	}
+	return err
+}
+
+func (s *Service) create(ctx context.Context, m *store.Member, by *store.Member) (form.Errors, error) {
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateMember(ctx, m); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() {
+			s.Log.Info("member created", "member", m.ID, "login", m.Login, "role", m.Role, "by", actorID(by))
+		})
+		return nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return form.Errors{"login": "err.login_taken"}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create member %q: %w", m.Login, err)
+	}
+	return nil, nil
+}
+
+// Update applies f in scope to m and saves it. m is changed in place, even
+// when the form has errors (the form shows what was typed).
+func (s *Service) Update(ctx context.Context, m *store.Member, f Form, scope Scope) (form.Errors, error) {
+	if errs := f.Validate(scope, m); errs.Any() {
+		return errs, nil
+	}
+	if err := s.Store.UpdateMember(ctx, m); err != nil {
+		return nil, fmt.Errorf("update member %d: %w", m.ID, err)
+	}
+	return nil, nil
+}
+
+// SetLanguage records the language a member chose, for their e-mails.
+func (s *Service) SetLanguage(ctx context.Context, memberID int64, lang string) error {
+	if err := s.Store.SetMemberLanguage(ctx, memberID, lang); err != nil {
+		return fmt.Errorf("set language of member %d: %w", memberID, err)
+	}
+	return nil
+}
+
+// Delete deletes member m on behalf of staff member by: the member's fees
+// go with it, each deletion in the accounting log, in one transaction. A
+// member still referenced (invoices, payments, subscriptions…) is
+// store.ErrInUse and nothing is written; by deleting themselves is
+// ErrDeleteSelf.
+func (s *Service) Delete(ctx context.Context, m, by *store.Member) error {
+	if by != nil && m.ID == by.ID {
+		return ErrDeleteSelf
+	}
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := s.Fees.LogMemberFeesDeletedTx(ctx, tx, m.ID, actorLogin(by)); err != nil {
+			return err
+		}
+		if err := tx.DeleteMember(ctx, m.ID); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { s.Log.Info("member deleted", "member", m.ID, "login", m.Login, "by", actorID(by)) })
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete member %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+func actorID(by *store.Member) int64 {
+	if by == nil {
+		return 0
+	}
+	return by.ID
+}
+
+func actorLogin(by *store.Member) string {
+	if by == nil {
+		return "coin"
+	}
+	return by.Login
+}
