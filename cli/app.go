@@ -73,13 +73,42 @@ func (g *Globals) loadConfig() (*config.Config, error) {
 	return &cfg, nil
 }
 
-// openApp connects to the database, applies migrations and builds the services.
-func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+// withApp is the preamble of every command that works on the data. It
+// loads the configuration; hands it to prepare, when not nil, to check the
+// flags against it (or adjust it) before anything touches the database;
+// opens the database, applies the migrations and builds the services; then
+// runs fn with the app, which is closed when fn returns. An error of any
+// step is returned as it is.
+func (g *Globals) withApp(ctx context.Context, prepare func(*config.Config) error, fn func(*app) error) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	if prepare != nil {
+		if err := prepare(cfg); err != nil {
+			return err
+		}
+	}
+	a, err := openApp(ctx, cfg, g.logger())
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return fn(a)
+}
+
+// connect opens the database cfg names, without migrating.
+func connect(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	driver, dsn, err := cfg.DatabaseTarget()
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, driver, dsn)
+	return store.Open(ctx, driver, dsn)
+}
+
+// openApp connects to the database, applies migrations and builds the services.
+func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	st, err := connect(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

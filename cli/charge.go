@@ -9,6 +9,9 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
+
+	"coin/config"
+	"coin/date"
 )
 
 // ChargeCmd invoices subscription periods due on a day.
@@ -18,37 +21,30 @@ type ChargeCmd struct {
 }
 
 func (c *ChargeCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	day, err := dayFlag(c.Date, cfg)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
+	var day date.Date
+	return g.withApp(ctx, func(cfg *config.Config) (err error) {
+		day, err = dayFlag(c.Date, cfg)
 		return err
-	}
-	defer a.close()
-	var progress func(done, total int)
-	if f, ok := g.Stdout.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		var bar *progressbar.ProgressBar
-		progress = func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(g.Stderr),
-					progressbar.OptionSetDescription("charging members"), progressbar.OptionShowCount(),
-					progressbar.OptionClearOnFinish())
+	}, func(a *app) error {
+		var progress func(done, total int)
+		if f, ok := g.Stdout.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			var bar *progressbar.ProgressBar
+			progress = func(done, total int) {
+				if bar == nil {
+					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(g.Stderr),
+						progressbar.OptionSetDescription("charging members"), progressbar.OptionShowCount(),
+						progressbar.OptionClearOnFinish())
+				}
+				bar.Set(done)
 			}
-			bar.Set(done)
 		}
-	}
-	sum, err := a.billing.Charge(ctx, day, c.DryRun, progress)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(g.Stdout, sum)
-	return nil
+		sum, err := a.billing.Charge(ctx, day, c.DryRun, progress)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(g.Stdout, sum)
+		return nil
+	})
 }

@@ -54,7 +54,7 @@ func (CheckCmd) Run(g *Globals) error {
 			fmt.Fprintf(g.Stdout, "ok   maillists.sync_command runs %s\n", path)
 		}
 	}
-	st, err := g.openStore()
+	st, err := connect(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintf(g.Stdout, "FAIL database: %v\n", err)
 		return statusError(1)

@@ -39,27 +39,21 @@ func (c *CreateSuperuserCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(context.Background(), cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	now := time.Now()
-	m := &store.Member{Login: c.Login, PasswordHash: hash, PersonType: store.NaturalPerson,
-		LastName: c.Login, Email: email, EmailVerifiedAt: &now, Status: store.StatusMember, SendFeeReminders: true}
-	err = a.members.CreateAdmin(context.Background(), m)
-	if errors.Is(err, store.ErrConflict) {
-		return fmt.Errorf("login %q is already taken", c.Login)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(g.Stdout, "administrator %q created (id %d)\n", m.Login, m.ID)
-	return nil
+	ctx := context.Background()
+	return g.withApp(ctx, nil, func(a *app) error {
+		now := time.Now()
+		m := &store.Member{Login: c.Login, PasswordHash: hash, PersonType: store.NaturalPerson,
+			LastName: c.Login, Email: email, EmailVerifiedAt: &now, Status: store.StatusMember, SendFeeReminders: true}
+		err := a.members.CreateAdmin(ctx, m)
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("login %q is already taken", c.Login)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.Stdout, "administrator %q created (id %d)\n", m.Login, m.ID)
+		return nil
+	})
 }
 
 // readPassword prompts twice on a terminal, or reads one line from stdin.

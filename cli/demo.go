@@ -14,34 +14,27 @@ type DemoCmd struct {
 }
 
 func (d *DemoCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(context.Background(), cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
 	ctx := context.Background()
-	if !d.Force {
-		n, err := a.store.CountMembers(ctx, "")
-		if err != nil {
+	return g.withApp(ctx, nil, func(a *app) error {
+		if !d.Force {
+			n, err := a.store.CountMembers(ctx, "")
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return fmt.Errorf("the database already has %d members: use --force to add the demo data anyway", n)
+			}
+		}
+		if err := demo.Load(ctx, a.store, a.cfg.Location()); err != nil {
 			return err
 		}
-		if n > 0 {
-			return fmt.Errorf("the database already has %d members: use --force to add the demo data anyway", n)
+		if err := demo.LoadBilling(ctx, a.store, a.billing, date.Today(a.cfg.Location())); err != nil {
+			return err
 		}
-	}
-	if err := demo.Load(ctx, a.store, cfg.Location()); err != nil {
-		return err
-	}
-	if err := demo.LoadBilling(ctx, a.store, a.billing, date.Today(cfg.Location())); err != nil {
-		return err
-	}
-	if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(cfg.Location())); err != nil {
-		return err
-	}
-	fmt.Fprintln(g.Stdout, demo.Banner)
-	return nil
+		if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(a.cfg.Location())); err != nil {
+			return err
+		}
+		fmt.Fprintln(g.Stdout, demo.Banner)
+		return nil
+	})
 }

@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"coin/config"
+	"coin/date"
 )
 
 // DeprovisionCmd runs the deprovision hooks that are due.
@@ -11,23 +14,17 @@ type DeprovisionCmd struct {
 }
 
 func (c *DeprovisionCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
+	ctx := context.Background()
+	var day date.Date
+	return g.withApp(ctx, func(cfg *config.Config) (err error) {
+		day, err = dayFlag(c.Date, cfg)
 		return err
-	}
-	day, err := dayFlag(c.Date, cfg)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(context.Background(), cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	summary, err := a.subs.DeprovisionDue(context.Background(), day)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(g.Stdout, summary)
-	return nil
+	}, func(a *app) error {
+		summary, err := a.subs.DeprovisionDue(ctx, day)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(g.Stdout, summary)
+		return nil
+	})
 }

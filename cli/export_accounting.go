@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"coin/config"
 	"coin/date"
 	"coin/money"
 )
@@ -18,41 +19,37 @@ type ExportAccountingCmd struct {
 }
 
 func (c *ExportAccountingCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	from, err := date.Parse(c.From)
-	if err != nil || from.IsZero() {
-		return fmt.Errorf("--from: %q is not a date such as 2027-01-01", c.From)
-	}
-	to, err := date.Parse(c.To)
-	if err != nil || to.IsZero() {
-		return fmt.Errorf("--to: %q is not a date such as 2027-12-31", c.To)
-	}
-	if to.Before(from) {
-		return fmt.Errorf("--to %s is before --from %s", to, from)
-	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	var buf bytes.Buffer
-	if c.Format == "fec" {
-		err = a.books.WriteFEC(ctx, &buf, from, to)
-	} else {
-		err = a.books.WriteCSV(ctx, &buf, from, to)
-	}
-	if err != nil {
-		return err
-	}
-	if c.Output == "" {
-		_, err = g.Stdout.Write(buf.Bytes())
-		return err
-	}
-	return writeAtomic(c.Output, buf.Bytes())
+	var from, to date.Date
+	return g.withApp(ctx, func(*config.Config) (err error) {
+		from, err = date.Parse(c.From)
+		if err != nil || from.IsZero() {
+			return fmt.Errorf("--from: %q is not a date such as 2027-01-01", c.From)
+		}
+		to, err = date.Parse(c.To)
+		if err != nil || to.IsZero() {
+			return fmt.Errorf("--to: %q is not a date such as 2027-12-31", c.To)
+		}
+		if to.Before(from) {
+			return fmt.Errorf("--to %s is before --from %s", to, from)
+		}
+		return nil
+	}, func(a *app) (err error) {
+		var buf bytes.Buffer
+		if c.Format == "fec" {
+			err = a.books.WriteFEC(ctx, &buf, from, to)
+		} else {
+			err = a.books.WriteCSV(ctx, &buf, from, to)
+		}
+		if err != nil {
+			return err
+		}
+		if c.Output == "" {
+			_, err = g.Stdout.Write(buf.Bytes())
+			return err
+		}
+		return writeAtomic(c.Output, buf.Bytes())
+	})
 }
 
 func moneyPlain(c int64) string { return money.Plain(c) }

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"coin/bank"
+	"coin/config"
 	"coin/money"
 	"coin/store"
 )
@@ -26,68 +27,61 @@ type ImportPaymentsCmd struct {
 }
 
 func (c *ImportPaymentsCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	info, err := os.Stat(c.File)
-	if err != nil {
-		return err
-	}
-	if info.Size() > cfg.Bank.MaxFileSize {
-		return fmt.Errorf("%s: %d bytes, more than bank.max_file_size (%d): nothing imported", c.File, info.Size(), cfg.Bank.MaxFileSize)
-	}
-	f, err := os.Open(c.File)
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, cfg.Bank.MaxFileSize+1))
-	f.Close()
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	var lines []*store.BankImportLine
-	var imp *store.BankImport
-	if c.DryRun {
-		parsed, err := a.bank.Parse(data, c.Format)
+	var data []byte
+	return g.withApp(ctx, func(cfg *config.Config) error {
+		info, err := os.Stat(c.File)
 		if err != nil {
-			return fmt.Errorf("%s: %w: nothing imported", c.File, err)
-		}
-		if lines, err = a.bank.Match(ctx, parsed); err != nil {
 			return err
 		}
-	} else {
-		imp, lines, err = a.bank.Preview(ctx, filepath.Base(c.File), c.Format, data, nil)
+		if info.Size() > cfg.Bank.MaxFileSize {
+			return fmt.Errorf("%s: %d bytes, more than bank.max_file_size (%d): nothing imported", c.File, info.Size(), cfg.Bank.MaxFileSize)
+		}
+		f, err := os.Open(c.File)
 		if err != nil {
-			return fmt.Errorf("%s: %w: nothing imported", c.File, err)
+			return err
 		}
-	}
-	printLines(g.Stdout, lines, cfg.Billing.Currency)
-	left := 0
-	for _, l := range lines {
-		if l.Result == store.LineAmbiguous || l.Result == store.LineUnmatched {
-			left++
-		}
-	}
-	if c.DryRun {
-		fmt.Fprintf(g.Stdout, "dry run: nothing imported (%d lines, %d to settle by hand)\n", len(lines), left)
-		return nil
-	}
-	sum, err := a.bank.Confirm(ctx, imp.ID, bank.Actor{Name: "cli"})
-	if err != nil {
+		data, err = io.ReadAll(io.LimitReader(f, cfg.Bank.MaxFileSize+1))
+		f.Close()
 		return err
-	}
-	fmt.Fprintln(g.Stdout, sum)
-	if left > 0 {
-		fmt.Fprintf(g.Stdout, "%d ambiguous or unmatched lines were left out: import the file in the back office to choose for them (what was imported is recognised)\n", left)
-	}
-	return nil
+	}, func(a *app) (err error) {
+		var lines []*store.BankImportLine
+		var imp *store.BankImport
+		if c.DryRun {
+			parsed, err := a.bank.Parse(data, c.Format)
+			if err != nil {
+				return fmt.Errorf("%s: %w: nothing imported", c.File, err)
+			}
+			if lines, err = a.bank.Match(ctx, parsed); err != nil {
+				return err
+			}
+		} else {
+			imp, lines, err = a.bank.Preview(ctx, filepath.Base(c.File), c.Format, data, nil)
+			if err != nil {
+				return fmt.Errorf("%s: %w: nothing imported", c.File, err)
+			}
+		}
+		printLines(g.Stdout, lines, a.cfg.Billing.Currency)
+		left := 0
+		for _, l := range lines {
+			if l.Result == store.LineAmbiguous || l.Result == store.LineUnmatched {
+				left++
+			}
+		}
+		if c.DryRun {
+			fmt.Fprintf(g.Stdout, "dry run: nothing imported (%d lines, %d to settle by hand)\n", len(lines), left)
+			return nil
+		}
+		sum, err := a.bank.Confirm(ctx, imp.ID, bank.Actor{Name: "cli"})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(g.Stdout, sum)
+		if left > 0 {
+			fmt.Fprintf(g.Stdout, "%d ambiguous or unmatched lines were left out: import the file in the back office to choose for them (what was imported is recognised)\n", left)
+		}
+		return nil
+	})
 }
 
 // printLines writes the preview as a table.

@@ -17,31 +17,24 @@ type ISPJSONCmd struct {
 }
 
 func (cmd *ISPJSONCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	p, err := a.isp.Publish(ctx)
-	if errors.Is(err, ispdb.ErrNotReady) {
-		return fmt.Errorf("%w: fill it in the back office, ISP record (/admin/isp)", err)
-	}
-	if err != nil {
-		return err
-	}
-	if err := a.isp.Schema().Validate(p.Body); err != nil {
-		return fmt.Errorf("isp.json would be refused by db.ffdn.org: %w", err)
-	}
-	if cmd.Output == "" {
-		_, err := g.Stdout.Write(p.Body)
-		return err
-	}
-	return writeAtomic(cmd.Output, p.Body)
+	return g.withApp(ctx, nil, func(a *app) error {
+		p, err := a.isp.Publish(ctx)
+		if errors.Is(err, ispdb.ErrNotReady) {
+			return fmt.Errorf("%w: fill it in the back office, ISP record (/admin/isp)", err)
+		}
+		if err != nil {
+			return err
+		}
+		if err := a.isp.Schema().Validate(p.Body); err != nil {
+			return fmt.Errorf("isp.json would be refused by db.ffdn.org: %w", err)
+		}
+		if cmd.Output == "" {
+			_, err := g.Stdout.Write(p.Body)
+			return err
+		}
+		return writeAtomic(cmd.Output, p.Body)
+	})
 }
 
 // writeAtomic replaces path with body so that a web server never serves a

@@ -102,31 +102,24 @@ func runJob(g *Globals, name string, f JobRunFlags) error {
 	if err != nil {
 		return fmt.Errorf("--date: %v", err)
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	run, err := a.jobs.Run(ctx, name, jobs.Options{Day: day, DryRun: f.DryRun, Trigger: store.TriggerCLI})
-	if errors.Is(err, jobs.ErrBusy) {
-		return fmt.Errorf("%s is already running (in `coin serve` or another command): try again later", name)
-	}
-	if run == nil {
-		return err
-	}
-	if run.Summary != "" {
-		fmt.Fprintln(g.Stdout, run.Summary)
-	}
-	if err != nil {
-		return fmt.Errorf("%s failed: %v", name, err)
-	}
-	return nil
+	return g.withApp(ctx, nil, func(a *app) error {
+		run, err := a.jobs.Run(ctx, name, jobs.Options{Day: day, DryRun: f.DryRun, Trigger: store.TriggerCLI})
+		if errors.Is(err, jobs.ErrBusy) {
+			return fmt.Errorf("%s is already running (in `coin serve` or another command): try again later", name)
+		}
+		if run == nil {
+			return err
+		}
+		if run.Summary != "" {
+			fmt.Fprintln(g.Stdout, run.Summary)
+		}
+		if err != nil {
+			return fmt.Errorf("%s failed: %v", name, err)
+		}
+		return nil
+	})
 }
 
 // CallForMembershipFeesCmd sends the membership fee reminders due.
@@ -147,36 +140,30 @@ type JobsCmd struct {
 type JobsListCmd struct{}
 
 func (JobsListCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(context.Background(), cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	last, err := a.store.LastJobRuns(context.Background())
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(g.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "JOB\tSCHEDULE\tLAST RUN\tRESULT")
-	for _, j := range a.jobs.Jobs() {
-		sched, when, result := j.Schedule, "never", ""
-		if sched == "" {
-			sched = "(command only)"
+	ctx := context.Background()
+	return g.withApp(ctx, nil, func(a *app) error {
+		last, err := a.store.LastJobRuns(ctx)
+		if err != nil {
+			return err
 		}
-		if r := last[j.Name]; r != nil {
-			when = r.StartedAt.In(cfg.Location()).Format("2006-01-02 15:04")
-			result = r.Status + " " + jobs.FirstLine(r.Summary)
-			if r.Error != "" {
-				result = r.Status + ": " + jobs.FirstLine(r.Error)
+		w := tabwriter.NewWriter(g.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "JOB\tSCHEDULE\tLAST RUN\tRESULT")
+		for _, j := range a.jobs.Jobs() {
+			sched, when, result := j.Schedule, "never", ""
+			if sched == "" {
+				sched = "(command only)"
 			}
+			if r := last[j.Name]; r != nil {
+				when = r.StartedAt.In(a.cfg.Location()).Format("2006-01-02 15:04")
+				result = r.Status + " " + jobs.FirstLine(r.Summary)
+				if r.Error != "" {
+					result = r.Status + ": " + jobs.FirstLine(r.Error)
+				}
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", j.Name, sched, when, result)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", j.Name, sched, when, result)
-	}
-	return w.Flush()
+		return w.Flush()
+	})
 }
 
 type JobsRunCmd struct {

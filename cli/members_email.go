@@ -20,30 +20,23 @@ type MembersEmailCmd struct {
 }
 
 func (m *MembersEmailCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	f := store.MemberEmailFilter{Status: m.Status, Fee: m.Fee, Offer: m.Offer,
-		ActiveSubscription: m.ActiveSubscription, List: m.List, Today: date.Today(cfg.Location())}
-	if f.Status == "all" {
-		f.Status = ""
-	}
-	addrs, err := a.store.MemberEmails(ctx, f)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("no mailing list named %q", m.List)
-	case err != nil:
-		return err
-	}
-	for _, a := range addrs {
-		fmt.Fprintln(g.Stdout, a)
-	}
-	return nil
+	return g.withApp(ctx, nil, func(a *app) error {
+		f := store.MemberEmailFilter{Status: m.Status, Fee: m.Fee, Offer: m.Offer,
+			ActiveSubscription: m.ActiveSubscription, List: m.List, Today: date.Today(a.cfg.Location())}
+		if f.Status == "all" {
+			f.Status = ""
+		}
+		addrs, err := a.store.MemberEmails(ctx, f)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return fmt.Errorf("no mailing list named %q", m.List)
+		case err != nil:
+			return err
+		}
+		for _, a := range addrs {
+			fmt.Fprintln(g.Stdout, a)
+		}
+		return nil
+	})
 }

@@ -64,9 +64,5 @@ func (g *Globals) openStore() (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	driver, dsn, err := cfg.DatabaseTarget()
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(context.Background(), driver, dsn)
+	return connect(context.Background(), cfg)
 }

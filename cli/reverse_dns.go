@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"coin/config"
 	"coin/ipam"
 	"coin/store"
 )
@@ -26,48 +27,43 @@ type ReverseDNSCmd struct {
 }
 
 func (cmd *ReverseDNSCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	if cmd.Header && len(cmd.NS) == 0 {
-		return errors.New("--header needs the zone's name servers: --ns ns1.example.org --ns ns2.example.org")
-	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	pool, err := a.store.IPPoolByName(ctx, cmd.Pool)
-	if errors.Is(err, store.ErrNotFound) {
-		if id, perr := strconv.ParseInt(cmd.Pool, 10, 64); perr == nil {
-			pool, err = a.store.IPPoolByID(ctx, id)
+	return g.withApp(ctx, func(*config.Config) error {
+		if cmd.Header && len(cmd.NS) == 0 {
+			return errors.New("--header needs the zone's name servers: --ns ns1.example.org --ns ns2.example.org")
 		}
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no IP pool named %q", cmd.Pool)
-	}
-	if err != nil {
-		return err
-	}
-	serial := cmd.Serial
-	if serial == 0 {
-		serial = uint32(time.Now().Unix())
-	}
-	for _, n := range cmd.NS {
-		if _, ok := ipam.ParseHostname(n); !ok {
-			return fmt.Errorf("--ns %q is not a host name", n)
+		return nil
+	}, func(a *app) error {
+		pool, err := a.store.IPPoolByName(ctx, cmd.Pool)
+		if errors.Is(err, store.ErrNotFound) {
+			if id, perr := strconv.ParseInt(cmd.Pool, 10, 64); perr == nil {
+				pool, err = a.store.IPPoolByID(ctx, id)
+			}
 		}
-	}
-	text, err := ipam.Zone(ctx, a.store, pool, ipam.ZoneOptions{Zone: cmd.Zone, Header: cmd.Header,
-		Nameservers: cmd.NS, Hostmaster: cmd.Hostmaster, Serial: serial, TTL: cmd.TTL})
-	if err != nil {
-		return err
-	}
-	if cmd.Output == "" {
-		_, err := fmt.Fprint(g.Stdout, text)
-		return err
-	}
-	return writeAtomic(cmd.Output, []byte(text))
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no IP pool named %q", cmd.Pool)
+		}
+		if err != nil {
+			return err
+		}
+		serial := cmd.Serial
+		if serial == 0 {
+			serial = uint32(time.Now().Unix())
+		}
+		for _, n := range cmd.NS {
+			if _, ok := ipam.ParseHostname(n); !ok {
+				return fmt.Errorf("--ns %q is not a host name", n)
+			}
+		}
+		text, err := ipam.Zone(ctx, a.store, pool, ipam.ZoneOptions{Zone: cmd.Zone, Header: cmd.Header,
+			Nameservers: cmd.NS, Hostmaster: cmd.Hostmaster, Serial: serial, TTL: cmd.TTL})
+		if err != nil {
+			return err
+		}
+		if cmd.Output == "" {
+			_, err := fmt.Fprint(g.Stdout, text)
+			return err
+		}
+		return writeAtomic(cmd.Output, []byte(text))
+	})
 }

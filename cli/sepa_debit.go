@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"coin/config"
 	"coin/date"
 	"coin/sepa"
 	"coin/store"
@@ -21,60 +22,56 @@ type SEPADebitCmd struct {
 }
 
 func (c *SEPADebitCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	day := date.Today(cfg.Location())
-	if c.Date != "" {
-		if day, err = date.Parse(c.Date); err != nil {
-			return fmt.Errorf("--date: %w", err)
-		}
-	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, g.logger())
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	if c.File != "" {
-		return c.writeStored(ctx, g, a)
-	}
-	// The output file is created before the debits are recorded: a path
-	// that cannot be written records nothing.
-	var out *atomicFile
-	if c.Output != "" {
-		if out, err = createAtomic(c.Output); err != nil {
-			return fmt.Errorf("--output: %w: nothing recorded", err)
+	var day date.Date
+	return g.withApp(ctx, func(cfg *config.Config) (err error) {
+		day = date.Today(cfg.Location())
+		if c.Date != "" {
+			if day, err = date.Parse(c.Date); err != nil {
+				return fmt.Errorf("--date: %w", err)
+			}
 		}
-	}
-	f, err := a.sepa.Collect(ctx, day, time.Now(), sepa.Maker{}, c.DryRun)
-	if err != nil {
-		if out != nil {
-			out.abort()
+		return nil
+	}, func(a *app) (err error) {
+		if c.File != "" {
+			return c.writeStored(ctx, g, a)
 		}
-		return err
-	}
-	if out == nil {
-		_, err = g.Stdout.Write(f.XML)
-	} else {
-		err = out.commit(f.XML)
-	}
-	if err != nil {
+		// The output file is created before the debits are recorded: a path
+		// that cannot be written records nothing.
+		var out *atomicFile
+		if c.Output != "" {
+			if out, err = createAtomic(c.Output); err != nil {
+				return fmt.Errorf("--output: %w: nothing recorded", err)
+			}
+		}
+		f, err := a.sepa.Collect(ctx, day, time.Now(), sepa.Maker{}, c.DryRun)
+		if err != nil {
+			if out != nil {
+				out.abort()
+			}
+			return err
+		}
+		if out == nil {
+			_, err = g.Stdout.Write(f.XML)
+		} else {
+			err = out.commit(f.XML)
+		}
+		if err != nil {
+			if c.DryRun {
+				return fmt.Errorf("write the trial file: %w", err)
+			}
+			// The debits are recorded and the file is stored: say how to
+			// get it again rather than leave the treasurer without it.
+			return fmt.Errorf("write the direct debit file: %w; file %s is stored and its %d debits are recorded: write it again with `coin sepa-debit --file %s -o FILE`",
+				err, f.MessageID, f.Count, f.MessageID)
+		}
+		fmt.Fprintf(g.Stderr, "%s: %d direct debits, %s %s, to collect on %s\n", f.MessageID, f.Count,
+			moneyPlain(f.TotalCents), a.cfg.Billing.Currency, f.CollectionDate)
 		if c.DryRun {
-			return fmt.Errorf("write the trial file: %w", err)
+			fmt.Fprintln(g.Stderr, "trial file: nothing recorded")
 		}
-		// The debits are recorded and the file is stored: say how to
-		// get it again rather than leave the treasurer without it.
-		return fmt.Errorf("write the direct debit file: %w; file %s is stored and its %d debits are recorded: write it again with `coin sepa-debit --file %s -o FILE`",
-			err, f.MessageID, f.Count, f.MessageID)
-	}
-	fmt.Fprintf(g.Stderr, "%s: %d direct debits, %s %s, to collect on %s\n", f.MessageID, f.Count,
-		moneyPlain(f.TotalCents), cfg.Billing.Currency, f.CollectionDate)
-	if c.DryRun {
-		fmt.Fprintln(g.Stderr, "trial file: nothing recorded")
-	}
-	return nil
+		return nil
+	})
 }
 
 // writeStored writes again a file made before, byte for byte.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"coin/assets"
+	"coin/config"
 	"coin/date"
 	"coin/demo"
 	"coin/handlers"
@@ -26,11 +27,14 @@ type ServeCmd struct {
 }
 
 func (s *ServeCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	log := g.logger()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	return g.withApp(ctx, s.prepare, func(a *app) error { return s.serve(ctx, g, a) })
+}
+
+// prepare applies the flags to the configuration and refuses to serve
+// without a secret key (the demo makes one up).
+func (s *ServeCmd) prepare(cfg *config.Config) error {
 	if s.Addr != "" {
 		cfg.Server.Addr = s.Addr
 	}
@@ -49,14 +53,12 @@ func (s *ServeCmd) Run(g *Globals) error {
 		rand.Read(b[:])
 		cfg.Server.SecretKey = hex.EncodeToString(b[:])
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+	return nil
+}
 
-	a, err := openApp(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+// serve runs the web server (and the jobs) until ctx is done.
+func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
+	cfg, log := a.cfg, a.log
 	if s.Demo {
 		loaded, err := demo.LoadIfEmpty(ctx, a.store, cfg.Location())
 		if err != nil {

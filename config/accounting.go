@@ -1,0 +1,37 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Accounting holds the journal and account codes of accounting exports.
+type Accounting struct {
+	JournalSales          string `toml:"journal_sales" env:"JOURNAL_SALES"`
+	JournalSalesLabel     string `toml:"journal_sales_label" env:"JOURNAL_SALES_LABEL"`
+	JournalBank           string `toml:"journal_bank" env:"JOURNAL_BANK"`
+	JournalBankLabel      string `toml:"journal_bank_label" env:"JOURNAL_BANK_LABEL"`
+	AccountCustomers      string `toml:"account_customers" env:"ACCOUNT_CUSTOMERS"`
+	AccountSales          string `toml:"account_sales" env:"ACCOUNT_SALES"`
+	AccountBank           string `toml:"account_bank" env:"ACCOUNT_BANK"`
+	AccountMembershipFees string `toml:"account_membership_fees" env:"ACCOUNT_MEMBERSHIP_FEES"`
+	AccountVAT            string `toml:"account_vat" env:"ACCOUNT_VAT"`
+	// FECSeparator is "|" or "tab", the two the administration accepts.
+	FECSeparator string `toml:"fec_separator" env:"FEC_SEPARATOR"`
+}
+
+var accountCodeRE = regexp.MustCompile(`^[0-9A-Za-z]{1,20}$`)
+
+func (a *Accounting) validate() error {
+	for key, v := range map[string]string{"journal_sales": a.JournalSales, "journal_bank": a.JournalBank,
+		"account_customers": a.AccountCustomers, "account_sales": a.AccountSales, "account_bank": a.AccountBank,
+		"account_membership_fees": a.AccountMembershipFees, "account_vat": a.AccountVAT} {
+		if !accountCodeRE.MatchString(v) {
+			return fmt.Errorf("accounting.%s: %q is not a code of 1 to 20 letters or digits", key, v)
+		}
+	}
+	if a.FECSeparator != "|" && a.FECSeparator != "tab" {
+		return fmt.Errorf("accounting.fec_separator: %q is not \"|\" or \"tab\"", a.FECSeparator)
+	}
+	return nil
+}

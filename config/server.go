@@ -1,0 +1,56 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// Server holds the HTTP side.
+type Server struct {
+	Addr            string        `toml:"addr" env:"ADDR"`
+	PublicURL       string        `toml:"public_url" env:"PUBLIC_URL"`
+	BasePath        string        `toml:"base_path" env:"BASE_PATH"`
+	SecretKey       string        `toml:"secret_key" env:"SECRET_KEY"`
+	DataDir         string        `toml:"data_dir" env:"DATA_DIR"`
+	OverridesDir    string        `toml:"overrides_dir" env:"OVERRIDES_DIR"`
+	Timezone        string        `toml:"timezone" env:"TIMEZONE"`
+	DefaultLanguage string        `toml:"default_language" env:"DEFAULT_LANGUAGE"`
+	SessionLifetime time.Duration `toml:"session_lifetime" env:"SESSION_LIFETIME"`
+	TrustedProxies  []string      `toml:"trusted_proxies" env:"TRUSTED_PROXIES"`
+}
+
+// Languages the interface speaks.
+var Languages = []string{"fr", "en"}
+
+func validLanguage(l string) bool {
+	for _, x := range Languages {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// Location returns the ISP's time zone (validated by Load).
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Server.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// URL joins the base path and p ("/admin/members" → "/coin/admin/members").
+func (c *Config) URL(p string) string { return c.Server.BasePath + p }
+
+// AbsoluteURL is URL prefixed with public_url, for links in e-mails.
+func (c *Config) AbsoluteURL(p string) string {
+	base := c.Server.PublicURL
+	if base == "" {
+		base = "http://" + c.Server.Addr
+	}
+	return base + c.URL(p)
+}
+
+// BehindTLS says whether members reach coin over HTTPS (Secure cookies, HSTS).
+func (c *Config) BehindTLS() bool { return strings.HasPrefix(c.Server.PublicURL, "https://") }
