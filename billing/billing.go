@@ -390,10 +390,7 @@ func (s *Service) queueMail(ctx context.Context, tx *store.Store, kind string, m
 	}
 	data["Member"] = m
 	if _, ok := data["Site"]; !ok && s.Identity != nil {
-		id := s.Identity(ctx)
-		data["Site"] = mail.Site{Name: id.Name, Email: id.Email, Website: id.Website, URL: s.Cfg.AbsoluteURL("/"),
-			AddressLines: id.AddressLines, IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName,
-			LegalMentions: id.LegalMentions, Phone: id.Phone}
+		data["Site"] = mail.SiteOf(s.Identity(ctx), s.Cfg.AbsoluteURL("/"))
 	}
 	lang := memberLang(m, s.Cfg.Server.DefaultLanguage)
 	msg, err := s.Mail.Compose(kind, lang, m.Email, ptr(m.ID), data)

@@ -185,10 +185,7 @@ func (a *app) close() {
 // mailSite is the ISP's identity for e-mail templates, from the ISP record.
 // (Pages get theirs from the handlers, which add the overrides' assets.)
 func (a *app) mailSite(ctx context.Context) mail.Site {
-	id := a.isp.Identity(ctx)
-	return mail.Site{Name: id.Name, Email: id.Email, Website: id.Website, URL: a.cfg.AbsoluteURL("/"),
-		Address: strings.Join(id.AddressLines, "\n"), AddressLines: id.AddressLines, Phone: id.Phone,
-		IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName, LegalMentions: id.LegalMentions}
+	return mail.SiteOf(a.isp.Identity(ctx), a.cfg.AbsoluteURL("/"))
 }
 
 // publicLogoURL is the absolute URL of the uploaded logo, given to

@@ -82,8 +82,7 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	composer := &mail.Composer{Templates: reg, From: "coin@isp.test",
 		AdminFrom: func() string { return isp.Identity(context.Background()).AdminEmail }}
 	site := func(ctx context.Context) mail.Site {
-		id := isp.Identity(ctx)
-		return mail.Site{Name: id.Name, Email: id.Email, AddressLines: id.AddressLines, IBAN: id.IBANFormatted(), BIC: id.BIC}
+		return mail.SiteOf(isp.Identity(ctx), cfg.AbsoluteURL("/"))
 	}
 	acc := &account.Service{Store: s, Cfg: &cfg, Mail: composer, Site: site, Log: log}
 	alloc, err := ipam.New(s, &cfg, log)
