@@ -16,6 +16,7 @@ import (
 	"coin/form"
 	"coin/mail"
 	"coin/member"
+	"coin/model"
 	"coin/store"
 )
 
@@ -129,7 +130,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, loginOrEmail string)
 func (s *Service) SendPasswordReset(ctx context.Context, m *store.Member) error {
 	token := auth.NewToken()
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.CreateMemberToken(ctx, m.ID, store.TokenPasswordReset, auth.HashToken(token),
+		if err := tx.CreateMemberToken(ctx, m.ID, model.TokenPasswordReset, auth.HashToken(token),
 			time.Now().Add(ResetValidity)); err != nil {
 			return err
 		}
@@ -146,7 +147,7 @@ func (s *Service) SendPasswordReset(ctx context.Context, m *store.Member) error 
 
 // ResetPasswordTokenValid tells whether a reset link can still be used.
 func (s *Service) ResetPasswordTokenValid(ctx context.Context, token string) bool {
-	return s.Store.MemberTokenValid(ctx, store.TokenPasswordReset, auth.HashToken(token))
+	return s.Store.MemberTokenValid(ctx, model.TokenPasswordReset, auth.HashToken(token))
 }
 
 // ResetPassword sets a new password with a reset token and closes every
@@ -161,7 +162,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 		return nil, err
 	}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
-		id, err := tx.UseMemberToken(ctx, store.TokenPasswordReset, auth.HashToken(token))
+		id, err := tx.UseMemberToken(ctx, model.TokenPasswordReset, auth.HashToken(token))
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrBadToken
 		}
@@ -230,7 +231,7 @@ func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, 
 		if err := tx.CreateMember(ctx, m); err != nil {
 			return err
 		}
-		if err := tx.CreateMemberToken(ctx, m.ID, store.TokenVerifyEmail, auth.HashToken(token),
+		if err := tx.CreateMemberToken(ctx, m.ID, model.TokenVerifyEmail, auth.HashToken(token),
 			time.Now().Add(time.Duration(days)*24*time.Hour)); err != nil {
 			return err
 		}
@@ -270,7 +271,7 @@ func (s *Service) notifyStaff(ctx context.Context, tx *store.Store, m *store.Mem
 func (s *Service) VerifyEmail(ctx context.Context, token string) (*store.Member, error) {
 	var m *store.Member
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		id, err := tx.UseMemberToken(ctx, store.TokenVerifyEmail, auth.HashToken(token))
+		id, err := tx.UseMemberToken(ctx, model.TokenVerifyEmail, auth.HashToken(token))
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrBadToken
 		}

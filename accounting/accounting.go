@@ -13,6 +13,7 @@ import (
 
 	"coin/config"
 	"coin/date"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 )
@@ -50,7 +51,7 @@ type data struct {
 }
 
 func (s *Service) read(ctx context.Context, from, to date.Date) (*data, error) {
-	invs, _, err := s.Store.ListInvoices(ctx, store.InvoiceFilter{Status: store.InvoiceValidated, From: from, To: to})
+	invs, _, err := s.Store.ListInvoices(ctx, store.InvoiceFilter{Status: model.InvoiceValidated, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +118,7 @@ func (s *Service) Entries(ctx context.Context, from, to date.Date) ([]Line, erro
 		sales.Account, sales.AccountLabel = a.AccountSales, "Prestations de services"
 		vat := base
 		vat.Account, vat.AccountLabel = a.AccountVAT, "TVA collectée"
-		if inv.Kind == store.KindCreditNote {
+		if inv.Kind == model.KindCreditNote {
 			label := "Avoir " + inv.Number + " sur " + d.credited[inv.ID] + " " + inv.MemberName
 			customer.Label, sales.Label, vat.Label = label, label, label
 			customer.Credit, sales.Debit, vat.Debit = inv.TotalCents, inv.TotalExclCents, inv.TaxCents

@@ -1,5 +1,7 @@
 package auth
 
+import "coin/model"
+
 // Permission is something a role may do in the back office.
 type Permission string
 
@@ -24,14 +26,14 @@ const (
 // grants says which staff role holds which permission. Admins hold all;
 // members hold none.
 var grants = map[string][]Permission{
-	"treasurer": {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ManageBilling, ViewJobs},
-	"support": {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewBilling,
+	model.RoleTreasurer: {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ManageBilling, ViewJobs},
+	model.RoleSupport: {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewBilling,
 		ManageNetwork, ManageInventory, ManageLists, ViewJobs},
 }
 
 // Can tells whether role holds permission p.
 func Can(role string, p Permission) bool {
-	if role == "admin" {
+	if role == model.RoleAdmin {
 		return true
 	}
 	for _, g := range grants[role] {
@@ -47,7 +49,7 @@ func Can(role string, p Permission) bool {
 // business, or a treasurer could take over an admin's account by changing
 // its e-mail address.
 func CanManageAccount(role, target string) bool {
-	if target != "member" {
+	if target != model.RoleMember {
 		return Can(role, ManageRoles)
 	}
 	return Can(role, ManageMembers)

@@ -8,6 +8,7 @@ import (
 
 	"coin/bank"
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -24,9 +25,9 @@ func benchSetup(b *testing.B, n int) (*fixture, []byte) {
 	var rows []string
 	err := s.Tx(ctx, func(tx *store.Store) error {
 		for i := 0; i < n; i++ {
-			m := &store.Member{Login: fmt.Sprintf("m%05d", i), Role: store.RoleMember, PersonType: store.NaturalPerson,
+			m := &store.Member{Login: fmt.Sprintf("m%05d", i), Role: model.RoleMember, PersonType: model.NaturalPerson,
 				FirstName: "Prénom" + letters(i), LastName: "Nom" + letters(i*7+3), Email: fmt.Sprintf("m%d@example.org", i),
-				Status: store.StatusMember}
+				Status: model.StatusMember}
 			if err := tx.CreateMember(ctx, m); err != nil {
 				return err
 			}
@@ -35,7 +36,7 @@ func benchSetup(b *testing.B, n int) (*fixture, []byte) {
 				return err
 			}
 			amount := int64(1000 + i%40*50)
-			inv := &store.Invoice{Kind: store.KindInvoice, MemberID: m.ID}
+			inv := &store.Invoice{Kind: model.KindInvoice, MemberID: m.ID}
 			if err := tx.CreateDraftInvoice(ctx, inv, []*store.InvoiceLine{{Label: "VPN", Quantity: 1, UnitPriceCents: amount, AmountCents: amount}}); err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/fees"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 )
@@ -70,9 +71,9 @@ func (s *Service) matchWith(ctx context.Context, st *store.Store, ix *index, lin
 			BankReference: l.Reference, Account: l.Account, Counterparty: l.Counterparty, Hash: l.Hash, Method: l.Method}
 		switch {
 		case l.AmountCents <= 0:
-			il.Result = store.LineIgnored
+			il.Result = model.LineIgnored
 		case seen[l.Hash] || (l.Reference != "" && (seen[l.Reference] || inFile[l.Reference])):
-			il.Result = store.LineDuplicate
+			il.Result = model.LineDuplicate
 		default:
 			ix.match(il)
 			ix.describe(il)
@@ -112,7 +113,7 @@ func (s *Service) Preview(ctx context.Context, fileName, format string, data []b
 // Fix is a match chosen by hand: a member and what the line pays.
 type Fix struct {
 	MemberID  int64
-	Target    string // store.TargetInvoice, TargetFee, TargetCredit; "" leaves the line out
+	Target    string // model.TargetInvoice, TargetFee, TargetCredit; "" leaves the line out
 	InvoiceID int64  // for TargetInvoice
 }
 
@@ -127,11 +128,11 @@ func (s *Service) FixLine(ctx context.Context, importID int64, position int, f F
 		if err != nil {
 			return err
 		}
-		if l.Result == store.LineIgnored || l.Result == store.LineDuplicate {
+		if l.Result == model.LineIgnored || l.Result == model.LineDuplicate {
 			return fmt.Errorf("line %d is %s: %w", position, l.Result, ErrBadFix)
 		}
 		if f.Target == "" {
-			l.Result, l.MemberID, l.Target, l.InvoiceID, l.Reason = store.LineUnmatched, nil, "", nil, ByHand
+			l.Result, l.MemberID, l.Target, l.InvoiceID, l.Reason = model.LineUnmatched, nil, "", nil, ByHand
 			line = l
 			return tx.UpdateBankImportLine(ctx, l)
 		}
@@ -141,18 +142,18 @@ func (s *Service) FixLine(ctx context.Context, importID int64, position int, f F
 		}
 		l.InvoiceID = nil
 		switch f.Target {
-		case store.TargetInvoice:
+		case model.TargetInvoice:
 			inv, err := tx.InvoiceByID(ctx, f.InvoiceID)
-			if err != nil || inv.MemberID != m.ID || inv.Kind != store.KindInvoice ||
-				inv.Status != store.InvoiceValidated || inv.Remaining() <= 0 {
+			if err != nil || inv.MemberID != m.ID || inv.Kind != model.KindInvoice ||
+				inv.Status != model.InvoiceValidated || inv.Remaining() <= 0 {
 				return fmt.Errorf("invoice %d is not an open invoice of member %d: %w", f.InvoiceID, m.ID, ErrBadFix)
 			}
 			l.InvoiceID = &inv.ID
-		case store.TargetFee, store.TargetCredit:
+		case model.TargetFee, model.TargetCredit:
 		default:
 			return fmt.Errorf("target %q: %w", f.Target, ErrBadFix)
 		}
-		l.Result, l.MemberID, l.Target, l.Reason = store.LineMatched, &m.ID, f.Target, ByHand
+		l.Result, l.MemberID, l.Target, l.Reason = model.LineMatched, &m.ID, f.Target, ByHand
 		if err := tx.UpdateBankImportLine(ctx, l); err != nil {
 			return err
 		}
@@ -167,7 +168,7 @@ func (s *Service) pending(ctx context.Context, tx *store.Store, importID int64) 
 	if err != nil {
 		return nil, err
 	}
-	if imp.Status != store.ImportPending {
+	if imp.Status != model.ImportPending {
 		return nil, ErrNotPending
 	}
 	if s.Store.Now().After(imp.ExpiresAt) {
@@ -237,9 +238,9 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 		}
 		for _, l := range lines {
 			switch {
-			case l.Result == store.LineIgnored:
+			case l.Result == model.LineIgnored:
 				sum.Ignored++
-			case l.Result == store.LineDuplicate || seen[l.Hash] || (l.BankReference != "" && seen[l.BankReference]):
+			case l.Result == model.LineDuplicate || seen[l.Hash] || (l.BankReference != "" && seen[l.BankReference]):
 				sum.Duplicates++
 			case !l.Importable():
 				sum.LeftOut++
@@ -288,14 +289,14 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, importID int6
 	label := CutUTF8(l.Label, maxPaymentLabel)
 	p := &store.Payment{MemberID: *l.MemberID, Method: l.Method, Date: l.Date, AmountCents: l.AmountCents,
 		Label: label, BankReference: l.BankReference, CreatedBy: by.ID}
-	opts := billing.PaymentOptions{Unallocated: l.Target == store.TargetFee, Member: m}
-	if l.Target == store.TargetInvoice && l.InvoiceID != nil {
+	opts := billing.PaymentOptions{Unallocated: l.Target == model.TargetFee, Member: m}
+	if l.Target == model.TargetInvoice && l.InvoiceID != nil {
 		opts.FirstInvoiceID = *l.InvoiceID
 	}
 	if _, err := s.Billing.RecordPaymentTx(ctx, tx, p, opts, by.Name); err != nil {
 		return err
 	}
-	if l.Target == store.TargetFee {
+	if l.Target == model.TargetFee {
 		if err := s.createFee(ctx, tx, p, m, by); err != nil {
 			return err
 		}
@@ -309,9 +310,9 @@ func (s *Service) importLine(ctx context.Context, tx *store.Store, importID int6
 
 // createFee records the membership fee a payment paid, through fees.
 func (s *Service) createFee(ctx context.Context, tx *store.Store, p *store.Payment, m *store.Member, by Actor) error {
-	method := store.PayTransfer
+	method := model.PayTransfer
 	if p.Method != MethodTransfer {
-		method = store.PayOther
+		method = model.PayOther
 	}
 	_, err := s.Fees.RecordPaidTx(ctx, tx, p, m, method, by.ID, by.Name)
 	return err

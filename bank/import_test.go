@@ -1,8 +1,6 @@
 package bank_test
 
 import (
-	"coin/accountinglog"
-	"coin/fees"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +11,10 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"coin/accountinglog"
+	"coin/fees"
+	"coin/model"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -56,8 +58,8 @@ func newFixture(t testing.TB, s *store.Store) *fixture {
 
 func (f *fixture) member(login, first, last string) *store.Member {
 	f.t.Helper()
-	m := &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: first,
-		LastName: last, Email: login + "@example.org", Status: store.StatusMember}
+	m := &store.Member{Login: login, Role: model.RoleMember, PersonType: model.NaturalPerson, FirstName: first,
+		LastName: last, Email: login + "@example.org", Status: model.StatusMember}
 	if err := f.s.CreateMember(f.ctx, m); err != nil {
 		f.t.Fatal(err)
 	}
@@ -113,7 +115,7 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		running := &store.MembershipFee{MemberID: petit.ID, Amount: 1500, StartDate: date.MustParse("2026-07-01"),
-			EndDate: date.MustParse("2027-06-30"), PaymentMethod: store.PayCash}
+			EndDate: date.MustParse("2027-06-30"), PaymentMethod: model.PayCash}
 		if err := s.CreateMembershipFee(ctx, running); err != nil {
 			t.Fatal(err)
 		}
@@ -139,14 +141,14 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 			candidates             int
 		}
 		wants := []exp{
-			{store.LineMatched, store.TargetFee, bank.ByMembership, dupont, nil, 0},
-			{store.LineMatched, store.TargetInvoice, bank.ByInvoiceNumber, martin, invMartin, 0},
-			{store.LineIgnored, "", "", nil, nil, 0},
-			{store.LineMatched, store.TargetInvoice, bank.ByAmountName, lefevre, invLefevre, 0},
-			{store.LineAmbiguous, "", bank.ByAmountName, nil, nil, 2},
-			{store.LineUnmatched, "", "", nil, nil, 0},
-			{store.LineMatched, store.TargetCredit, bank.BySubscription, bernard, nil, 0},
-			{store.LineMatched, store.TargetFee, bank.ByMembership, petit, nil, 0},
+			{model.LineMatched, model.TargetFee, bank.ByMembership, dupont, nil, 0},
+			{model.LineMatched, model.TargetInvoice, bank.ByInvoiceNumber, martin, invMartin, 0},
+			{model.LineIgnored, "", "", nil, nil, 0},
+			{model.LineMatched, model.TargetInvoice, bank.ByAmountName, lefevre, invLefevre, 0},
+			{model.LineAmbiguous, "", bank.ByAmountName, nil, nil, 2},
+			{model.LineUnmatched, "", "", nil, nil, 0},
+			{model.LineMatched, model.TargetCredit, bank.BySubscription, bernard, nil, 0},
+			{model.LineMatched, model.TargetFee, bank.ByMembership, petit, nil, 0},
 		}
 		for i, w := range wants {
 			l := lines[i]
@@ -159,14 +161,14 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 		}
 
 		// The treasurer settles the ambiguous line by hand; a wrong fix is refused.
-		if _, err := f.bank.FixLine(ctx, imp.ID, 5, bank.Fix{MemberID: durand2.ID, Target: store.TargetInvoice, InvoiceID: invDurand1.ID}); !errors.Is(err, bank.ErrBadFix) {
+		if _, err := f.bank.FixLine(ctx, imp.ID, 5, bank.Fix{MemberID: durand2.ID, Target: model.TargetInvoice, InvoiceID: invDurand1.ID}); !errors.Is(err, bank.ErrBadFix) {
 			t.Fatalf("invoice of another member accepted: %v", err)
 		}
-		if _, err := f.bank.FixLine(ctx, imp.ID, 3, bank.Fix{MemberID: durand1.ID, Target: store.TargetCredit}); !errors.Is(err, bank.ErrBadFix) {
+		if _, err := f.bank.FixLine(ctx, imp.ID, 3, bank.Fix{MemberID: durand1.ID, Target: model.TargetCredit}); !errors.Is(err, bank.ErrBadFix) {
 			t.Fatalf("a debit matched by hand: %v", err)
 		}
-		fixed, err := f.bank.FixLine(ctx, imp.ID, 5, bank.Fix{MemberID: durand1.ID, Target: store.TargetInvoice, InvoiceID: invDurand1.ID})
-		if err != nil || fixed.Result != store.LineMatched || fixed.Reason != bank.ByHand || fixed.InvoiceNumber != invDurand1.Number {
+		fixed, err := f.bank.FixLine(ctx, imp.ID, 5, bank.Fix{MemberID: durand1.ID, Target: model.TargetInvoice, InvoiceID: invDurand1.ID})
+		if err != nil || fixed.Result != model.LineMatched || fixed.Reason != bank.ByHand || fixed.InvoiceNumber != invDurand1.Number {
 			t.Fatalf("fix: %v %+v", err, fixed)
 		}
 
@@ -209,12 +211,12 @@ func TestImportMatchesFixesAndConfirmsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, l := range lines2 {
-			want := store.LineDuplicate
+			want := model.LineDuplicate
 			switch i + 1 {
 			case 3:
-				want = store.LineIgnored
+				want = model.LineIgnored
 			case 6:
-				want = store.LineUnmatched
+				want = model.LineUnmatched
 			}
 			if l.Result != want {
 				t.Errorf("again, line %d: %s, want %s", i+1, l.Result, want)
@@ -268,7 +270,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		if fees, _ := s.MembershipFeesOfMember(ctx, b.ID); len(fees) != 0 {
 			t.Fatal("fee written by a failed import")
 		}
-		if got, _ := s.BankImportByID(ctx, imp.ID); got.Status != store.ImportPending {
+		if got, _ := s.BankImportByID(ctx, imp.ID); got.Status != model.ImportPending {
 			t.Fatalf("failed import marked %s", got.Status)
 		}
 		for _, q := range allow {
@@ -317,7 +319,7 @@ func TestCAMTReferencesAndHandTypedPaymentsAreNotImportedTwice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lines[0].Result != store.LineDuplicate || lines[1].Result != store.LineMatched || lines[2].Result != store.LineDuplicate {
+		if lines[0].Result != model.LineDuplicate || lines[1].Result != model.LineMatched || lines[2].Result != model.LineDuplicate {
 			t.Fatalf("results %s %s %s", lines[0].Result, lines[1].Result, lines[2].Result)
 		}
 		// Two previews of overlapping statements confirmed one after the
@@ -345,8 +347,8 @@ func TestMatchingRules(t *testing.T) {
 		ctx := f.ctx
 		anne := f.member("anne", "Anne-Marie", "Gérard")
 		luc := f.member("luc", "Luc", "Perrin")
-		org := &store.Member{Login: "asso", Role: store.RoleMember, PersonType: store.LegalPerson, OrganizationName: "Les Amis du Réseau",
-			Email: "asso@example.org", Status: store.StatusMember}
+		org := &store.Member{Login: "asso", Role: model.RoleMember, PersonType: model.LegalPerson, OrganizationName: "Les Amis du Réseau",
+			Email: "asso@example.org", Status: model.StatusMember}
 		if err := s.CreateMember(ctx, org); err != nil {
 			t.Fatal(err)
 		}
@@ -377,15 +379,15 @@ func TestMatchingRules(t *testing.T) {
 			result, target, reason string
 			member                 *store.Member
 		}{
-			{store.LineMatched, store.TargetFee, bank.ByMembership, anne},
-			{store.LineMatched, store.TargetFee, bank.ByMembership, anne},
-			{store.LineAmbiguous, "", "references", nil},
-			{store.LineMatched, store.TargetCredit, bank.ByInvoiceNumber, luc},
-			{store.LineMatched, store.TargetFee, bank.ByAmountName, anne},
-			{store.LineAmbiguous, "", bank.ByName, nil},
-			{store.LineMatched, store.TargetInvoice, bank.ByAmountName, org},
-			{store.LineUnmatched, "", "", nil},
-			{store.LineMatched, store.TargetInvoice, bank.ByInvoiceNumber, org},
+			{model.LineMatched, model.TargetFee, bank.ByMembership, anne},
+			{model.LineMatched, model.TargetFee, bank.ByMembership, anne},
+			{model.LineAmbiguous, "", "references", nil},
+			{model.LineMatched, model.TargetCredit, bank.ByInvoiceNumber, luc},
+			{model.LineMatched, model.TargetFee, bank.ByAmountName, anne},
+			{model.LineAmbiguous, "", bank.ByName, nil},
+			{model.LineMatched, model.TargetInvoice, bank.ByAmountName, org},
+			{model.LineUnmatched, "", "", nil},
+			{model.LineMatched, model.TargetInvoice, bank.ByInvoiceNumber, org},
 		}
 		for i, w := range want {
 			l := got[i]

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"coin/fees"
+	"coin/model"
 	"coin/store"
 	"coin/subscription"
 )
@@ -121,7 +122,7 @@ func (ix *index) addRef(ref string, t refTarget) {
 
 func (ix *index) addPerson(m *store.Member) {
 	name := m.FirstName + " " + m.LastName
-	if m.PersonType == store.LegalPerson && m.OrganizationName != "" {
+	if m.PersonType == model.LegalPerson && m.OrganizationName != "" {
 		name = m.OrganizationName
 	}
 	var tokens []string
@@ -218,22 +219,22 @@ func (ix *index) byReference(l *store.BankImportLine, targets []refTarget) {
 		members[t.memberID] = true
 	}
 	if len(members) > 1 {
-		l.Result, l.Reason, l.Candidates = store.LineAmbiguous, "references", sortedIDs(members)
+		l.Result, l.Reason, l.Candidates = model.LineAmbiguous, "references", sortedIDs(members)
 		return
 	}
 	// One member: the most precise reference says what is paid.
 	sort.SliceStable(targets, func(i, j int) bool { return kindRank[targets[i].kind] < kindRank[targets[j].kind] })
 	t := targets[0]
-	l.Result, l.MemberID, l.Reason = store.LineMatched, &t.memberID, t.kind
+	l.Result, l.MemberID, l.Reason = model.LineMatched, &t.memberID, t.kind
 	switch {
 	case t.kind == ByInvoiceNumber && t.open:
-		l.Target, l.InvoiceID = store.TargetInvoice, &t.invoiceID
+		l.Target, l.InvoiceID = model.TargetInvoice, &t.invoiceID
 	case t.kind == ByMembership:
-		l.Target = store.TargetFee
+		l.Target = model.TargetFee
 	default:
 		// A subscription, or an invoice already paid: the member's oldest
 		// open invoices, the rest as credit.
-		l.Target = store.TargetCredit
+		l.Target = model.TargetCredit
 	}
 }
 
@@ -254,7 +255,7 @@ func (ix *index) byNameAndAmount(l *store.BankImportLine, ws []string) {
 		}
 	}
 	if len(found) == 0 {
-		l.Result = store.LineUnmatched
+		l.Result = model.LineUnmatched
 		return
 	}
 	type fit struct{ member, invoice int64 }
@@ -270,21 +271,21 @@ func (ix *index) byNameAndAmount(l *store.BankImportLine, ws []string) {
 	sort.Slice(fits, func(i, j int) bool { return fits[i].member < fits[j].member })
 	switch {
 	case len(fits) == 1:
-		l.Result, l.Reason, l.Target = store.LineMatched, ByAmountName, store.TargetInvoice
+		l.Result, l.Reason, l.Target = model.LineMatched, ByAmountName, model.TargetInvoice
 		l.MemberID, l.InvoiceID = &fits[0].member, &fits[0].invoice
 	case len(fits) > 1:
 		ids := map[int64]bool{}
 		for _, f := range fits {
 			ids[f.member] = true
 		}
-		l.Result, l.Reason, l.Candidates = store.LineAmbiguous, ByAmountName, sortedIDs(ids)
+		l.Result, l.Reason, l.Candidates = model.LineAmbiguous, ByAmountName, sortedIDs(ids)
 	case len(found) == 1 && l.AmountCents == ix.feeCents && ix.feeCents > 0:
 		for id := range found {
-			l.Result, l.Reason, l.Target, l.MemberID = store.LineMatched, ByAmountName, store.TargetFee, &id
+			l.Result, l.Reason, l.Target, l.MemberID = model.LineMatched, ByAmountName, model.TargetFee, &id
 		}
 	default:
 		// The name is there but the amount fits nothing: a person decides.
-		l.Result, l.Reason, l.Candidates = store.LineAmbiguous, ByName, sortedIDs(found)
+		l.Result, l.Reason, l.Candidates = model.LineAmbiguous, ByName, sortedIDs(found)
 	}
 }
 

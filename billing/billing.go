@@ -22,6 +22,7 @@ import (
 	"coin/invoicepdf"
 	"coin/ispdb"
 	"coin/mail"
+	"coin/model"
 	"coin/numbering"
 	"coin/overrides"
 	"coin/store"
@@ -134,7 +135,7 @@ func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineI
 	if err != nil {
 		return nil, err
 	}
-	inv := &store.Invoice{Kind: store.KindInvoice, MemberID: m.ID, Language: memberLang(m, s.Cfg.Server.DefaultLanguage)}
+	inv := &store.Invoice{Kind: model.KindInvoice, MemberID: m.ID, Language: memberLang(m, s.Cfg.Server.DefaultLanguage)}
 	ls := make([]*store.InvoiceLine, len(lines))
 	for i, l := range lines {
 		ls[i] = lineFrom(l)
@@ -162,7 +163,7 @@ func (s *Service) DeleteDraft(ctx context.Context, id int64, actor string) error
 		if err != nil {
 			return err
 		}
-		if inv.Status != store.InvoiceDraft {
+		if inv.Status != model.InvoiceDraft {
 			return fmt.Errorf("invoice %d is validated: %w", id, store.ErrNotFound)
 		}
 		if err := tx.DeleteDraftInvoice(ctx, id); err != nil {
@@ -191,7 +192,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id int64, lines []LineInput) 
 		if err != nil {
 			return err
 		}
-		if inv.Status != store.InvoiceDraft {
+		if inv.Status != model.InvoiceDraft {
 			return fmt.Errorf("invoice %d is validated: %w", id, store.ErrConflict)
 		}
 		return tx.ReplaceInvoiceLines(ctx, inv, ls)
@@ -200,7 +201,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id int64, lines []LineInput) 
 
 // numberPattern returns the pattern and sequence name of a kind.
 func (s *Service) numberPattern(kind string) string {
-	if kind == store.KindCreditNote {
+	if kind == model.KindCreditNote {
 		return s.Cfg.Billing.CreditNoteNumberFormat
 	}
 	return s.Cfg.Billing.InvoiceNumberFormat
@@ -230,7 +231,7 @@ func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, ac
 		if inv, err = tx.InvoiceByID(ctx, id); err != nil {
 			return err
 		}
-		if inv.Status != store.InvoiceDraft {
+		if inv.Status != model.InvoiceDraft {
 			return fmt.Errorf("invoice %d is already validated: %w", id, store.ErrConflict)
 		}
 		lines, err := tx.InvoiceLines(ctx, id)
@@ -264,7 +265,7 @@ func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, ac
 func (s *Service) validate(ctx context.Context, tx *store.Store, inv *store.Invoice,
 	lines []*store.InvoiceLine, m *store.Member, number string, day date.Date, actor string) error {
 	inv.Number, inv.IssueDate = number, day
-	if inv.Kind == store.KindInvoice {
+	if inv.Kind == model.KindInvoice {
 		inv.DueDate = day.AddDays(s.Cfg.Billing.PaymentDelay)
 	}
 	pdf, err := s.renderPDF(ctx, tx, inv, lines, m)
@@ -275,14 +276,14 @@ func (s *Service) validate(ctx context.Context, tx *store.Store, inv *store.Invo
 		return err
 	}
 	op := "invoice.validated"
-	if inv.Kind == store.KindCreditNote {
+	if inv.Kind == model.KindCreditNote {
 		op = "credit_note.validated"
 	}
 	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: op, MemberID: ptr(m.ID), InvoiceID: ptr(inv.ID),
 		AmountCents: inv.TotalCents, Actor: actor, Details: inv.Number}); err != nil {
 		return err
 	}
-	if inv.Kind == store.KindInvoice {
+	if inv.Kind == model.KindInvoice {
 		if s.Cfg.Billing.HandleBalance {
 			if err := s.applyCredit(ctx, tx, m.ID, actor); err != nil {
 				return err
@@ -329,7 +330,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 		lang = memberLang(m, s.Cfg.Server.DefaultLanguage)
 	}
 	loc := s.locale(lang)
-	d := &invoicepdf.Document{CreditNote: inv.Kind == store.KindCreditNote, Number: inv.Number,
+	d := &invoicepdf.Document{CreditNote: inv.Kind == model.KindCreditNote, Number: inv.Number,
 		IssueDate: inv.IssueDate, DueDate: inv.DueDate, CustomerName: m.DisplayName(),
 		CustomerLines: customerLines(m), CustomerRef: m.Login, TotalExclCents: inv.TotalExclCents,
 		TaxCents: inv.TaxCents, TotalCents: inv.TotalCents, VATMention: s.Cfg.Billing.VATMention,
@@ -359,7 +360,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 
 func customerLines(m *store.Member) []string {
 	var out []string
-	if m.PersonType == store.LegalPerson && m.OrganizationName != "" && strings.TrimSpace(m.FirstName+m.LastName) != "" {
+	if m.PersonType == model.LegalPerson && m.OrganizationName != "" && strings.TrimSpace(m.FirstName+m.LastName) != "" {
 		out = append(out, strings.TrimSpace(m.FirstName+" "+m.LastName))
 	}
 	for _, l := range strings.Split(strings.TrimSpace(m.Address), "\n") {

@@ -2,7 +2,6 @@ package billing
 
 import (
 	"bufio"
-	"coin/accountinglog"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"coin/accountinglog"
+	"coin/model"
 
 	"coin/config"
 	"coin/date"
@@ -118,7 +120,7 @@ func TestChargeProratesAddsSetupFeeAndIsIdempotent(t *testing.T) {
 			lines[1].PeriodFrom.String() != "2026-11-21" || lines[1].PeriodTo.String() != "2026-11-30" {
 			t.Fatalf("lines: %+v %+v", lines[0], lines[1])
 		}
-		if inv.DueDate.String() != "2026-12-25" || !inv.HasPDF || inv.Status != store.InvoiceValidated {
+		if inv.DueDate.String() != "2026-12-25" || !inv.HasPDF || inv.Status != model.InvoiceValidated {
 			t.Fatalf("invoice: %+v", inv)
 		}
 		if again := f.charge("2026-11-26"); again.Invoices != 0 {
@@ -209,7 +211,7 @@ func assertGapFree(t *testing.T, invs []*store.Invoice, n int) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, inv := range invs {
-		if inv.Kind == store.KindInvoice && inv.Status == store.InvoiceValidated {
+		if inv.Kind == model.KindInvoice && inv.Status == model.InvoiceValidated {
 			seen[inv.Number] = true
 		}
 	}
@@ -255,7 +257,7 @@ func TestConcurrentValidationsStayGapFree(t *testing.T) {
 		if _, err := f.svc.ValidateDraft(f.ctx, late.ID, date.MustParse("2026-11-20"), "test"); !errors.Is(err, store.ErrChronology) {
 			t.Fatalf("back-dated validation: %v", err)
 		}
-		if inv, _ := s.InvoiceByID(f.ctx, late.ID); inv.Status != store.InvoiceDraft {
+		if inv, _ := s.InvoiceByID(f.ctx, late.ID); inv.Status != model.InvoiceDraft {
 			t.Fatal("a refused validation changed the draft")
 		}
 	})
@@ -367,7 +369,7 @@ func TestCreditNote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cn.Number != "AV-2026-000001" || cn.Kind != store.KindCreditNote {
+		if cn.Number != "AV-2026-000001" || cn.Kind != model.KindCreditNote {
 			t.Fatalf("credit note %+v", cn)
 		}
 		after, _ := s.InvoiceByID(f.ctx, inv.ID)
@@ -665,7 +667,7 @@ func TestDraftBoundsAndPositiveTotal(t *testing.T) {
 			t.Fatalf("update to zero: %v", err)
 		}
 		// A draft of 0 written before these checks is not validated.
-		zero := &store.Invoice{Kind: store.KindInvoice, MemberID: zoe.ID}
+		zero := &store.Invoice{Kind: model.KindInvoice, MemberID: zoe.ID}
 		if err := s.CreateDraftInvoice(f.ctx, zero, []*store.InvoiceLine{lineFrom(LineInput{Label: "Zéro", Quantity: 1})}); err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"coin/date"
 	"coin/invoicepdf"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 )
@@ -115,7 +116,7 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 		}
 		var numbers []string
 		if local.Invoices > 0 {
-			if numbers, err = s.reserve(ctx, tx, store.KindInvoice, day, local.Invoices); err != nil {
+			if numbers, err = s.reserve(ctx, tx, model.KindInvoice, day, local.Invoices); err != nil {
 				return err
 			}
 			local.First, local.Last = numbers[0], numbers[len(numbers)-1]
@@ -172,7 +173,7 @@ func (s *Service) buildDrafts(batch []int64, subs map[int64][]*store.BillableSub
 		}
 		lang := memberLang(m, s.Cfg.Server.DefaultLanguage)
 		loc := s.locale(lang)
-		d := &draft{member: m, inv: &store.Invoice{Kind: store.KindInvoice, MemberID: id, Language: lang}}
+		d := &draft{member: m, inv: &store.Invoice{Kind: model.KindInvoice, MemberID: id, Language: lang}}
 		for _, sub := range subs[id] {
 			comment := ""
 			if s.Cfg.Billing.InvoicesIncludeConfigComments {

@@ -10,6 +10,7 @@ import (
 
 	"coin/date"
 	"coin/form"
+	"coin/model"
 	"coin/store"
 )
 
@@ -240,7 +241,7 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 			if err != nil {
 				return err
 			}
-			if inv.MemberID != p.MemberID || inv.Kind != store.KindInvoice || inv.Status != store.InvoiceValidated ||
+			if inv.MemberID != p.MemberID || inv.Kind != model.KindInvoice || inv.Status != model.InvoiceValidated ||
 				w.AmountCents < 0 || w.AmountCents > inv.Remaining() {
 				return fmt.Errorf("invoice %d: %w", w.InvoiceID, ErrOverAllocated)
 			}
@@ -279,7 +280,7 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		if err != nil {
 			return err
 		}
-		if inv.Kind != store.KindInvoice || inv.Status != store.InvoiceValidated {
+		if inv.Kind != model.KindInvoice || inv.Status != model.InvoiceValidated {
 			return fmt.Errorf("invoice %d cannot be credited: %w", invoiceID, store.ErrConflict)
 		}
 		credited, err := tx.CreditedByRate(ctx, inv.ID)
@@ -301,7 +302,7 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		if err != nil {
 			return err
 		}
-		cn = &store.Invoice{Kind: store.KindCreditNote, MemberID: inv.MemberID, CreditedInvoiceID: ptr(inv.ID), Language: inv.Language}
+		cn = &store.Invoice{Kind: model.KindCreditNote, MemberID: inv.MemberID, CreditedInvoiceID: ptr(inv.ID), Language: inv.Language}
 		lines := creditLines(invLines, credited, amount, label)
 		if err := tx.CreateDraftInvoice(ctx, cn, lines); err != nil {
 			return err
@@ -313,7 +314,7 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 			InvoiceID: ptr(cn.ID), AmountCents: amount, Actor: actor, Details: "for " + inv.Number}); err != nil {
 			return err
 		}
-		numbers, err := s.reserve(ctx, tx, store.KindCreditNote, day, 1)
+		numbers, err := s.reserve(ctx, tx, model.KindCreditNote, day, 1)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"coin/auth"
 	"coin/form"
+	"coin/model"
 	"coin/store"
 )
 
@@ -42,8 +43,8 @@ func (c *CreateSuperuserCmd) Run(g *Globals) error {
 	ctx := context.Background()
 	return g.withApp(ctx, nil, func(a *app) error {
 		now := time.Now()
-		m := &store.Member{Login: c.Login, PasswordHash: hash, PersonType: store.NaturalPerson,
-			LastName: c.Login, Email: email, EmailVerifiedAt: &now, Status: store.StatusMember, SendFeeReminders: true}
+		m := &store.Member{Login: c.Login, PasswordHash: hash, PersonType: model.NaturalPerson,
+			LastName: c.Login, Email: email, EmailVerifiedAt: &now, Status: model.StatusMember, SendFeeReminders: true}
 		err := a.members.CreateAdmin(ctx, m)
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("login %q is already taken", c.Login)

@@ -11,6 +11,7 @@ import (
 
 	"coin/bank"
 	"coin/config"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 )
@@ -64,7 +65,7 @@ func (c *ImportPaymentsCmd) Run(g *Globals) error {
 		printLines(g.Stdout, lines, a.cfg.Billing.Currency)
 		left := 0
 		for _, l := range lines {
-			if l.Result == store.LineAmbiguous || l.Result == store.LineUnmatched {
+			if l.Result == model.LineAmbiguous || l.Result == model.LineUnmatched {
 				left++
 			}
 		}
@@ -93,7 +94,7 @@ func printLines(w io.Writer, lines []*store.BankImportLine, currency string) {
 		if l.MemberID != nil {
 			member = fmt.Sprintf("%s (#%d)", l.MemberName, *l.MemberID)
 		}
-		if l.Result == store.LineAmbiguous {
+		if l.Result == model.LineAmbiguous {
 			ids := make([]string, len(l.Candidates))
 			for i, id := range l.Candidates {
 				ids[i] = fmt.Sprintf("#%d", id)

@@ -12,7 +12,7 @@ import (
 
 	"coin/date"
 	"coin/jobs"
-	"coin/store"
+	"coin/model"
 )
 
 // jobList is every scheduled job of coin. The scheduler of `serve`, the
@@ -105,7 +105,7 @@ func runJob(g *Globals, name string, f JobRunFlags) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return g.withApp(ctx, nil, func(a *app) error {
-		run, err := a.jobs.Run(ctx, name, jobs.Options{Day: day, DryRun: f.DryRun, Trigger: store.TriggerCLI})
+		run, err := a.jobs.Run(ctx, name, jobs.Options{Day: day, DryRun: f.DryRun, Trigger: model.TriggerCLI})
 		if errors.Is(err, jobs.ErrBusy) {
 			return fmt.Errorf("%s is already running (in `coin serve` or another command): try again later", name)
 		}

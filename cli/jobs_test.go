@@ -9,6 +9,7 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/i18n"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -32,8 +33,8 @@ func TestJobCommands(t *testing.T) {
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	m := &store.Member{Login: "zoe", Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: "Zoé",
-		Email: "zoe@example.org", Status: store.StatusMember, SendFeeReminders: true}
+	m := &store.Member{Login: "zoe", Role: model.RoleMember, PersonType: model.NaturalPerson, FirstName: "Zoé",
+		Email: "zoe@example.org", Status: model.StatusMember, SendFeeReminders: true}
 	st.CreateMember(ctx, m)
 	st.CreateMembershipFee(ctx, &store.MembershipFee{MemberID: m.ID, Amount: 1500,
 		StartDate: date.MustParse("2025-07-16"), EndDate: date.MustParse("2026-07-15")})

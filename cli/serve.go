@@ -16,7 +16,7 @@ import (
 	"coin/date"
 	"coin/demo"
 	"coin/handlers"
-	"coin/store"
+	"coin/model"
 )
 
 // ServeCmd runs the web server.
@@ -100,7 +100,7 @@ func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
 				case <-ctx.Done():
 					return
 				case <-a.sender.Wakeups():
-					a.jobs.Trigger("outbox", store.TriggerWakeup)
+					a.jobs.Trigger("outbox", model.TriggerWakeup)
 				}
 			}
 		}()

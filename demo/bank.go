@@ -12,6 +12,7 @@ import (
 	"coin/date"
 	"coin/fees"
 	"coin/iban"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 )
@@ -37,7 +38,7 @@ const mandateCount = 5
 // loadMandates gives direct debit mandates to a few members who have
 // invoices to pay, so that the direct debit page has something to collect.
 func loadMandates(ctx context.Context, tx *store.Store, today date.Date) error {
-	open, _, err := tx.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindInvoice, Status: "open", Limit: 200})
+	open, _, err := tx.ListInvoices(ctx, store.InvoiceFilter{Kind: model.KindInvoice, Status: "open", Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func loadMandates(ctx context.Context, tx *store.Store, today date.Date) error {
 		seen[inv.MemberID] = true
 		m := &store.Mandate{MemberID: inv.MemberID, Reference: fmt.Sprintf("TRABOULE-%06d", inv.MemberID),
 			SignatureDate: today.AddMonths(-6), IBAN: frenchIBAN(fmt.Sprintf("30003%05d%011d%02d", 1000+len(seen), inv.MemberID, 17)),
-			BIC: "SOGEFRPP", SequenceType: store.SeqFirst, Active: true}
+			BIC: "SOGEFRPP", SequenceType: model.SeqFirst, Active: true}
 		if err := tx.CreateMandate(ctx, m); err != nil {
 			return err
 		}
@@ -74,7 +75,7 @@ func Statement(ctx context.Context, s *store.Store, cfg *config.Config, today da
 	for _, m := range mandates {
 		debited[m.MemberID] = m.Active
 	}
-	all, _, err := s.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindInvoice, Status: "open", Limit: 200})
+	all, _, err := s.ListInvoices(ctx, store.InvoiceFilter{Kind: model.KindInvoice, Status: "open", Limit: 200})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"coin/billing"
 	"coin/date"
+	"coin/model"
 	"coin/store"
 )
 
@@ -22,7 +23,7 @@ func LoadBilling(ctx context.Context, s *store.Store, b *billing.Service, today 
 			return fmt.Errorf("demo charge on %s: %w", day, err)
 		}
 	}
-	invs, _, err := s.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindInvoice, Status: store.InvoiceValidated})
+	invs, _, err := s.ListInvoices(ctx, store.InvoiceFilter{Kind: model.KindInvoice, Status: model.InvoiceValidated})
 	if err != nil {
 		return err
 	}

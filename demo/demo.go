@@ -12,6 +12,7 @@ import (
 
 	"coin/auth"
 	"coin/date"
+	"coin/model"
 	"coin/store"
 )
 
@@ -55,18 +56,18 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 	return s.Tx(ctx, func(tx *store.Store) error {
 		var members []*store.Member
 		staff := []struct{ login, role, first, last string }{
-			{"admin", store.RoleAdmin, "Alix", "Administratrice"},
-			{"treasurer", store.RoleTreasurer, "Tristan", "Trésorier"},
-			{"support", store.RoleSupport, "Sacha", "Support"},
-			{"member", store.RoleMember, "Émilie", "Adhérente"},
+			{"admin", model.RoleAdmin, "Alix", "Administratrice"},
+			{"treasurer", model.RoleTreasurer, "Tristan", "Trésorier"},
+			{"support", model.RoleSupport, "Sacha", "Support"},
+			{"member", model.RoleMember, "Émilie", "Adhérente"},
 		}
 		// The demo "member" account's fee ends next month (a reminder is
 		// due); the staff are up to date.
 		staffFeeEnds := []date.Date{today.AddMonths(7), today.AddMonths(4), today.AddMonths(9), today.AddMonths(1)}
 		for i, a := range staff {
-			m := &store.Member{Login: a.login, PasswordHash: hash, Role: a.role, PersonType: store.NaturalPerson,
+			m := &store.Member{Login: a.login, PasswordHash: hash, Role: a.role, PersonType: model.NaturalPerson,
 				FirstName: a.first, LastName: a.last, Email: a.login + "@demo.coin.example",
-				EmailVerifiedAt: &now, Status: store.StatusMember, SendFeeReminders: true,
+				EmailVerifiedAt: &now, Status: model.StatusMember, SendFeeReminders: true,
 				Address: fmt.Sprintf("%d %s", 3+i, streets[i]), PostalCode: "69007", City: "Lyon",
 				Country: "France", Phone: fmt.Sprintf("04 72 00 00 %02d", i), DateJoined: today.AddMonths(-30 + i)}
 			if err := tx.CreateMember(ctx, m); err != nil {
@@ -152,7 +153,7 @@ func loadSubscriptions(ctx context.Context, tx *store.Store, rng *rand.Rand, tod
 	}
 	weights := []int{0, 0, 0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 7}
 	for i, m := range members {
-		if m.Status == store.StatusPending || i%5 == 4 {
+		if m.Status == model.StatusPending || i%5 == 4 {
 			continue
 		}
 		o := offers[weights[rng.IntN(len(weights))]]
@@ -161,7 +162,7 @@ func loadSubscriptions(ctx context.Context, tx *store.Store, rng *rand.Rand, tod
 			start = today
 		}
 		var resign date.Date
-		if m.Status == store.StatusNotMember {
+		if m.Status == model.StatusNotMember {
 			resign = m.ResignDate
 			if resign.Before(start) {
 				resign = start.AddMonths(1)
@@ -199,9 +200,9 @@ func demoConfig(backend string, m *store.Member, n int) map[string]string {
 // how many yearly fees lead to it (0: none).
 func demoFeeEnd(rng *rand.Rand, m *store.Member, today date.Date) (date.Date, int) {
 	switch {
-	case m.Status == store.StatusPending:
+	case m.Status == model.StatusPending:
 		return date.Date{}, 0
-	case m.Status == store.StatusNotMember:
+	case m.Status == model.StatusNotMember:
 		return today.AddDays(-30 - rng.IntN(400)), 1 + rng.IntN(2)
 	}
 	switch r := rng.IntN(10); {
@@ -214,12 +215,12 @@ func demoFeeEnd(rng *rand.Rand, m *store.Member, today date.Date) (date.Date, in
 	}
 }
 
-var demoMethods = []string{store.PayTransfer, store.PayTransfer, store.PayTransfer, store.PayCheck, store.PayCash}
+var demoMethods = []string{model.PayTransfer, model.PayTransfer, model.PayTransfer, model.PayCheck, model.PayCash}
 
 // addFees records years consecutive yearly fees ending on end.
 func addFees(ctx context.Context, tx *store.Store, m *store.Member, end date.Date, years int, rng *rand.Rand) error {
 	amount := int64(1500)
-	if m.PersonType == store.LegalPerson {
+	if m.PersonType == model.LegalPerson {
 		amount = 3000
 	}
 	for y := years - 1; y >= 0; y-- {
@@ -228,9 +229,9 @@ func addFees(ctx context.Context, tx *store.Store, m *store.Member, end date.Dat
 		method := demoMethods[rng.IntN(len(demoMethods))]
 		ref := ""
 		switch method {
-		case store.PayTransfer:
+		case model.PayTransfer:
 			ref = fmt.Sprintf("VIR ADH-%d", m.ID)
-		case store.PayCheck:
+		case model.PayCheck:
 			ref = fmt.Sprintf("CHQ %07d", rng.IntN(10_000_000))
 		}
 		f := &store.MembershipFee{MemberID: m.ID, Amount: amount, StartDate: start, EndDate: feeEnd,
@@ -253,27 +254,27 @@ func randomMember(rng *rand.Rand, i int, today date.Date) *store.Member {
 	city := cities[rng.IntN(len(cities))]
 	m := &store.Member{
 		Login:      fmt.Sprintf("%s%d", asciiLower(first), i+1),
-		Role:       store.RoleMember,
-		PersonType: store.NaturalPerson,
+		Role:       model.RoleMember,
+		PersonType: model.NaturalPerson,
 		FirstName:  first,
 		LastName:   last,
 		Email:      fmt.Sprintf("%s.%s%d@example.org", asciiLower(first), asciiLower(last), i+1),
 		Phone:      fmt.Sprintf("06 %02d %02d %02d %02d", rng.IntN(100), rng.IntN(100), rng.IntN(100), rng.IntN(100)),
 		Address:    fmt.Sprintf("%d %s", 1+rng.IntN(120), streets[rng.IntN(len(streets))]),
 		PostalCode: city[0], City: city[1], Country: "France",
-		Status:           store.StatusMember,
+		Status:           model.StatusMember,
 		Language:         []string{"", "fr", "fr", "en"}[rng.IntN(4)],
 		SendFeeReminders: rng.IntN(10) > 0,
 		DateJoined:       today.AddDays(-rng.IntN(6 * 365)),
 	}
 	switch {
 	case i%9 == 4:
-		m.PersonType, m.OrganizationName = store.LegalPerson, fmt.Sprintf("Association %s %s", []string{"des Pentes", "Quartier Libre", "Les Canuts", "Réseau Local"}[i%4], city[1])
+		m.PersonType, m.OrganizationName = model.LegalPerson, fmt.Sprintf("Association %s %s", []string{"des Pentes", "Quartier Libre", "Les Canuts", "Réseau Local"}[i%4], city[1])
 	case i%11 == 3:
-		m.Status = store.StatusPending
+		m.Status = model.StatusPending
 		m.DateJoined = today.AddDays(-rng.IntN(20))
 	case i%13 == 5:
-		m.Status = store.StatusNotMember
+		m.Status = model.StatusNotMember
 		m.ResignDate = today.AddDays(-rng.IntN(300))
 		if m.ResignDate.Before(m.DateJoined) {
 			m.ResignDate = m.DateJoined.AddDays(30)

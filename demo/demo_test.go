@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"coin/ispdb"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -43,7 +44,7 @@ func TestDemoISPRecordIsCompleteAndValid(t *testing.T) {
 		if err := schema.Validate(p.Body); err != nil {
 			t.Fatalf("demo isp.json: %v\n%s", err, p.Body)
 		}
-		members, _ := s.CountMembers(ctx, store.StatusMember)
+		members, _ := s.CountMembers(ctx, model.StatusMember)
 		if members < 30 {
 			t.Fatalf("only %d members with status member", members)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"coin/model"
 	"coin/store"
 )
 
@@ -26,13 +27,13 @@ func loadMaillists(ctx context.Context, tx *store.Store, members []*store.Member
 	}
 	for i, m := range members {
 		var on []*store.MailingList
-		if m.Status == store.StatusMember {
+		if m.Status == model.StatusMember {
 			on = append(on, lists[0])
 		}
-		if m.Role != store.RoleMember || i%6 == 1 {
+		if m.Role != model.RoleMember || i%6 == 1 {
 			on = append(on, lists[1])
 		}
-		if i%2 == 1 || m.Login == "member" || m.Status == store.StatusNotMember {
+		if i%2 == 1 || m.Login == "member" || m.Status == model.StatusNotMember {
 			on = append(on, lists[2])
 		}
 		for _, l := range on {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -25,9 +26,9 @@ func BenchmarkCallForFees(b *testing.B) {
 	day := date.MustParse("2026-06-15")
 	err := st.Tx(ctx, func(tx *store.Store) error {
 		for i := 0; i < 3000; i++ {
-			m := &store.Member{Login: fmt.Sprintf("m%04d", i), Role: store.RoleMember, PersonType: store.NaturalPerson,
+			m := &store.Member{Login: fmt.Sprintf("m%04d", i), Role: model.RoleMember, PersonType: model.NaturalPerson,
 				FirstName: "M", LastName: fmt.Sprint(i), Email: fmt.Sprintf("m%d@example.org", i),
-				Status: store.StatusMember, SendFeeReminders: true, Language: []string{"fr", "en"}[i%2]}
+				Status: model.StatusMember, SendFeeReminders: true, Language: []string{"fr", "en"}[i%2]}
 			if err := tx.CreateMember(ctx, m); err != nil {
 				return err
 			}

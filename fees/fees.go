@@ -16,6 +16,7 @@ import (
 	"coin/form"
 	"coin/i18n"
 	"coin/mail"
+	"coin/model"
 	"coin/store"
 )
 
@@ -40,7 +41,7 @@ func (s *Service) currency() string {
 
 // Status is where a member stands on a day.
 type Status struct {
-	State string // store.FeeUpToDate, store.FeeExpired or store.FeeNever
+	State string // model.FeeUpToDate, model.FeeExpired or model.FeeNever
 	// Current is the fee covering the day (nil unless up to date).
 	Current *store.MembershipFee
 	// Latest is the fee ending last (nil when never paid).
@@ -64,12 +65,12 @@ func StatusOf(fees []*store.MembershipFee, day date.Date) Status {
 	}
 	switch {
 	case st.Latest == nil:
-		st.State = store.FeeNever
+		st.State = model.FeeNever
 	case st.Current == nil:
-		st.State = store.FeeExpired
+		st.State = model.FeeExpired
 		st.PaidUntil = st.Latest.EndDate
 	default:
-		st.State = store.FeeUpToDate
+		st.State = model.FeeUpToDate
 		st.PaidUntil = st.Current.EndDate
 		for extended := true; extended; {
 			extended = false
@@ -155,7 +156,7 @@ type Form struct {
 func (s *Service) NewForm(fees []*store.MembershipFee, today date.Date, amount func(int64) string) Form {
 	start := DefaultStart(fees, today)
 	return Form{Amount: amount(s.Cfg.Fees.DefaultFeeCents()), StartDate: start.String(),
-		EndDate: DefaultEnd(start).String(), PaymentMethod: store.PayTransfer, PaymentDate: today.String()}
+		EndDate: DefaultEnd(start).String(), PaymentMethod: model.PayTransfer, PaymentDate: today.String()}
 }
 
 // Validate checks the form and returns the fee it describes. An empty end
@@ -261,7 +262,7 @@ func (s *Service) LogMemberFeesDeletedTx(ctx context.Context, tx *store.Store, m
 // that payment p of member m paid (a bank line matched to a fee): it starts
 // the day after the member's latest fee when that one still runs on the
 // payment day, else on the payment day, lasts the usual year, and carries
-// its accounting log entry. method is how it was paid (store.PayTransfer…).
+// its accounting log entry. method is how it was paid (model.PayTransfer…).
 func (s *Service) RecordPaidTx(ctx context.Context, tx *store.Store, p *store.Payment, m *store.Member, method string, by *int64, actor string) (*store.MembershipFee, error) {
 	existing, err := tx.MembershipFeesOfMember(ctx, p.MemberID)
 	if err != nil {

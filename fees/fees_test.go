@@ -5,6 +5,7 @@ import (
 
 	"coin/date"
 	"coin/fees"
+	"coin/model"
 	"coin/store"
 )
 
@@ -14,17 +15,17 @@ func fee(start, end string) *store.MembershipFee {
 
 func TestStatusOf(t *testing.T) {
 	day := date.MustParse("2026-06-15")
-	if st := fees.StatusOf(nil, day); st.State != store.FeeNever || st.Latest != nil || !st.PaidUntil.IsZero() {
+	if st := fees.StatusOf(nil, day); st.State != model.FeeNever || st.Latest != nil || !st.PaidUntil.IsZero() {
 		t.Fatalf("never: %+v", st)
 	}
 	old := fee("2024-01-01", "2024-12-31")
-	if st := fees.StatusOf([]*store.MembershipFee{old}, day); st.State != store.FeeExpired || st.PaidUntil.String() != "2024-12-31" {
+	if st := fees.StatusOf([]*store.MembershipFee{old}, day); st.State != model.FeeExpired || st.PaidUntil.String() != "2024-12-31" {
 		t.Fatalf("expired: %+v", st)
 	}
 	// Paid a year in advance, in two contiguous fees: paid until the end of the second.
 	cur, next := fee("2025-07-01", "2026-06-30"), fee("2026-07-01", "2027-06-30")
 	st := fees.StatusOf([]*store.MembershipFee{next, old, cur}, day)
-	if st.State != store.FeeUpToDate || st.Current != cur || st.Latest != next || st.PaidUntil.String() != "2027-06-30" {
+	if st.State != model.FeeUpToDate || st.Current != cur || st.Latest != next || st.PaidUntil.String() != "2027-06-30" {
 		t.Fatalf("up to date: %+v", st)
 	}
 	// A future fee after a gap does not extend the paid period.

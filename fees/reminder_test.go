@@ -19,6 +19,7 @@ import (
 	"coin/i18n"
 	"coin/mail"
 	"coin/mail/mailtest"
+	"coin/model"
 	"coin/overrides"
 	"coin/store"
 	"coin/store/storetest"
@@ -119,8 +120,8 @@ func newEnv(t *testing.T, st *store.Store, overridesDir string) *env {
 // latest fee ends on end ("" for none).
 func (e *env) member(login, lang, end string, mut func(*store.Member)) *store.Member {
 	e.t.Helper()
-	m := &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: login,
-		LastName: "Test", Email: login + "@example.org", Status: store.StatusMember, Language: lang, SendFeeReminders: true}
+	m := &store.Member{Login: login, Role: model.RoleMember, PersonType: model.NaturalPerson, FirstName: login,
+		LastName: "Test", Email: login + "@example.org", Status: model.StatusMember, Language: lang, SendFeeReminders: true}
 	if mut != nil {
 		mut(m)
 	}
@@ -136,7 +137,7 @@ func (e *env) member(login, lang, end string, mut func(*store.Member)) *store.Me
 func (e *env) fee(m *store.Member, start, end string) {
 	e.t.Helper()
 	f := &store.MembershipFee{MemberID: m.ID, Amount: 1500, StartDate: date.MustParse(start),
-		EndDate: date.MustParse(end), PaymentMethod: store.PayTransfer, PaymentDate: date.MustParse(start)}
+		EndDate: date.MustParse(end), PaymentMethod: model.PayTransfer, PaymentDate: date.MustParse(start)}
 	if err := e.st.CreateMembershipFee(context.Background(), f); err != nil {
 		e.t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestRemindersAtEachOffsetOnce(t *testing.T) {
 		renewed := e.member("renewed", "fr", "2026-07-15", nil)
 		e.fee(renewed, "2026-07-16", "2027-07-15")
 		e.member("off", "fr", "2026-07-15", func(m *store.Member) { m.SendFeeReminders = false })
-		e.member("gone", "fr", "2026-07-15", func(m *store.Member) { m.Status = store.StatusNotMember })
+		e.member("gone", "fr", "2026-07-15", func(m *store.Member) { m.Status = model.StatusNotMember })
 		e.member("never", "fr", "", nil)
 
 		res := e.call(day.String())

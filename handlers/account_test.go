@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"coin/config"
+	"coin/model"
 	"coin/store"
 )
 
@@ -84,7 +85,7 @@ func TestSignUpVerifyAndStaffNotification(t *testing.T) {
 		}
 		mustContain(t, res.Body, "noe@example.org")
 		m, err := a.store.MemberByLogin(t.Context(), "newcomer")
-		if err != nil || m.Status != store.StatusPending || m.Role != store.RoleMember || !m.SelfRegistered {
+		if err != nil || m.Status != model.StatusPending || m.Role != model.RoleMember || !m.SelfRegistered {
 			t.Fatalf("signed-up member: %+v %v", m, err)
 		}
 		_, note := lastMailLink(t, a, "bureau@isp.test")

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/bank"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -88,7 +89,7 @@ func (h *Handler) bankImportData(c *fiber.Ctx, id int64) (views.BankImportData, 
 		return views.BankImportData{}, err
 	}
 	return views.BankImportData{Import: imp, Lines: lines, Names: names,
-		Expired: imp.Status == store.ImportPending && h.Store.Now().After(imp.ExpiresAt)}, nil
+		Expired: imp.Status == model.ImportPending && h.Store.Now().After(imp.ExpiresAt)}, nil
 }
 
 func (h *Handler) candidateNames(c *fiber.Ctx, lines ...*store.BankImportLine) (map[int64]string, error) {

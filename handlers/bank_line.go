@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/bank"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -97,10 +98,10 @@ func (h *Handler) bankLineFix(c *fiber.Ctx) error {
 	fix.MemberID, _ = strconv.ParseInt(c.FormValue("member_id"), 10, 64)
 	switch target := c.FormValue("target"); {
 	case target == "none":
-	case target == store.TargetFee, target == store.TargetCredit:
+	case target == model.TargetFee, target == model.TargetCredit:
 		fix.Target = target
 	case strings.HasPrefix(target, "invoice:"):
-		fix.Target = store.TargetInvoice
+		fix.Target = model.TargetInvoice
 		fix.InvoiceID, _ = strconv.ParseInt(strings.TrimPrefix(target, "invoice:"), 10, 64)
 	default:
 		fix.Target = "?"

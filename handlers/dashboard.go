@@ -8,6 +8,7 @@ import (
 	"coin/auth"
 	"coin/date"
 	"coin/i18n"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -16,21 +17,21 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	var d views.DashboardData
 	var err error
-	if d.Members, err = h.Store.CountMembers(ctx, store.StatusMember); err != nil {
+	if d.Members, err = h.Store.CountMembers(ctx, model.StatusMember); err != nil {
 		return err
 	}
-	if d.Pending, err = h.Store.CountMembers(ctx, store.StatusPending); err != nil {
+	if d.Pending, err = h.Store.CountMembers(ctx, model.StatusPending); err != nil {
 		return err
 	}
-	if d.NotMembers, err = h.Store.CountMembers(ctx, store.StatusNotMember); err != nil {
+	if d.NotMembers, err = h.Store.CountMembers(ctx, model.StatusNotMember); err != nil {
 		return err
 	}
-	if _, d.QueuedMails, err = h.Store.ListMessages(ctx, store.OutboxFilter{Status: store.OutboxQueued, Limit: 1}); err != nil {
+	if _, d.QueuedMails, err = h.Store.ListMessages(ctx, store.OutboxFilter{Status: model.OutboxQueued, Limit: 1}); err != nil {
 		return err
 	}
 	today := date.Today(h.Cfg.Location())
 	if auth.Can(user(c).Role, auth.ViewBilling) {
-		if _, d.Open, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{Kind: store.KindInvoice, Status: "open", Limit: 1}); err != nil {
+		if _, d.Open, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{Kind: model.KindInvoice, Status: "open", Limit: 1}); err != nil {
 			return err
 		}
 		if _, d.Overdue, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{Overdue: today, Limit: 1}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -23,12 +24,12 @@ func (h *Handler) feeList(c *fiber.Ctx) error {
 	f := store.FeeListFilter{Day: today, State: c.Query("state"), Status: c.Query("status"), Search: c.Query("q"),
 		Limit: feesPerPage, Offset: (page - 1) * feesPerPage}
 	switch f.State {
-	case "", store.FeeUpToDate, store.FeeExpired, store.FeeNever:
+	case "", model.FeeUpToDate, model.FeeExpired, model.FeeNever:
 	default:
 		f.State = ""
 	}
 	switch f.Status {
-	case "", store.StatusPending, store.StatusMember, store.StatusNotMember:
+	case "", model.StatusPending, model.StatusMember, model.StatusNotMember:
 	default:
 		f.Status = ""
 	}

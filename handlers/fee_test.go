@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 )
 
 func (a *testApp) addFee(m *store.Member, start, end date.Date) *store.MembershipFee {
 	a.t.Helper()
 	f := &store.MembershipFee{MemberID: m.ID, Amount: 1500, StartDate: start, EndDate: end,
-		PaymentMethod: store.PayTransfer, PaymentDate: start, Reference: "VIR " + m.Login}
+		PaymentMethod: model.PayTransfer, PaymentDate: start, Reference: "VIR " + m.Login}
 	if err := a.store.CreateMembershipFee(context.Background(), f); err != nil {
 		a.t.Fatal(err)
 	}

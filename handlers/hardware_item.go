@@ -11,6 +11,7 @@ import (
 	"coin/date"
 	"coin/form"
 	"coin/hardware"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -164,7 +165,7 @@ func (h *Handler) itemPage(c *fiber.Ctx, status int, d views.ItemData) error {
 	if d.Loans, err = h.Store.ItemLoans(ctx, d.Item.ID); err != nil {
 		return err
 	}
-	if d.Item.State() == store.ItemAvailable {
+	if d.Item.State() == model.ItemAvailable {
 		if d.Members, err = h.Store.LendableMembers(ctx); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -21,7 +22,7 @@ func itemFilter(c *fiber.Ctx) store.ItemFilter {
 	f.TypeID, _ = strconv.ParseInt(c.Query("type"), 10, 64)
 	f.StorageID, _ = strconv.ParseInt(c.Query("storage"), 10, 64)
 	switch f.State {
-	case "", store.ItemAvailable, store.ItemLent, store.ItemDeployed:
+	case "", model.ItemAvailable, model.ItemLent, model.ItemDeployed:
 	default:
 		f.State = ""
 	}

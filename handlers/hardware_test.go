@@ -9,6 +9,7 @@ import (
 
 	"coin/config"
 	"coin/date"
+	"coin/model"
 	"coin/store"
 )
 
@@ -64,7 +65,7 @@ func TestInventoryIsForInventoryStaff(t *testing.T) {
 			}
 			mustNotContain(t, b.get("/").Body, `href="/admin/hardware"`)
 		}
-		if got, _ := a.store.ItemByID(t.Context(), it.ID); got.State() != store.ItemLent {
+		if got, _ := a.store.ItemByID(t.Context(), it.ID); got.State() != model.ItemLent {
 			t.Fatal("a refused request took the item back")
 		}
 		b := a.browser()

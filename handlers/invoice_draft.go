@@ -10,6 +10,7 @@ import (
 
 	"coin/billing"
 	"coin/form"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 	"coin/views"
@@ -127,7 +128,7 @@ func (h *Handler) invoiceEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if inv.Status != store.InvoiceDraft {
+	if inv.Status != model.InvoiceDraft {
 		return fiber.ErrNotFound
 	}
 	m, err := h.Store.MemberByID(ctx, inv.MemberID)

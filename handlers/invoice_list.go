@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 	"coin/views"
@@ -29,7 +30,7 @@ func (h *Handler) invoiceFilter(c *fiber.Ctx) (store.InvoiceFilter, url.Values) 
 		q.Set("status", s)
 	}
 	switch k := c.Query("kind"); k {
-	case store.KindInvoice, store.KindCreditNote:
+	case model.KindInvoice, model.KindCreditNote:
 		f.Kind = k
 		q.Set("kind", k)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"coin/model"
 	"coin/store"
 )
 
@@ -63,7 +64,7 @@ func TestISPJSONForTheCrawler(t *testing.T) {
 		}
 		a.addMember("alice", "member", "password-a")
 		pending := a.addMember("bob", "member", "password-b")
-		pending.Status = store.StatusPending
+		pending.Status = model.StatusPending
 		a.store.UpdateMember(context.Background(), pending)
 		saveRecord(t, a)
 

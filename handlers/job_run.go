@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/jobs"
-	"coin/store"
+	"coin/model"
 )
 
 // runNowWait is how long "Run now" waits for the job before answering
@@ -23,7 +23,7 @@ func (h *Handler) jobRun(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	by := user(c).ID
-	run, done, err := h.Jobs.RunInBackground(name, jobs.Options{Trigger: store.TriggerManual, By: &by,
+	run, done, err := h.Jobs.RunInBackground(name, jobs.Options{Trigger: model.TriggerManual, By: &by,
 		DryRun: c.FormValue("dry_run") == "1"})
 	if errors.Is(err, jobs.ErrBusy) {
 		h.flash(c, "jobs.busy", true)
@@ -35,7 +35,7 @@ func (h *Handler) jobRun(c *fiber.Ctx) error {
 	h.Log.Info("job started from the back office", "job", name, "run", run.ID, "by", by)
 	select {
 	case <-done:
-		if r, err := h.Store.JobRunByID(c.UserContext(), run.ID); err == nil && r.Status == store.RunFailed {
+		if r, err := h.Store.JobRunByID(c.UserContext(), run.ID); err == nil && r.Status == model.RunFailed {
 			h.flash(c, "jobs.failed", true)
 		} else {
 			h.flash(c, "jobs.done", false)

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"testing"
 
+	"coin/model"
 	"coin/store"
 )
 
@@ -41,7 +42,7 @@ func TestRunNowSendsRemindersOnce(t *testing.T) {
 		page = b.get("/admin/jobs")
 		mustContain(t, page.Body, "0 reminders sent, 1 already sent earlier")
 		runs, _, _ := a.store.ListJobRuns(ctx, store.JobRunFilter{})
-		if len(runs) != 2 || runs[0].Trigger != store.TriggerManual || runs[0].StartedBy == nil {
+		if len(runs) != 2 || runs[0].Trigger != model.TriggerManual || runs[0].StartedBy == nil {
 			t.Fatalf("history: %+v", runs)
 		}
 		// The run's page has the whole summary, and the dry run changes nothing.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coin/model"
 	"coin/store"
 )
 
@@ -12,7 +13,7 @@ import (
 // change. A failure is logged: the member's own change is already saved.
 func (h *Handler) autoSubscribe(c *fiber.Ctx, m *store.Member, wasMember bool) {
 	names := h.Cfg.Maillists.AutoSubscribe
-	if !h.Cfg.Maillists.Enabled || len(names) == 0 || wasMember || m.Status != store.StatusMember {
+	if !h.Cfg.Maillists.Enabled || len(names) == 0 || wasMember || m.Status != model.StatusMember {
 		return
 	}
 	ids, err := h.Store.SubscribeToLists(c.UserContext(), m.ID, names)

@@ -3,7 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"coin/store"
+	"coin/model"
 	"coin/views"
 )
 
@@ -15,7 +15,7 @@ func (h *Handler) myLists(c *fiber.Ctx) error {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "maillists.mine"), views.MyLists(views.MyListsData{
-		Lists: lists, IsMember: m.Status == store.StatusMember}))
+		Lists: lists, IsMember: m.Status == model.StatusMember}))
 }
 
 // myListToggle subscribes the member to a list (subscribe=1) or takes them
@@ -60,10 +60,10 @@ func (h *Handler) myListToggle(c *fiber.Ctx) error {
 		if ml, err = h.Store.MemberMailingList(ctx, id, m.ID); err != nil {
 			return err
 		}
-		return h.partial(c, fiber.StatusOK, views.MyListRow(ml, late && m.Status == store.StatusMember))
+		return h.partial(c, fiber.StatusOK, views.MyListRow(ml, late && m.Status == model.StatusMember))
 	}
 	switch {
-	case late && m.Status == store.StatusMember:
+	case late && m.Status == model.StatusMember:
 		h.flash(c, "maillists.mine_later", false)
 	case c.FormValue("subscribe") == "1":
 		h.flash(c, "maillists.mine_subscribed", false)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"coin/config"
+	"coin/model"
 	"coin/store"
 )
 
@@ -259,7 +260,7 @@ func TestMembersEmailExport(t *testing.T) {
 		a.addMember("treasurer", "treasurer", "treasurer-password")
 		alice := a.addMember("alice", "member", "alice-password")
 		ann := a.addMember("ann", "member", "ann-password")
-		ann.Status = store.StatusPending
+		ann.Status = model.StatusPending
 		a.store.UpdateMember(t.Context(), ann)
 		l := a.addList("technique", true)
 		a.store.Subscribe(t.Context(), l.ID, alice.ID)

@@ -8,6 +8,7 @@ import (
 	"coin/auth"
 	"coin/date"
 	"coin/member"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -34,7 +35,7 @@ func (h *Handler) memberFormPage(c *fiber.Ctx, status int, d views.MemberFormDat
 }
 
 func (h *Handler) memberNewPage(c *fiber.Ctx) error {
-	f := member.Form{PersonType: store.NaturalPerson, Status: store.StatusPending, Role: store.RoleMember,
+	f := member.Form{PersonType: model.NaturalPerson, Status: model.StatusPending, Role: model.RoleMember,
 		DateJoined: date.Today(h.Cfg.Location()).String(), SendFeeReminders: true}
 	return h.memberFormPage(c, fiber.StatusOK, views.MemberFormData{Form: f, Scope: memberScope(c),
 		Action: h.Cfg.URL("/admin/members/new"), Cancel: h.Cfg.URL("/admin/members")})
@@ -81,7 +82,7 @@ func (h *Handler) memberEdit(c *fiber.Ctx) error {
 	f := memberFormFromRequest(c)
 	f.Login = m.Login
 	scope := memberScope(c)
-	wasMember := m.Status == store.StatusMember
+	wasMember := m.Status == model.StatusMember
 	errs, err := h.Members.Update(c.UserContext(), m, f, scope)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -24,7 +25,7 @@ func (h *Handler) memberList(c *fiber.Ctx) error {
 		f.Sort = ""
 	}
 	switch f.Status {
-	case "", store.StatusPending, store.StatusMember, store.StatusNotMember:
+	case "", model.StatusPending, model.StatusMember, model.StatusNotMember:
 	default:
 		f.Status = ""
 	}

@@ -9,6 +9,7 @@ import (
 
 	"coin/date"
 	"coin/form"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -16,7 +17,7 @@ import (
 // membersEmailFilter reads the export filters of the query string. Without
 // any, it gives the members' addresses (status member), as the command does.
 func (h *Handler) membersEmailFilter(c *fiber.Ctx) (store.MemberEmailFilter, views.MembersEmailData, form.Errors) {
-	d := views.MembersEmailData{Status: c.Query("status", store.StatusMember), Fee: c.Query("fee"),
+	d := views.MembersEmailData{Status: c.Query("status", model.StatusMember), Fee: c.Query("fee"),
 		Offer: strings.TrimSpace(c.Query("offer")), ActiveSubscription: c.Query("active_subscription") == "1",
 		List: strings.TrimSpace(c.Query("list"))}
 	f := store.MemberEmailFilter{Status: d.Status, Fee: d.Fee, Offer: d.Offer,
@@ -25,8 +26,8 @@ func (h *Handler) membersEmailFilter(c *fiber.Ctx) (store.MemberEmailFilter, vie
 	if d.Status == "all" {
 		f.Status = ""
 	}
-	errs.OneOf("status", d.Status, "all", store.StatusMember, store.StatusPending, store.StatusNotMember)
-	errs.OneOf("fee", d.Fee, "", store.EmailFeeUpToDate, store.EmailFeeExpired)
+	errs.OneOf("status", d.Status, "all", model.StatusMember, model.StatusPending, model.StatusNotMember)
+	errs.OneOf("fee", d.Fee, "", model.EmailFeeUpToDate, model.EmailFeeExpired)
 	if !h.Cfg.Maillists.Enabled {
 		f.List, d.List = "", ""
 	}

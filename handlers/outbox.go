@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/mail"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -19,7 +20,7 @@ func (h *Handler) outboxList(c *fiber.Ctx) error {
 	}
 	status := c.Query("status")
 	switch status {
-	case "", store.OutboxQueued, store.OutboxSent, store.OutboxFailed, store.OutboxHeld:
+	case "", model.OutboxQueued, model.OutboxSent, model.OutboxFailed, model.OutboxHeld:
 	default:
 		status = ""
 	}

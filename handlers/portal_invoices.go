@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -29,7 +30,7 @@ func (h *Handler) portalInvoices(c *fiber.Ctx) error {
 		return err
 	}
 	if d.All, _, err = h.Store.ListInvoices(c.UserContext(), store.InvoiceFilter{MemberID: user(c).ID,
-		Status: store.InvoiceValidated}); err != nil {
+		Status: model.InvoiceValidated}); err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "portal.invoices"), views.PortalInvoices(d))

@@ -9,6 +9,7 @@ import (
 
 	"coin/date"
 	"coin/form"
+	"coin/model"
 	"coin/sepa"
 	"coin/store"
 	"coin/views"
@@ -20,7 +21,7 @@ func (h *Handler) mandatesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.MandatesData{Member: m, Values: map[string]string{"sequence_type": store.SeqFirst, "active": "1",
+	d := views.MandatesData{Member: m, Values: map[string]string{"sequence_type": model.SeqFirst, "active": "1",
 		"signature_date": date.Today(h.Cfg.Location()).String()}}
 	return h.mandates(c, fiber.StatusOK, d)
 }

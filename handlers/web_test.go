@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"coin/accountinglog"
 	"context"
 	"io"
 	"log/slog"
@@ -12,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"coin/accountinglog"
+	"coin/model"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -127,9 +129,9 @@ func (a *testApp) addMember(login, role, password string) *store.Member {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	m := &store.Member{Login: login, PasswordHash: hash, Role: role, PersonType: store.NaturalPerson,
+	m := &store.Member{Login: login, PasswordHash: hash, Role: role, PersonType: model.NaturalPerson,
 		FirstName: strings.ToUpper(login[:1]) + login[1:], LastName: "Test", Email: login + "@example.org",
-		Status: store.StatusMember, SendFeeReminders: true}
+		Status: model.StatusMember, SendFeeReminders: true}
 	if err := a.store.CreateMember(context.Background(), m); err != nil {
 		a.t.Fatal(err)
 	}
@@ -245,8 +247,8 @@ func eachApp(t *testing.T, tweak func(*config.Config), fn func(t *testing.T, a *
 
 // addMemberQuick creates a member without a password (no hashing cost).
 func (a *testApp) addMemberQuick(login string) *store.Member {
-	m := &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: "Zoé",
-		LastName: login, Email: login + "@example.org", Status: store.StatusMember}
+	m := &store.Member{Login: login, Role: model.RoleMember, PersonType: model.NaturalPerson, FirstName: "Zoé",
+		LastName: login, Email: login + "@example.org", Status: model.StatusMember}
 	if err := a.store.CreateMember(context.Background(), m); err != nil {
 		a.t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"coin/backend"
 	"coin/form"
+	"coin/model"
 	"coin/provision"
 	"coin/store"
 )
@@ -145,7 +146,7 @@ func (a *Allocator) claimForSubscription(ctx context.Context, tx *store.Store, p
 		held.Prefix == p && !held.Released() {
 		return pool, nil, nil
 	}
-	return a.Claim(ctx, tx, pool.ID, p, subID, store.AllocManual, "")
+	return a.Claim(ctx, tx, pool.ID, p, subID, model.AllocManual, "")
 }
 
 // noter returns what records, inside tx, an action on a subnet of t's
@@ -272,7 +273,7 @@ func (a *Allocator) keepOwnAddresses(ctx context.Context, tx *store.Store, t pro
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			// Purged but free: take it again.
-			_, al, err := a.Claim(ctx, tx, pool.ID, p, t.Subscription.ID, store.AllocManual, "")
+			_, al, err := a.Claim(ctx, tx, pool.ID, p, t.Subscription.ID, model.AllocManual, "")
 			if id, _ := claimError(err); id != "" {
 				t.Config.Data[name] = ""
 				kept[family] = false

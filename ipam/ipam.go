@@ -25,6 +25,7 @@ import (
 	"go4.org/netipx"
 
 	"coin/config"
+	"coin/model"
 	"coin/store"
 )
 
@@ -242,7 +243,7 @@ func (a *Allocator) Allocate(ctx context.Context, tx *store.Store, poolID, subsc
 	if err != nil {
 		return pool, nil, err
 	}
-	al := &store.IPAllocation{PoolID: pool.ID, SubscriptionID: subscriptionID, Kind: store.AllocAuto, Prefix: p}
+	al := &store.IPAllocation{PoolID: pool.ID, SubscriptionID: subscriptionID, Kind: model.AllocAuto, Prefix: p}
 	if err := tx.InsertIPAllocation(ctx, al); err != nil {
 		return pool, nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"coin/date"
 	"coin/form"
 	"coin/ipam"
+	"coin/model"
 	"coin/provision"
 	"coin/store"
 	"coin/store/storetest"
@@ -53,8 +54,8 @@ type fixture struct {
 func newFixture(t testing.TB, s *store.Store, backendName string) fixture {
 	t.Helper()
 	ctx := context.Background()
-	m := &store.Member{Login: "alice", Role: store.RoleMember, PersonType: store.NaturalPerson,
-		FirstName: "Alice", LastName: "Test", Email: "alice@example.org", Status: store.StatusMember}
+	m := &store.Member{Login: "alice", Role: model.RoleMember, PersonType: model.NaturalPerson,
+		FirstName: "Alice", LastName: "Test", Email: "alice@example.org", Status: model.StatusMember}
 	if err := s.CreateMember(ctx, m); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestClaimRefusesTakenAndOutsideSubnets(t *testing.T) {
 		p, _ := allocate(t, s, a, pool.ID, 0)
 		claim := func(cidr string) error {
 			return s.Tx(context.Background(), func(tx *store.Store) error {
-				_, _, err := a.Claim(context.Background(), tx, pool.ID, netip.MustParsePrefix(cidr), 0, store.AllocManual, "")
+				_, _, err := a.Claim(context.Background(), tx, pool.ID, netip.MustParsePrefix(cidr), 0, model.AllocManual, "")
 				return err
 			})
 		}
@@ -341,7 +342,7 @@ func TestSubscriptionGetsItsEndpointsFromTheOfferPools(t *testing.T) {
 			t.Fatal(errs)
 		}
 		list, _ := s.SubscriptionIPAllocations(ctx, res.Subscription.ID)
-		if len(list) != 2 || list[0].Kind != store.AllocManual || list[1].Prefix.String() != "2001:db8:0:200::/56" {
+		if len(list) != 2 || list[0].Kind != model.AllocManual || list[1].Prefix.String() != "2001:db8:0:200::/56" {
 			t.Fatalf("allocations: %+v", list)
 		}
 		// An address outside every pool is the staff's business.

@@ -12,6 +12,7 @@ import (
 	"go4.org/netipx"
 
 	"coin/form"
+	"coin/model"
 	"coin/store"
 )
 
@@ -216,7 +217,7 @@ func (a *Allocator) reserve(ctx context.Context, tx *store.Store, p *store.IPPoo
 		if keep[r] {
 			continue
 		}
-		_, al, err := a.Claim(ctx, tx, p.ID, r, 0, store.AllocReserved, "")
+		_, al, err := a.Claim(ctx, tx, p.ID, r, 0, model.AllocReserved, "")
 		var taken *TakenError
 		if errors.As(err, &taken) {
 			errs.AddWith("reserved", "ipam.err.reserved_taken", map[string]string{"Subnet": taken.Holder.Prefix.String()})

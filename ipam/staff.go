@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"coin/form"
+	"coin/model"
 	"coin/store"
 	"coin/subscription"
 )
@@ -59,7 +60,7 @@ func (a *Allocator) AllocateByHand(ctx context.Context, poolID int64, f HandForm
 		var pool *store.IPPool
 		var err error
 		if want.IsValid() {
-			pool, al, err = a.Claim(ctx, tx, poolID, want, subID, store.AllocManual, f.Note)
+			pool, al, err = a.Claim(ctx, tx, poolID, want, subID, model.AllocManual, f.Note)
 		} else {
 			pool, al, err = a.Allocate(ctx, tx, poolID, subID)
 		}
@@ -121,7 +122,7 @@ func parsePrefixOrAddr(s string) (netip.Prefix, bool) {
 // configuration field holding it, if any, is emptied. Reserved subnets
 // are changed through the pool's reserved list instead.
 func (a *Allocator) ReleaseByStaff(ctx context.Context, al *store.IPAllocation, by *store.Member) error {
-	if al.Kind == store.AllocReserved || al.Released() {
+	if al.Kind == model.AllocReserved || al.Released() {
 		return store.ErrConflict
 	}
 	var msg string

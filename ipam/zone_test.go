@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"coin/ipam"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -44,7 +45,7 @@ func TestReverseZonePassesNamedCheckzone(t *testing.T) {
 			var al *store.IPAllocation
 			err := s.Tx(ctx, func(tx *store.Store) error {
 				var err error
-				_, al, err = a.Claim(ctx, tx, pool.ID, netip.MustParsePrefix(cidr), 0, store.AllocManual, "")
+				_, al, err = a.Claim(ctx, tx, pool.ID, netip.MustParsePrefix(cidr), 0, model.AllocManual, "")
 				return err
 			})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 )
 
@@ -133,7 +134,7 @@ func (s *Service) Publish(ctx context.Context) (*Published, error) {
 		return nil, ErrNotReady
 	}
 	var n Counts
-	if n.Members, err = s.store.CountMembers(ctx, store.StatusMember); err != nil {
+	if n.Members, err = s.store.CountMembers(ctx, model.StatusMember); err != nil {
 		return nil, err
 	}
 	if n.Subscribers, err = s.store.CountActiveSubscriptions(ctx, date.Today(s.loc)); err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/go-co-op/gocron/v2"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 )
 
@@ -56,7 +57,7 @@ const History = 180 * 24 * time.Hour
 type Options struct {
 	Day     date.Date // zero: today in the ISP's time zone
 	DryRun  bool
-	Trigger string // store.TriggerSchedule, TriggerManual, TriggerCLI or TriggerWakeup
+	Trigger string // model.TriggerSchedule, TriggerManual, TriggerCLI or TriggerWakeup
 	By      *int64 // the member who pressed "Run now"
 }
 
@@ -139,7 +140,7 @@ func (s *Scheduler) begin(ctx context.Context, name string, o Options) (*run, er
 		o.Day = s.Today()
 	}
 	if o.Trigger == "" {
-		o.Trigger = store.TriggerCLI
+		o.Trigger = model.TriggerCLI
 	}
 	lock, err := s.store.TryJobLock(ctx, name)
 	if errors.Is(err, store.ErrLocked) {
@@ -171,9 +172,9 @@ func (s *Scheduler) finish(ctx context.Context, r *run) error {
 	}()
 	summary, err := call(ctx, r.job, r.rec.Day, r.rec.DryRun)
 	r.rec.Summary = strings.TrimSpace(summary)
-	r.rec.Status = store.RunOK
+	r.rec.Status = model.RunOK
 	if err != nil {
-		r.rec.Status, r.rec.Error = store.RunFailed, err.Error()
+		r.rec.Status, r.rec.Error = model.RunFailed, err.Error()
 	}
 	// The record is written even when ctx was cancelled (shutdown).
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -324,7 +325,7 @@ func (s *Scheduler) Start(opts ...gocron.SchedulerOption) error {
 }
 
 func (s *Scheduler) scheduled(name string) {
-	_, err := s.Run(s.base, name, Options{Trigger: store.TriggerSchedule})
+	_, err := s.Run(s.base, name, Options{Trigger: model.TriggerSchedule})
 	if errors.Is(err, ErrBusy) {
 		s.log.Info("scheduled run skipped: the job is already running", "job", name)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"coin/date"
 	"coin/jobs"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -71,30 +72,30 @@ func TestRunsAreRecorded(t *testing.T) {
 			}},
 		)
 		day := date.MustParse("2026-03-09")
-		admin := &store.Member{Login: "admin", Role: store.RoleAdmin, PersonType: store.NaturalPerson, Email: "a@example.org", Status: store.StatusMember}
+		admin := &store.Member{Login: "admin", Role: model.RoleAdmin, PersonType: model.NaturalPerson, Email: "a@example.org", Status: model.StatusMember}
 		if err := s.CreateMember(ctx, admin); err != nil {
 			t.Fatal(err)
 		}
 		by := admin.ID
-		r, err := sc.Run(ctx, "good", jobs.Options{Day: day, DryRun: true, Trigger: store.TriggerCLI})
+		r, err := sc.Run(ctx, "good", jobs.Options{Day: day, DryRun: true, Trigger: model.TriggerCLI})
 		if err != nil || gotDay != day || !gotDry {
 			t.Fatalf("good: %v, day %s dry %v", err, gotDay, gotDry)
 		}
-		if r.Status != store.RunOK || jobs.FirstLine(r.Summary) != "3 things done" || r.FinishedAt == nil {
+		if r.Status != model.RunOK || jobs.FirstLine(r.Summary) != "3 things done" || r.FinishedAt == nil {
 			t.Fatalf("good run: %+v", r)
 		}
-		r, err = sc.Run(ctx, "bad", jobs.Options{Trigger: store.TriggerManual, By: &by})
-		if err == nil || r.Status != store.RunFailed || r.Error != "disk full" || r.Day != sc.Today() || *r.StartedBy != by {
+		r, err = sc.Run(ctx, "bad", jobs.Options{Trigger: model.TriggerManual, By: &by})
+		if err == nil || r.Status != model.RunFailed || r.Error != "disk full" || r.Day != sc.Today() || *r.StartedBy != by {
 			t.Fatalf("bad run: %+v %v", r, err)
 		}
 		r, err = sc.Run(ctx, "crash", jobs.Options{})
-		if err == nil || r.Status != store.RunFailed || !strings.HasPrefix(r.Error, "panic: boom") {
+		if err == nil || r.Status != model.RunFailed || !strings.HasPrefix(r.Error, "panic: boom") {
 			t.Fatalf("crash run: %+v %v", r, err)
 		}
 		// A quiet job's idle run leaves no trace; a busy one does.
-		sc.Run(ctx, "outbox", jobs.Options{Trigger: store.TriggerSchedule})
+		sc.Run(ctx, "outbox", jobs.Options{Trigger: model.TriggerSchedule})
 		idle = false
-		sc.Run(ctx, "outbox", jobs.Options{Trigger: store.TriggerSchedule})
+		sc.Run(ctx, "outbox", jobs.Options{Trigger: model.TriggerSchedule})
 		runs, total, _ := s.ListJobRuns(ctx, store.JobRunFilter{})
 		if total != 4 || runs[0].Job != "outbox" || runs[0].Summary != "2 sent" || runs[3].Job != "good" {
 			t.Fatalf("history: %d runs: %+v", total, runs)
@@ -129,7 +130,7 @@ func TestNeverTwiceAtOnce(t *testing.T) {
 		defer s2.Close()
 		sc2 := newScheduler(t, s2, slow, other)
 
-		first, done, err := sc.RunInBackground(slow.Name, jobs.Options{Trigger: store.TriggerManual})
+		first, done, err := sc.RunInBackground(slow.Name, jobs.Options{Trigger: model.TriggerManual})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +145,7 @@ func TestNeverTwiceAtOnce(t *testing.T) {
 			t.Fatalf("another job is blocked: %v", err)
 		}
 		running, _ := s.JobRunByID(ctx, first.ID)
-		if running.Status != store.RunRunning {
+		if running.Status != model.RunRunning {
 			t.Fatalf("history during the run: %+v", running)
 		}
 		close(release)
@@ -165,14 +166,14 @@ func TestNeverTwiceAtOnce(t *testing.T) {
 func TestRunOfDeadProcessIsMarkedInterrupted(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		dead := &store.JobRun{Job: "outbox", Trigger: store.TriggerSchedule, Day: date.MustParse("2026-01-01")}
+		dead := &store.JobRun{Job: "outbox", Trigger: model.TriggerSchedule, Day: date.MustParse("2026-01-01")}
 		s.StartJobRun(ctx, dead)
 		sc := newScheduler(t, s, jobs.Job{Name: "outbox", Run: func(context.Context, date.Date, bool) (string, error) { return "ok", nil }})
 		if _, err := sc.Run(ctx, "outbox", jobs.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := s.JobRunByID(ctx, dead.ID)
-		if got.Status != store.RunInterrupted {
+		if got.Status != model.RunInterrupted {
 			t.Fatalf("dead run: %+v", got)
 		}
 	})
@@ -186,14 +187,14 @@ func TestStopCancelsBackgroundRuns(t *testing.T) {
 		<-ctx.Done()
 		return "stopped half-way", ctx.Err()
 	}})
-	r, _, err := sc.RunInBackground("long", jobs.Options{Trigger: store.TriggerManual})
+	r, _, err := sc.RunInBackground("long", jobs.Options{Trigger: model.TriggerManual})
 	if err != nil {
 		t.Fatal(err)
 	}
 	<-started
 	sc.Stop()
 	got, _ := s.JobRunByID(context.Background(), r.ID)
-	if got.Status != store.RunFailed || !strings.Contains(got.Error, "canceled") || got.Summary != "stopped half-way" {
+	if got.Status != model.RunFailed || !strings.Contains(got.Error, "canceled") || got.Summary != "stopped half-way" {
 		t.Fatalf("cancelled run: %+v", got)
 	}
 }
@@ -211,10 +212,10 @@ func TestTriggerWaitsForTheRunningOne(t *testing.T) {
 		}
 		return "sent", nil
 	}})
-	_, done, _ := sc.RunInBackground("outbox", jobs.Options{Trigger: store.TriggerSchedule})
+	_, done, _ := sc.RunInBackground("outbox", jobs.Options{Trigger: model.TriggerSchedule})
 	<-started
-	sc.Trigger("outbox", store.TriggerWakeup)
-	sc.Trigger("outbox", store.TriggerWakeup) // merged with the first
+	sc.Trigger("outbox", model.TriggerWakeup)
+	sc.Trigger("outbox", model.TriggerWakeup) // merged with the first
 	close(release)
 	<-done
 	deadline := time.Now().Add(10 * time.Second)
@@ -226,7 +227,7 @@ func TestTriggerWaitsForTheRunningOne(t *testing.T) {
 		t.Fatalf("%d runs, want 2", n)
 	}
 	runsList, _, _ := s.ListJobRuns(context.Background(), store.JobRunFilter{})
-	if len(runsList) != 2 || runsList[0].Trigger != store.TriggerWakeup {
+	if len(runsList) != 2 || runsList[0].Trigger != model.TriggerWakeup {
 		t.Fatalf("history: %+v", runsList)
 	}
 }
@@ -279,7 +280,7 @@ func TestScheduleFiresInTheISPTimeZone(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		runs, _, _ := s.ListJobRuns(context.Background(), store.JobRunFilter{})
-		if len(runs) == 1 && runs[0].Status == store.RunOK && runs[0].Trigger == store.TriggerSchedule {
+		if len(runs) == 1 && runs[0].Status == model.RunOK && runs[0].Trigger == model.TriggerSchedule {
 			break
 		}
 		if time.Now().After(deadline) {

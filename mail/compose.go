@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"coin/model"
 	"coin/overrides"
 	"coin/store"
 )
@@ -52,7 +53,7 @@ func (c *Composer) Compose(kind, lang, to string, memberID *int64, data map[stri
 	m := &store.Message{Kind: kind, MemberID: memberID, To: to, From: from, Subject: subject,
 		TextBody: body, HTMLBody: html}
 	if c.Hold {
-		m.Status = store.OutboxHeld
+		m.Status = model.OutboxHeld
 	}
 	return m, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"coin/mail"
 	"coin/mail/mailtest"
+	"coin/model"
 	"coin/overrides"
 	"coin/store"
 	"coin/store/storetest"
@@ -65,7 +66,7 @@ func TestSendDueDeliversOverSTARTTLSWithAuth(t *testing.T) {
 			t.Fatalf("parts: text %q html %q", text, html)
 		}
 		got, _ := s.MessageByID(ctx, m.ID)
-		if got.Status != store.OutboxSent || got.SentAt == nil || got.Attempts != 1 || got.LastError != "" {
+		if got.Status != model.OutboxSent || got.SentAt == nil || got.Attempts != 1 || got.LastError != "" {
 			t.Fatalf("outbox row: %+v", got)
 		}
 		// Nothing left to send: no connection is opened.
@@ -116,7 +117,7 @@ func TestRetryAfterRefusalWithBackoff(t *testing.T) {
 		}
 		got, _ := s.MessageByID(ctx, m.ID)
 		wait := time.Until(got.NextAttemptAt)
-		if got.Status != store.OutboxQueued || got.Attempts != 1 || !strings.Contains(got.LastError, "451") ||
+		if got.Status != model.OutboxQueued || got.Attempts != 1 || !strings.Contains(got.LastError, "451") ||
 			wait < 50*time.Second || wait > mail.Backoff(0) {
 			t.Fatalf("after refusal: %+v (retry in %s)", got, wait)
 		}
@@ -130,7 +131,7 @@ func TestRetryAfterRefusalWithBackoff(t *testing.T) {
 			t.Fatalf("retry: %d sent, %v", sent, err)
 		}
 		got, _ = s.MessageByID(ctx, m.ID)
-		if got.Status != store.OutboxSent || got.Attempts != 2 || got.LastError != "" || len(srv.Messages()) != 1 {
+		if got.Status != model.OutboxSent || got.Attempts != 2 || got.LastError != "" || len(srv.Messages()) != 1 {
 			t.Fatalf("after retry: %+v, %d delivered", got, len(srv.Messages()))
 		}
 	})
@@ -152,7 +153,7 @@ func TestGivesUpAfterMaxAttemptsAndResends(t *testing.T) {
 			clock = clock.Add(7 * time.Hour)
 		}
 		got, _ := s.MessageByID(ctx, m.ID)
-		if got.Status != store.OutboxFailed || got.Attempts != mail.MaxAttempts {
+		if got.Status != model.OutboxFailed || got.Attempts != mail.MaxAttempts {
 			t.Fatalf("after %d refusals: %+v", mail.MaxAttempts, got)
 		}
 		// Given up: not tried again.
@@ -180,7 +181,7 @@ func TestWrongPasswordIsRecordedAsError(t *testing.T) {
 			t.Fatalf("failed %d, %v", failed, err)
 		}
 		got, _ := s.MessageByID(context.Background(), m.ID)
-		if got.Status != store.OutboxQueued || !strings.Contains(strings.ToLower(got.LastError), "auth") || len(srv.Messages()) != 0 {
+		if got.Status != model.OutboxQueued || !strings.Contains(strings.ToLower(got.LastError), "auth") || len(srv.Messages()) != 0 {
 			t.Fatalf("%+v", got)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 
 	"coin/config"
 	"coin/maillists"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -62,7 +63,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 
 func (f *fixture) member(t *testing.T, login, email, status string, lists ...*store.MailingList) *store.Member {
 	t.Helper()
-	m := &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: login,
+	m := &store.Member{Login: login, Role: model.RoleMember, PersonType: model.NaturalPerson, FirstName: login,
 		LastName: "X", Email: email, Status: status}
 	if err := f.s.CreateMember(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -99,12 +100,12 @@ func TestSyncRunsTheCommandWithTheListOnStdin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		t.Setenv("COIN_CANARY_SECRET", "leaked")
 		f := newFixture(t, s)
-		f.member(t, "zoe", "zoe@example.org", store.StatusMember, f.list)
-		f.member(t, "family1", "famille@example.org", store.StatusMember, f.list)
-		f.member(t, "family2", "famille@example.org", store.StatusMember, f.list)
-		f.member(t, "ann", "ann@example.org", store.StatusPending, f.list)
-		f.member(t, "old", "old@example.org", store.StatusNotMember, f.list)
-		f.member(t, "bea", "bea@example.org", store.StatusMember)
+		f.member(t, "zoe", "zoe@example.org", model.StatusMember, f.list)
+		f.member(t, "family1", "famille@example.org", model.StatusMember, f.list)
+		f.member(t, "family2", "famille@example.org", model.StatusMember, f.list)
+		f.member(t, "ann", "ann@example.org", model.StatusPending, f.list)
+		f.member(t, "old", "old@example.org", model.StatusNotMember, f.list)
+		f.member(t, "bea", "bea@example.org", model.StatusMember)
 		run := f.sync(t)
 		if !run.OK() || run.ExitCode != 0 || run.Addresses != 2 || !strings.Contains(run.Output, "pushed 4 args") {
 			t.Fatalf("run: %+v", run)
@@ -135,13 +136,13 @@ func TestLeavingTheAssociationLeavesTheListsAtTheNextSync(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		f := newFixture(t, s)
-		zoe := f.member(t, "zoe", "zoe@example.org", store.StatusMember, f.list)
-		f.member(t, "yann", "yann@example.org", store.StatusMember, f.list)
+		zoe := f.member(t, "zoe", "zoe@example.org", model.StatusMember, f.list)
+		f.member(t, "yann", "yann@example.org", model.StatusMember, f.list)
 		f.sync(t)
 		if summary, err := f.syncer.SyncDue(ctx); err != nil || summary != "0 lists pushed, 0 failed" {
 			t.Fatalf("nothing due: %q %v", summary, err)
 		}
-		zoe.Status = store.StatusNotMember
+		zoe.Status = model.StatusNotMember
 		if err := s.UpdateMember(ctx, zoe); err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestFailuresAreRecordedAndRetriedWithBackoff(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		f := newFixture(t, s)
-		f.member(t, "zoe", "zoe@example.org", store.StatusMember, f.list)
+		f.member(t, "zoe", "zoe@example.org", model.StatusMember, f.list)
 		os.WriteFile(filepath.Join(f.dir, "fail"), nil, 0o644)
 		start := time.Now()
 		run := f.sync(t)

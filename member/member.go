@@ -8,6 +8,7 @@ import (
 
 	"coin/date"
 	"coin/form"
+	"coin/model"
 	"coin/store"
 )
 
@@ -73,8 +74,8 @@ func (f *Form) Validate(scope Scope, m *store.Member) form.Errors {
 			}
 		}
 	}
-	errs.OneOf("person_type", f.PersonType, store.NaturalPerson, store.LegalPerson)
-	if f.PersonType == store.LegalPerson {
+	errs.OneOf("person_type", f.PersonType, model.NaturalPerson, model.LegalPerson)
+	if f.PersonType == model.LegalPerson {
 		errs.Required("organization_name", f.OrganizationName)
 	} else {
 		errs.Required("first_name", f.FirstName)
@@ -92,7 +93,7 @@ func (f *Form) Validate(scope Scope, m *store.Member) form.Errors {
 	errs.MaxLen("comments", f.Comments, 10000)
 	var joined, resign date.Date
 	if scope == Staff || scope == Admin {
-		errs.OneOf("status", f.Status, store.StatusPending, store.StatusMember, store.StatusNotMember)
+		errs.OneOf("status", f.Status, model.StatusPending, model.StatusMember, model.StatusNotMember)
 		joined = errs.Date("date_joined", f.DateJoined)
 		resign = errs.Date("resign_date", f.ResignDate)
 		if !joined.IsZero() && !resign.IsZero() && resign.Before(joined) {
@@ -103,10 +104,10 @@ func (f *Form) Validate(scope Scope, m *store.Member) form.Errors {
 		if f.Role == "" {
 			f.Role = m.Role
 			if f.Role == "" {
-				f.Role = store.RoleMember
+				f.Role = model.RoleMember
 			}
 		}
-		errs.OneOf("role", f.Role, store.RoleMember, store.RoleSupport, store.RoleTreasurer, store.RoleAdmin)
+		errs.OneOf("role", f.Role, model.RoleMember, model.RoleSupport, model.RoleTreasurer, model.RoleAdmin)
 	}
 	if errs.Any() {
 		return errs
@@ -124,7 +125,7 @@ func (f *Form) apply(scope Scope, m *store.Member, joined, resign date.Date) {
 	m.Address, m.PostalCode, m.City, m.Country = f.Address, f.PostalCode, f.City, f.Country
 	m.Language, m.SendFeeReminders = f.Language, f.SendFeeReminders
 	if m.Role == "" {
-		m.Role = store.RoleMember
+		m.Role = model.RoleMember
 	}
 	switch scope {
 	case Admin:
@@ -136,7 +137,7 @@ func (f *Form) apply(scope Scope, m *store.Member, joined, resign date.Date) {
 			m.DateJoined = joined
 		}
 	case SignUp:
-		m.Status = store.StatusPending
+		m.Status = model.StatusPending
 		m.SelfRegistered = true
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"coin/fees"
 	"coin/form"
+	"coin/model"
 	"coin/store"
 )
 
@@ -38,7 +39,7 @@ func (s *Service) Create(ctx context.Context, f Form, scope Scope, by *store.Mem
 // CreateAdmin creates an administrator whose address is taken as verified
 // (coin createsuperuser). A login taken is store.ErrConflict.
 func (s *Service) CreateAdmin(ctx context.Context, m *store.Member) error {
-	m.Role = store.RoleAdmin
+	m.Role = model.RoleAdmin
 	errs, err := s.create(ctx, m, nil)
 	if errs.Any() {
 		return fmt.Errorf("login %q is already taken: %w", m.Login, store.ErrConflict)

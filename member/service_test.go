@@ -14,6 +14,7 @@ import (
 	"coin/config"
 	"coin/fees"
 	"coin/member"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -69,13 +70,13 @@ func TestDeleteLogsItsFeesOnCommitOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		svc, fs, path := newService(t, st)
-		admin := &store.Member{Login: "admin", Role: store.RoleAdmin, PersonType: store.NaturalPerson,
-			LastName: "Admin", Email: "admin@example.org", Status: store.StatusMember}
+		admin := &store.Member{Login: "admin", Role: model.RoleAdmin, PersonType: model.NaturalPerson,
+			LastName: "Admin", Email: "admin@example.org", Status: model.StatusMember}
 		if err := svc.CreateAdmin(ctx, admin); err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.CreateAdmin(ctx, &store.Member{Login: "admin", PersonType: store.NaturalPerson, LastName: "B",
-			Email: "b@example.org", Status: store.StatusMember}); !errors.Is(err, store.ErrConflict) {
+		if err := svc.CreateAdmin(ctx, &store.Member{Login: "admin", PersonType: model.NaturalPerson, LastName: "B",
+			Email: "b@example.org", Status: model.StatusMember}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("second admin with the same login: %v", err)
 		}
 		m, _, err := svc.Create(ctx, member.Form{Login: "zoe", PersonType: "natural", FirstName: "Zoé", LastName: "L",
@@ -93,7 +94,7 @@ func TestDeleteLogsItsFeesOnCommitOnly(t *testing.T) {
 
 		// A member with an invoice is in use: the fee's log entry, appended
 		// before the refusal, is rolled back with it.
-		draft := &store.Invoice{Kind: store.KindInvoice, MemberID: m.ID}
+		draft := &store.Invoice{Kind: model.KindInvoice, MemberID: m.ID}
 		if err := st.CreateDraftInvoice(ctx, draft, []*store.InvoiceLine{{Label: "x", Quantity: 1, UnitPriceCents: 100}}); err != nil {
 			t.Fatal(err)
 		}

@@ -21,6 +21,7 @@ import (
 	"coin/date"
 	"coin/form"
 	"coin/iban"
+	"coin/model"
 	"coin/money"
 	"coin/store"
 )
@@ -60,7 +61,7 @@ func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Error
 	if d.BIC != "" && !iban.ValidBIC(d.BIC) {
 		errs.Add("bic", "sepa.err.bic")
 	}
-	errs.OneOf("sequence_type", in.SequenceType, store.SeqFirst, store.SeqRecurring)
+	errs.OneOf("sequence_type", in.SequenceType, model.SeqFirst, model.SeqRecurring)
 	d.SequenceType, d.Active = in.SequenceType, in.Active
 	return errs
 }
@@ -170,7 +171,7 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 	doc := document{Xmlns: "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02",
 		Init: initiation{Header: groupHeader{MessageID: msgID, Created: now.UTC().Format("2006-01-02T15:04:05"),
 			Party: party{Name: latin(cfg.CreditorName, 70)}}}}
-	for _, seq := range []string{store.SeqFirst, store.SeqRecurring} {
+	for _, seq := range []string{model.SeqFirst, model.SeqRecurring} {
 		block := paymentInfo{ID: msgID + "-" + seq, Method: "DD", Batch: true,
 			Type:     paymentType{ServiceLevel: "SEPA", LocalInstrument: "CORE", Sequence: seq},
 			Date:     collection.String(),

@@ -15,6 +15,7 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/iban"
+	"coin/model"
 	"coin/sepa"
 	"coin/store"
 	"coin/store/storetest"
@@ -46,8 +47,8 @@ func sepaConfig() *config.Config {
 }
 
 func member(t *testing.T, s *store.Store, login, first, last string) *store.Member {
-	m := &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson, FirstName: first,
-		LastName: last, Email: login + "@example.org", Status: store.StatusMember}
+	m := &store.Member{Login: login, Role: model.RoleMember, PersonType: model.NaturalPerson, FirstName: first,
+		LastName: last, Email: login + "@example.org", Status: model.StatusMember}
 	if err := s.CreateMember(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func member(t *testing.T, s *store.Store, login, first, last string) *store.Memb
 
 func invoice(t *testing.T, s *store.Store, m *store.Member, number string, cents int64) *store.Invoice {
 	ctx := context.Background()
-	inv := &store.Invoice{Kind: store.KindInvoice, MemberID: m.ID}
+	inv := &store.Invoice{Kind: model.KindInvoice, MemberID: m.ID}
 	if err := s.CreateDraftInvoice(ctx, inv, []*store.InvoiceLine{{Label: "VPN", Quantity: 1, UnitPriceCents: cents, AmountCents: cents}}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +110,9 @@ func TestCollectWritesAValidPain008Once(t *testing.T) {
 		invoice(t, s, recurring, "2027-000003", 1000)
 		invoice(t, s, noMandate, "2027-000004", 999)
 		invoice(t, s, inactive, "2027-000005", 999)
-		mandate(t, s, first, "RUM-A", store.SeqFirst, "")
-		mandate(t, s, recurring, "RUM-B", store.SeqRecurring, "CMCIFR2A")
-		off := mandate(t, s, inactive, "RUM-D", store.SeqRecurring, "")
+		mandate(t, s, first, "RUM-A", model.SeqFirst, "")
+		mandate(t, s, recurring, "RUM-B", model.SeqRecurring, "CMCIFR2A")
+		off := mandate(t, s, inactive, "RUM-D", model.SeqRecurring, "")
 		off.Active = false
 		if err := s.UpdateMandate(ctx, off); err != nil {
 			t.Fatal(err)
@@ -177,7 +178,7 @@ func TestCollectWritesAValidPain008Once(t *testing.T) {
 			t.Fatalf("stored file %+v: %v", kept, err)
 		}
 		ms, _ := s.MandatesOfMember(ctx, first.ID)
-		if ms[0].SequenceType != store.SeqRecurring {
+		if ms[0].SequenceType != model.SeqRecurring {
 			t.Fatalf("first mandate still %s after its first collection", ms[0].SequenceType)
 		}
 		// Nothing is asked twice.
@@ -207,14 +208,14 @@ func TestMandateReferenceAndActiveMandateAreUnique(t *testing.T) {
 		ctx := context.Background()
 		a := member(t, s, "anna", "Anna", "A")
 		b := member(t, s, "bob", "Bob", "B")
-		mandate(t, s, a, "RUM-1", store.SeqFirst, "")
+		mandate(t, s, a, "RUM-1", model.SeqFirst, "")
 		err := s.CreateMandate(ctx, &store.Mandate{MemberID: b.ID, Reference: "RUM-1", SignatureDate: date.MustParse("2027-01-01"),
-			IBAN: "FR7630006000011234567890189", SequenceType: store.SeqFirst, Active: true})
+			IBAN: "FR7630006000011234567890189", SequenceType: model.SeqFirst, Active: true})
 		if !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("same reference: %v", err)
 		}
 		err = s.CreateMandate(ctx, &store.Mandate{MemberID: a.ID, Reference: "RUM-2", SignatureDate: date.MustParse("2027-01-01"),
-			IBAN: "FR7630006000011234567890189", SequenceType: store.SeqFirst, Active: true})
+			IBAN: "FR7630006000011234567890189", SequenceType: model.SeqFirst, Active: true})
 		if !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("second active mandate: %v", err)
 		}

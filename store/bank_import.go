@@ -9,28 +9,7 @@ import (
 	"time"
 
 	"coin/date"
-)
-
-// Results of matching a bank line.
-const (
-	LineMatched   = "matched"   // to a member and what it pays
-	LineAmbiguous = "ambiguous" // several members could be meant
-	LineUnmatched = "unmatched" // nobody found
-	LineIgnored   = "ignored"   // money going out: not a member's payment
-	LineDuplicate = "duplicate" // already imported
-)
-
-// What a matched line pays.
-const (
-	TargetInvoice = "invoice" // an open invoice first, then the oldest others
-	TargetFee     = "fee"     // a membership fee
-	TargetCredit  = "credit"  // the oldest open invoices, the rest as credit
-)
-
-// Import statuses.
-const (
-	ImportPending   = "pending"
-	ImportConfirmed = "confirmed"
+	"coin/model"
 )
 
 // BankImport is a parsed statement waiting for confirmation (or confirmed).
@@ -71,13 +50,13 @@ type BankImportLine struct {
 
 // Importable tells whether confirming will create a payment for the line.
 func (l *BankImportLine) Importable() bool {
-	return l.Result == LineMatched && l.MemberID != nil && l.Target != ""
+	return l.Result == model.LineMatched && l.MemberID != nil && l.Target != ""
 }
 
 // CreateBankImport stores an import and its lines in one transaction.
 func (s *Store) CreateBankImport(ctx context.Context, imp *BankImport, lines []*BankImportLine) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		imp.Status = ImportPending
+		imp.Status = model.ImportPending
 		imp.CreatedAt = tx.now()
 		id, err := tx.insert(ctx, `INSERT INTO bank_imports (file_name, format, status, created_by, created_at,
 			expires_at) VALUES (?, ?, ?, ?, ?, ?)`, imp.FileName, imp.Format, imp.Status, imp.CreatedBy,

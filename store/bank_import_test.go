@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -69,7 +70,7 @@ func TestBankLinesAndImports(t *testing.T) {
 		old := &store.BankImport{FileName: "b.csv", Format: "x", ExpiresAt: time.Now().Add(-time.Hour)}
 		for _, i := range []*store.BankImport{imp, old} {
 			if err := s.CreateBankImport(ctx, i, []*store.BankImportLine{{Position: 1, Date: date.MustParse("2027-03-01"),
-				AmountCents: 100, Label: "x", Hash: "h", Method: "transfer", Result: store.LineUnmatched, Candidates: []int64{3, 5}}}); err != nil {
+				AmountCents: 100, Label: "x", Hash: "h", Method: "transfer", Result: model.LineUnmatched, Candidates: []int64{3, 5}}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -86,7 +87,7 @@ func TestBankLinesAndImports(t *testing.T) {
 		if err := s.MarkBankImportConfirmed(ctx, imp.ID); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("confirmed twice: %v", err)
 		}
-		l.Result = store.LineMatched
+		l.Result = model.LineMatched
 		if err := s.UpdateBankImportLine(ctx, l); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("line of a confirmed import changed: %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -65,7 +66,7 @@ func BenchmarkInventoryPage(b *testing.B) {
 	})
 	b.Run("inventory-available", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := s.ListItems(ctx, store.ItemFilter{State: store.ItemAvailable, Limit: 50}); err != nil {
+			if _, _, err := s.ListItems(ctx, store.ItemFilter{State: model.ItemAvailable, Limit: 50}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -51,7 +52,7 @@ func TestItemRoundTripAndUniqueness(t *testing.T) {
 		}
 		if got.Designation != "Turris Omnia" || got.TypeName != "Routeur" || got.MAC != "00:1a:2b:3c:4d:5e" ||
 			got.StorageName != "Cave" || got.Owner != nil || got.BuyDate.String() != "2023-04-01" ||
-			got.State() != store.ItemAvailable || got.Loan != nil {
+			got.State() != model.ItemAvailable || got.Loan != nil {
 			t.Fatalf("got %+v", got)
 		}
 		dongle, _ := s.ItemByID(ctx, inv.dongle.ID)
@@ -109,7 +110,7 @@ func TestDoubleLendingIsRefusedByTheDatabase(t *testing.T) {
 			t.Fatal("the database accepted a second open loan of the same item")
 		}
 		it, _ := s.ItemByID(ctx, inv.box.ID)
-		if it.State() != store.ItemLent || it.Loan.Member.Login != "alice" {
+		if it.State() != model.ItemLent || it.Loan.Member.Login != "alice" {
 			t.Fatalf("item %+v", it)
 		}
 		// Lent items are neither deleted nor deployed.
@@ -209,9 +210,9 @@ func TestInventoryFilters(t *testing.T) {
 			want string
 		}{
 			{store.ItemFilter{}, "[ONT Huawei Clé 4G Turris Omnia]"},
-			{store.ItemFilter{State: store.ItemAvailable}, "[Turris Omnia]"},
-			{store.ItemFilter{State: store.ItemLent}, "[Clé 4G]"},
-			{store.ItemFilter{State: store.ItemDeployed}, "[ONT Huawei]"},
+			{store.ItemFilter{State: model.ItemAvailable}, "[Turris Omnia]"},
+			{store.ItemFilter{State: model.ItemLent}, "[Clé 4G]"},
+			{store.ItemFilter{State: model.ItemDeployed}, "[ONT Huawei]"},
 			{store.ItemFilter{TypeID: ont.ID}, "[ONT Huawei]"},
 			{store.ItemFilter{StorageID: inv.cellar.ID}, "[Turris Omnia]"},
 			{store.ItemFilter{Search: "4D:5E"}, "[Turris Omnia]"},
@@ -223,7 +224,7 @@ func TestInventoryFilters(t *testing.T) {
 				t.Errorf("%+v: got %s, want %s", c.f, got, c.want)
 			}
 		}
-		items, _, _ := s.ListItems(ctx, store.ItemFilter{State: store.ItemLent})
+		items, _, _ := s.ListItems(ctx, store.ItemFilter{State: model.ItemLent})
 		if items[0].Loan == nil || items[0].Loan.Member.DisplayName() != "Alice A" {
 			t.Fatalf("lent item without its loan: %+v", items[0])
 		}
@@ -256,7 +257,7 @@ func TestMemberSeesOnlyTheirLoans(t *testing.T) {
 		}
 		dongle, _ := s.ItemByID(ctx, inv.dongle.ID)
 		box, _ := s.ItemByID(ctx, inv.box.ID)
-		if dongle.OwnerID != nil || box.State() != store.ItemAvailable {
+		if dongle.OwnerID != nil || box.State() != model.ItemAvailable {
 			t.Fatalf("after delete: dongle owner %v, box %s", dongle.OwnerID, box.State())
 		}
 	})

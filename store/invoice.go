@@ -8,15 +8,7 @@ import (
 	"time"
 
 	"coin/date"
-)
-
-// Invoice kinds and statuses.
-const (
-	KindInvoice    = "invoice"
-	KindCreditNote = "credit_note"
-
-	InvoiceDraft     = "draft"
-	InvoiceValidated = "validated"
+	"coin/model"
 )
 
 // Invoice is an invoice or a credit note. Amounts are cents; a credit note
@@ -49,7 +41,7 @@ func (i *Invoice) Remaining() int64 { return i.TotalCents - i.PaidCents }
 
 // Overdue tells whether a validated invoice is unpaid after its due date.
 func (i *Invoice) Overdue(today date.Date) bool {
-	return i.Kind == KindInvoice && i.Status == InvoiceValidated && i.Remaining() > 0 &&
+	return i.Kind == model.KindInvoice && i.Status == model.InvoiceValidated && i.Remaining() > 0 &&
 		!i.DueDate.IsZero() && today.After(i.DueDate)
 }
 
@@ -90,9 +82,9 @@ func scanInvoice(row scanner) (*Invoice, error) {
 
 // CreateDraftInvoice inserts a draft with its lines and totals.
 func (s *Store) CreateDraftInvoice(ctx context.Context, inv *Invoice, lines []*InvoiceLine) error {
-	inv.Status = InvoiceDraft
+	inv.Status = model.InvoiceDraft
 	if inv.Kind == "" {
-		inv.Kind = KindInvoice
+		inv.Kind = model.KindInvoice
 	}
 	inv.CreatedAt = s.now()
 	totals(inv, lines)
@@ -166,7 +158,7 @@ func (s *Store) ValidateInvoice(ctx context.Context, inv *Invoice, pdf []byte) e
 	if err := expectOne(res, "draft invoice", inv.ID); err != nil {
 		return err
 	}
-	inv.Status, inv.ValidatedAt, inv.HasPDF = InvoiceValidated, &now, pdf != nil
+	inv.Status, inv.ValidatedAt, inv.HasPDF = model.InvoiceValidated, &now, pdf != nil
 	return nil
 }
 
@@ -255,7 +247,7 @@ func (f InvoiceFilter) where() (string, []any) {
 		args = append(args, f.Kind)
 	}
 	switch f.Status {
-	case InvoiceDraft, InvoiceValidated:
+	case model.InvoiceDraft, model.InvoiceValidated:
 		conds = append(conds, "i.status = ?")
 		args = append(args, f.Status)
 	case "open":
@@ -390,7 +382,7 @@ func (s *Store) CreditedByRate(ctx context.Context, invoiceID int64) (map[int]Ta
 	rows, err := s.query(ctx, `SELECT l.tax_rate_bp, SUM(l.amount_cents), SUM(l.tax_cents)
 		FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
 		WHERE i.credited_invoice_id = ? AND i.kind = ? AND i.status = ? GROUP BY l.tax_rate_bp`,
-		invoiceID, KindCreditNote, InvoiceValidated)
+		invoiceID, model.KindCreditNote, model.InvoiceValidated)
 	if err != nil {
 		return nil, fmt.Errorf("credited amounts of invoice %d: %w", invoiceID, err)
 	}

@@ -11,13 +11,6 @@ import (
 	"go4.org/netipx"
 )
 
-// Kinds of allocation.
-const (
-	AllocAuto     = "auto"     // given to a new configuration by the allocator
-	AllocManual   = "manual"   // chosen by staff (or typed in a configuration)
-	AllocReserved = "reserved" // from the pool's reserved list
-)
-
 // IPAllocation is a subnet taken from a pool.
 type IPAllocation struct {
 	ID             int64

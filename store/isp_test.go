@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -106,14 +107,14 @@ func TestISPLogo(t *testing.T) {
 func TestCountMembersForISPDatabase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		for i, st := range []string{store.StatusMember, store.StatusMember, store.StatusPending, store.StatusNotMember} {
+		for i, st := range []string{model.StatusMember, model.StatusMember, model.StatusPending, model.StatusNotMember} {
 			m := newMember("m"+string(rune('a'+i)), "M", "X")
 			m.Status = st
 			if err := s.CreateMember(ctx, m); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if n, err := s.CountMembers(ctx, store.StatusMember); err != nil || n != 2 {
+		if n, err := s.CountMembers(ctx, model.StatusMember); err != nil || n != 2 {
 			t.Fatalf("members: %d %v", n, err)
 		}
 		if n, err := s.CountActiveSubscriptions(ctx, date.MustParse("2026-01-01")); err != nil || n != 0 {

@@ -9,13 +9,7 @@ import (
 	"time"
 
 	"coin/date"
-)
-
-// Item states, computed from the open loan and the deployed flag.
-const (
-	ItemAvailable = "available"
-	ItemLent      = "lent"
-	ItemDeployed  = "deployed"
+	"coin/model"
 )
 
 // ErrItemLent refuses what cannot be done to an item on loan (delete it,
@@ -50,11 +44,11 @@ type Item struct {
 func (i *Item) State() string {
 	switch {
 	case i.Loan != nil:
-		return ItemLent
+		return model.ItemLent
 	case i.Deployed:
-		return ItemDeployed
+		return model.ItemDeployed
 	}
-	return ItemAvailable
+	return model.ItemAvailable
 }
 
 const itemSelect = `SELECT i.id, i.designation, i.type_id, t.name, i.mac_address, i.serial_number,
@@ -102,7 +96,7 @@ type ItemFilter struct {
 	Search    string // in designation, MAC address, serial number and comment
 	TypeID    int64
 	StorageID int64
-	State     string // "" for all, else ItemAvailable, ItemLent or ItemDeployed
+	State     string // "" for all, else model.ItemAvailable, model.ItemLent or model.ItemDeployed
 	Limit     int    // 0: no limit (exports)
 	Offset    int
 }
@@ -125,11 +119,11 @@ func (f ItemFilter) where() (string, []any) {
 		args = append(args, f.StorageID)
 	}
 	switch f.State {
-	case ItemLent:
+	case model.ItemLent:
 		conds = append(conds, "l.id IS NOT NULL")
-	case ItemDeployed:
+	case model.ItemDeployed:
 		conds = append(conds, "l.id IS NULL AND i.deployed")
-	case ItemAvailable:
+	case model.ItemAvailable:
 		conds = append(conds, "l.id IS NULL AND NOT i.deployed")
 	}
 	if len(conds) == 0 {

@@ -6,22 +6,7 @@ import (
 	"time"
 
 	"coin/date"
-)
-
-// Job run statuses.
-const (
-	RunRunning     = "running"
-	RunOK          = "ok"
-	RunFailed      = "failed"
-	RunInterrupted = "interrupted" // the process died during the run
-)
-
-// What started a run.
-const (
-	TriggerSchedule = "schedule" // the scheduler of `coin serve`
-	TriggerManual   = "manual"   // "Run now" in the back office
-	TriggerCLI      = "cli"      // the job's command
-	TriggerWakeup   = "wakeup"   // an e-mail was queued (outbox)
+	"coin/model"
 )
 
 // JobRun is one run of a scheduled job.
@@ -63,7 +48,7 @@ func scanJobRun(row scanner) (*JobRun, error) {
 // StartJobRun records the start of a run (status running) and sets its ID
 // and start time.
 func (s *Store) StartJobRun(ctx context.Context, r *JobRun) error {
-	r.StartedAt, r.Status = s.now(), RunRunning
+	r.StartedAt, r.Status = s.now(), model.RunRunning
 	id, err := s.insert(ctx, `INSERT INTO job_runs (job, triggered_by, started_by, day, dry_run,
 		status, summary, error_text, started_at) VALUES (?, ?, ?, ?, ?, ?, '', '', ?)`,
 		r.Job, r.Trigger, r.StartedBy, r.Day, r.DryRun, r.Status, r.StartedAt)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -15,13 +16,13 @@ func TestJobRunsHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		day := date.MustParse("2026-06-01")
-		a := &store.JobRun{Job: "outbox", Trigger: store.TriggerSchedule, Day: day}
+		a := &store.JobRun{Job: "outbox", Trigger: model.TriggerSchedule, Day: day}
 		if err := s.StartJobRun(ctx, a); err != nil {
 			t.Fatal(err)
 		}
-		b := &store.JobRun{Job: "purge-unverified", Trigger: store.TriggerCLI, Day: day, DryRun: true}
+		b := &store.JobRun{Job: "purge-unverified", Trigger: model.TriggerCLI, Day: day, DryRun: true}
 		s.StartJobRun(ctx, b)
-		b.Status, b.Summary = store.RunOK, "0 deleted"
+		b.Status, b.Summary = model.RunOK, "0 deleted"
 		if err := s.FinishJobRun(ctx, b); err != nil {
 			t.Fatal(err)
 		}
@@ -30,11 +31,11 @@ func TestJobRunsHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := s.JobRunByID(ctx, a.ID)
-		if got.Status != store.RunInterrupted || got.FinishedAt == nil {
+		if got.Status != model.RunInterrupted || got.FinishedAt == nil {
 			t.Fatalf("interrupted: %+v", got)
 		}
 		got, _ = s.JobRunByID(ctx, b.ID)
-		if got.Status != store.RunOK || got.Summary != "0 deleted" || !got.DryRun || got.Day != day || got.Duration() < 0 {
+		if got.Status != model.RunOK || got.Summary != "0 deleted" || !got.DryRun || got.Day != day || got.Duration() < 0 {
 			t.Fatalf("finished: %+v", got)
 		}
 		last, _ := s.LastJobRuns(ctx)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"coin/date"
+	"coin/model"
 )
 
 // MemberRef names a member where a whole Member is not needed.
@@ -23,7 +24,7 @@ type MemberRef struct {
 // DisplayName is the organisation for a legal person, else "First Last",
 // else the login, as Member.DisplayName.
 func (r *MemberRef) DisplayName() string {
-	if r.PersonType == LegalPerson && r.OrganizationName != "" {
+	if r.PersonType == model.LegalPerson && r.OrganizationName != "" {
 		return r.OrganizationName
 	}
 	if n := strings.TrimSpace(r.FirstName + " " + r.LastName); n != "" {

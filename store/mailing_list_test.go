@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -69,7 +70,7 @@ func TestSubscriptionsMarkTheListForSync(t *testing.T) {
 		s.Subscribe(ctx, l.ID, bob.ID)
 		clean(t, s, l.ID)
 		// Leaving the association: marked now, off the pushed addresses.
-		alice.Status = store.StatusNotMember
+		alice.Status = model.StatusNotMember
 		if err := s.UpdateMember(ctx, alice); err != nil {
 			t.Fatal(err)
 		}
@@ -206,11 +207,11 @@ func TestMemberEmails(t *testing.T) {
 			}
 			return m
 		}
-		zoe := mk("zoe", "zoe@example.org", store.StatusMember)
-		mk("family1", "Famille@example.org", store.StatusMember)
-		mk("family2", "Famille@example.org", store.StatusMember)
-		ann := mk("ann", "ann@example.org", store.StatusPending)
-		mk("old", "old@example.org", store.StatusNotMember)
+		zoe := mk("zoe", "zoe@example.org", model.StatusMember)
+		mk("family1", "Famille@example.org", model.StatusMember)
+		mk("family2", "Famille@example.org", model.StatusMember)
+		ann := mk("ann", "ann@example.org", model.StatusPending)
+		mk("old", "old@example.org", model.StatusNotMember)
 		l := newList(t, s, "technique", true)
 		s.Subscribe(ctx, l.ID, zoe.ID)
 		s.Subscribe(ctx, l.ID, ann.ID)
@@ -219,10 +220,10 @@ func TestMemberEmails(t *testing.T) {
 			want string
 		}{
 			{store.MemberEmailFilter{}, "[Famille@example.org ann@example.org old@example.org zoe@example.org]"},
-			{store.MemberEmailFilter{Status: store.StatusMember}, "[Famille@example.org zoe@example.org]"},
-			{store.MemberEmailFilter{Status: store.StatusPending}, "[ann@example.org]"},
+			{store.MemberEmailFilter{Status: model.StatusMember}, "[Famille@example.org zoe@example.org]"},
+			{store.MemberEmailFilter{Status: model.StatusPending}, "[ann@example.org]"},
 			{store.MemberEmailFilter{List: "technique"}, "[ann@example.org zoe@example.org]"},
-			{store.MemberEmailFilter{List: "technique", Status: store.StatusMember}, "[zoe@example.org]"},
+			{store.MemberEmailFilter{List: "technique", Status: model.StatusMember}, "[zoe@example.org]"},
 		} {
 			got, err := s.MemberEmails(ctx, c.f)
 			if err != nil || fmtList(got) != c.want {
@@ -236,8 +237,8 @@ func TestMemberEmails(t *testing.T) {
 		// ended; zoe subscribes to VPN, ann to VPS starting later.
 		day := date.MustParse("2026-11-25")
 		for _, f := range []*store.MembershipFee{
-			{MemberID: zoe.ID, Amount: 1500, StartDate: date.MustParse("2026-01-01"), EndDate: date.MustParse("2026-12-31"), PaymentMethod: store.PayTransfer},
-			{MemberID: ann.ID, Amount: 1500, StartDate: date.MustParse("2025-01-01"), EndDate: date.MustParse("2025-12-31"), PaymentMethod: store.PayTransfer},
+			{MemberID: zoe.ID, Amount: 1500, StartDate: date.MustParse("2026-01-01"), EndDate: date.MustParse("2026-12-31"), PaymentMethod: model.PayTransfer},
+			{MemberID: ann.ID, Amount: 1500, StartDate: date.MustParse("2025-01-01"), EndDate: date.MustParse("2025-12-31"), PaymentMethod: model.PayTransfer},
 		} {
 			if err := s.CreateMembershipFee(ctx, f); err != nil {
 				t.Fatal(err)
@@ -253,8 +254,8 @@ func TestMemberEmails(t *testing.T) {
 			f    store.MemberEmailFilter
 			want string
 		}{
-			{store.MemberEmailFilter{Fee: store.EmailFeeUpToDate, Today: day}, "[zoe@example.org]"},
-			{store.MemberEmailFilter{Fee: store.EmailFeeExpired, Today: day}, "[Famille@example.org ann@example.org old@example.org]"},
+			{store.MemberEmailFilter{Fee: model.EmailFeeUpToDate, Today: day}, "[zoe@example.org]"},
+			{store.MemberEmailFilter{Fee: model.EmailFeeExpired, Today: day}, "[Famille@example.org ann@example.org old@example.org]"},
 			{store.MemberEmailFilter{ActiveSubscription: true, Today: day}, "[zoe@example.org]"},
 			{store.MemberEmailFilter{Offer: "VPN", Today: day}, "[zoe@example.org]"},
 			{store.MemberEmailFilter{Offer: "VPS", Today: day}, "[]"},

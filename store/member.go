@@ -7,27 +7,7 @@ import (
 	"time"
 
 	"coin/date"
-)
-
-// Roles, from least to most powerful. Staff roles reach /admin.
-const (
-	RoleMember    = "member"
-	RoleSupport   = "support"
-	RoleTreasurer = "treasurer"
-	RoleAdmin     = "admin"
-)
-
-// Member statuses.
-const (
-	StatusPending   = "pending"
-	StatusMember    = "member"
-	StatusNotMember = "not_member"
-)
-
-// Person types.
-const (
-	NaturalPerson = "natural"
-	LegalPerson   = "legal"
+	"coin/model"
 )
 
 // Member is an account: a member of the association or a volunteer.
@@ -62,7 +42,7 @@ type Member struct {
 // DisplayName is the organisation for a legal person, else "First Last",
 // else the login.
 func (m *Member) DisplayName() string {
-	if m.PersonType == LegalPerson && m.OrganizationName != "" {
+	if m.PersonType == model.LegalPerson && m.OrganizationName != "" {
 		return m.OrganizationName
 	}
 	if n := strings.TrimSpace(m.FirstName + " " + m.LastName); n != "" {
@@ -72,7 +52,7 @@ func (m *Member) DisplayName() string {
 }
 
 // IsStaff tells whether the account reaches the back office.
-func (m *Member) IsStaff() bool { return m.Role != RoleMember }
+func (m *Member) IsStaff() bool { return m.Role != model.RoleMember }
 
 const memberColumns = `id, login, password_hash, role, person_type, first_name, last_name,
 	organization_name, nickname, email, email_verified_at, phone, address, postal_code, city,

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
 
 func newMember(login, first, last string) *store.Member {
-	return &store.Member{Login: login, Role: store.RoleMember, PersonType: store.NaturalPerson,
-		FirstName: first, LastName: last, Email: login + "@example.org", Status: store.StatusMember,
+	return &store.Member{Login: login, Role: model.RoleMember, PersonType: model.NaturalPerson,
+		FirstName: first, LastName: last, Email: login + "@example.org", Status: model.StatusMember,
 		SendFeeReminders: true}
 }
 
@@ -39,12 +40,12 @@ func TestMemberRoundTrip(t *testing.T) {
 			t.Fatalf("duplicate login: got %v, want ErrConflict", err)
 		}
 		got.ResignDate = date.MustParse("2025-01-31")
-		got.Status = store.StatusNotMember
+		got.Status = model.StatusNotMember
 		if err := s.UpdateMember(ctx, got); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := s.MemberByID(ctx, m.ID)
-		if again.ResignDate.String() != "2025-01-31" || again.Status != store.StatusNotMember {
+		if again.ResignDate.String() != "2025-01-31" || again.Status != model.StatusNotMember {
 			t.Fatalf("update lost: %+v", again)
 		}
 		if _, err := s.MemberByID(ctx, 9999); !errors.Is(err, store.ErrNotFound) {
@@ -59,7 +60,7 @@ func TestListMembersSearchSortPage(t *testing.T) {
 		for _, n := range [][2]string{{"zoe", "Zimmer"}, {"bob", "Martin"}, {"carla", "Martin"}, {"dan", "Abel"}} {
 			m := newMember(n[0], n[0], n[1])
 			if n[0] == "dan" {
-				m.Status = store.StatusPending
+				m.Status = model.StatusPending
 			}
 			if err := s.CreateMember(ctx, m); err != nil {
 				t.Fatal(err)
@@ -69,7 +70,7 @@ func TestListMembersSearchSortPage(t *testing.T) {
 		if err != nil || total != 2 || len(list) != 2 || list[0].Login != "bob" {
 			t.Fatalf("search: %v total=%d %v", err, total, logins(list))
 		}
-		list, total, _ = s.ListMembers(ctx, store.MemberFilter{Status: store.StatusPending})
+		list, total, _ = s.ListMembers(ctx, store.MemberFilter{Status: model.StatusPending})
 		if total != 1 || list[0].Login != "dan" {
 			t.Fatalf("status filter: %d %v", total, logins(list))
 		}
@@ -102,9 +103,9 @@ func TestPurgeUnverifiedOnlyTakesOldSelfRegistered(t *testing.T) {
 		old := time.Now().Add(-10 * 24 * time.Hour)
 		s.Now = func() time.Time { return old }
 		signup := newMember("signup", "S", "U")
-		signup.Status, signup.SelfRegistered = store.StatusPending, true
+		signup.Status, signup.SelfRegistered = model.StatusPending, true
 		byStaff := newMember("bystaff", "B", "S")
-		byStaff.Status = store.StatusPending
+		byStaff.Status = model.StatusPending
 		for _, m := range []*store.Member{signup, byStaff} {
 			if err := s.CreateMember(ctx, m); err != nil {
 				t.Fatal(err)
@@ -112,7 +113,7 @@ func TestPurgeUnverifiedOnlyTakesOldSelfRegistered(t *testing.T) {
 		}
 		s.Now = time.Now
 		fresh := newMember("fresh", "F", "R")
-		fresh.Status, fresh.SelfRegistered = store.StatusPending, true
+		fresh.Status, fresh.SelfRegistered = model.StatusPending, true
 		if err := s.CreateMember(ctx, fresh); err != nil {
 			t.Fatal(err)
 		}
@@ -136,21 +137,21 @@ func TestMemberTokenIsSingleUse(t *testing.T) {
 		if err := s.CreateMember(ctx, m); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CreateMemberToken(ctx, m.ID, store.TokenPasswordReset, "h1", time.Now().Add(time.Hour)); err != nil {
+		if err := s.CreateMemberToken(ctx, m.ID, model.TokenPasswordReset, "h1", time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UseMemberToken(ctx, store.TokenVerifyEmail, "h1"); err == nil {
+		if _, err := s.UseMemberToken(ctx, model.TokenVerifyEmail, "h1"); err == nil {
 			t.Fatal("token used for the wrong purpose")
 		}
-		id, err := s.UseMemberToken(ctx, store.TokenPasswordReset, "h1")
+		id, err := s.UseMemberToken(ctx, model.TokenPasswordReset, "h1")
 		if err != nil || id != m.ID {
 			t.Fatalf("first use: %d %v", id, err)
 		}
-		if _, err := s.UseMemberToken(ctx, store.TokenPasswordReset, "h1"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.UseMemberToken(ctx, model.TokenPasswordReset, "h1"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("second use: %v", err)
 		}
-		s.CreateMemberToken(ctx, m.ID, store.TokenPasswordReset, "h2", time.Now().Add(-time.Minute))
-		if _, err := s.UseMemberToken(ctx, store.TokenPasswordReset, "h2"); err == nil {
+		s.CreateMemberToken(ctx, m.ID, model.TokenPasswordReset, "h2", time.Now().Add(-time.Minute))
+		if _, err := s.UseMemberToken(ctx, model.TokenPasswordReset, "h2"); err == nil {
 			t.Fatal("expired token accepted")
 		}
 	})

@@ -6,12 +6,6 @@ import (
 	"time"
 )
 
-// Purposes of member tokens.
-const (
-	TokenPasswordReset = "password_reset"
-	TokenVerifyEmail   = "verify_email"
-)
-
 // CreateMemberToken stores the hash of a single-use token sent by e-mail.
 func (s *Store) CreateMemberToken(ctx context.Context, memberID int64, purpose, tokenHash string, expires time.Time) error {
 	_, err := s.exec(ctx, `INSERT INTO member_tokens (token_hash, member_id, purpose, created_at,

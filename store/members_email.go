@@ -6,19 +6,14 @@ import (
 	"strings"
 
 	"coin/date"
-)
-
-// Fee filter values of MemberEmailFilter.
-const (
-	EmailFeeUpToDate = "up-to-date" // a membership fee covers the day
-	EmailFeeExpired  = "expired"    // no fee covers the day (never paid included)
+	"coin/model"
 )
 
 // MemberEmailFilter selects the members whose addresses `coin members-email`
 // and the back office export give. Filters add up (AND).
 type MemberEmailFilter struct {
-	Status             string    // "" for every status, else StatusPending, StatusMember or StatusNotMember
-	Fee                string    // "", EmailFeeUpToDate or EmailFeeExpired
+	Status             string    // "" for every status, else model.StatusPending, model.StatusMember or model.StatusNotMember
+	Fee                string    // "", model.EmailFeeUpToDate or model.EmailFeeExpired
 	Offer              string    // reference of an offer the member has an active subscription to
 	ActiveSubscription bool      // has at least one subscription active on Today
 	List               string    // short name of a mailing list the member is on
@@ -60,10 +55,10 @@ func (f MemberEmailFilter) moreConditions() ([]string, []any) {
 		AND mf.start_date <= ? AND mf.end_date >= ?)`
 	const active = `sub.member_id = m.id AND sub.start_date <= ? AND (sub.resign_date IS NULL OR sub.resign_date > ?)`
 	switch f.Fee {
-	case EmailFeeUpToDate:
+	case model.EmailFeeUpToDate:
 		conds = append(conds, covered)
 		args = append(args, f.Today, f.Today)
-	case EmailFeeExpired:
+	case model.EmailFeeExpired:
 		conds = append(conds, "NOT "+covered)
 		args = append(args, f.Today, f.Today)
 	}

@@ -7,19 +7,11 @@ import (
 	"time"
 
 	"coin/date"
-)
-
-// Payment methods of a membership fee ("" when unknown, e.g. imported).
-const (
-	PayTransfer = "transfer"
-	PayCheck    = "check"
-	PayCash     = "cash"
-	PayCard     = "card"
-	PayOther    = "other"
+	"coin/model"
 )
 
 // FeePaymentMethods lists the methods a fee may be paid by, in display order.
-var FeePaymentMethods = []string{PayTransfer, PayCheck, PayCash, PayCard, PayOther}
+var FeePaymentMethods = []string{model.PayTransfer, model.PayCheck, model.PayCash, model.PayCard, model.PayOther}
 
 // ErrFeeOverlap is returned when a new fee's period overlaps one of the
 // member's fees: the usual sign of a payment recorded twice.
@@ -150,17 +142,10 @@ func (s *Store) DeleteMembershipFee(ctx context.Context, memberID, id int64) err
 	return expectOne(res, "membership fee", id)
 }
 
-// Fee states of a member on a given day.
-const (
-	FeeUpToDate = "up_to_date" // a fee covers the day
-	FeeExpired  = "expired"    // has fees, none covers the day
-	FeeNever    = "never"      // no fee at all
-)
-
 // FeeListFilter selects members for the fee list.
 type FeeListFilter struct {
 	Day    date.Date // the day "up to date" is judged on
-	State  string    // "" or one of FeeUpToDate, FeeExpired, FeeNever
+	State  string    // "" or one of model.FeeUpToDate, model.FeeExpired, model.FeeNever
 	Status string    // member status, "" for all
 	Search string
 	Limit  int
@@ -179,13 +164,13 @@ func (f FeeListFilter) where() (string, []any) {
 	var args []any
 	covering := `EXISTS (SELECT 1 FROM membership_fees c WHERE c.member_id = m.id AND c.start_date <= ? AND c.end_date >= ?)`
 	switch f.State {
-	case FeeUpToDate:
+	case model.FeeUpToDate:
 		conds = append(conds, covering)
 		args = append(args, f.Day, f.Day)
-	case FeeExpired:
+	case model.FeeExpired:
 		conds = append(conds, `EXISTS (SELECT 1 FROM membership_fees e WHERE e.member_id = m.id) AND NOT `+covering)
 		args = append(args, f.Day, f.Day)
-	case FeeNever:
+	case model.FeeNever:
 		conds = append(conds, `NOT EXISTS (SELECT 1 FROM membership_fees n WHERE n.member_id = m.id)`)
 	}
 	if f.Status != "" {

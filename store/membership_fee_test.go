@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"coin/date"
+	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
 )
@@ -13,7 +14,7 @@ import (
 func addFee(t *testing.T, s *store.Store, memberID int64, start, end string) *store.MembershipFee {
 	t.Helper()
 	f := &store.MembershipFee{MemberID: memberID, Amount: 1500, StartDate: date.MustParse(start),
-		EndDate: date.MustParse(end), PaymentMethod: store.PayTransfer, PaymentDate: date.MustParse(start)}
+		EndDate: date.MustParse(end), PaymentMethod: model.PayTransfer, PaymentDate: date.MustParse(start)}
 	if err := s.CreateMembershipFee(context.Background(), f); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestMembershipFeesRoundTripAndOverlap(t *testing.T) {
 		s.CreateMember(ctx, other)
 		pay := int64(77)
 		f := &store.MembershipFee{MemberID: m.ID, Amount: 1550, StartDate: date.MustParse("2025-03-01"),
-			EndDate: date.MustParse("2026-02-28"), PaymentMethod: store.PayCheck, Reference: "CHQ 1234", PaymentID: &pay}
+			EndDate: date.MustParse("2026-02-28"), PaymentMethod: model.PayCheck, Reference: "CHQ 1234", PaymentID: &pay}
 		if err := s.CreateMembershipFee(ctx, f); err != nil {
 			t.Fatal(err)
 		}
@@ -99,9 +100,9 @@ func TestMemberFeeListFilters(t *testing.T) {
 		addFee(t, s, ids["gap"], "2026-09-01", "2027-08-31")
 		cases := map[string][]string{
 			"":                {"advance", "current", "expired", "gap", "never"},
-			store.FeeUpToDate: {"advance", "current"},
-			store.FeeExpired:  {"expired", "gap"},
-			store.FeeNever:    {"never"},
+			model.FeeUpToDate: {"advance", "current"},
+			model.FeeExpired:  {"expired", "gap"},
+			model.FeeNever:    {"never"},
 		}
 		for state, want := range cases {
 			rows, total, err := s.ListMemberFees(ctx, store.FeeListFilter{Day: day, State: state})
@@ -161,7 +162,7 @@ func TestFeeReminderCandidatesAndOnce(t *testing.T) {
 		due := mk("due", nil)
 		renewed := mk("renewed", nil)
 		off := mk("off", func(m *store.Member) { m.SendFeeReminders = false })
-		gone := mk("gone", func(m *store.Member) { m.Status = store.StatusNotMember })
+		gone := mk("gone", func(m *store.Member) { m.Status = model.StatusNotMember })
 		mk("never", nil)
 		for _, m := range []*store.Member{due, renewed, off, gone} {
 			addFee(t, s, m.ID, "2025-07-01", "2026-06-30")

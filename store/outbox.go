@@ -4,14 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// Outbox statuses.
-const (
-	OutboxQueued = "queued" // waiting for the sender
-	OutboxSent   = "sent"   // accepted by the SMTP server
-	OutboxFailed = "failed" // gave up after the last retry
-	OutboxHeld   = "held"   // demo mode: kept for reading, never sent
+	"coin/model"
 )
 
 // Message is an e-mail in the outbox.
@@ -36,7 +30,7 @@ type Message struct {
 // signs its reader in (password reset, address verification): staff who
 // read the outbox must not be able to use it.
 func (m *Message) CarriesSecret() bool {
-	return m.Kind == TokenPasswordReset || m.Kind == TokenVerifyEmail
+	return m.Kind == model.TokenPasswordReset || m.Kind == model.TokenVerifyEmail
 }
 
 const messageColumns = `id, kind, member_id, to_addr, from_addr, subject, text_body, html_body,
@@ -55,7 +49,7 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 	now := s.now()
 	m.CreatedAt, m.NextAttemptAt = now, now
 	if m.Status == "" {
-		m.Status = OutboxQueued
+		m.Status = model.OutboxQueued
 	}
 	id, err := s.insert(ctx, `INSERT INTO outbox (kind, member_id, to_addr, from_addr, subject,
 		text_body, html_body, status, attempts, last_error, next_attempt_at, created_at)
@@ -66,7 +60,7 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
 	m.ID = id
-	if m.Status == OutboxQueued {
+	if m.Status == model.OutboxQueued {
 		s.noteQueued()
 	}
 	return nil
@@ -114,9 +108,9 @@ func (s *Store) MarkMessageSent(ctx context.Context, id int64) error {
 // MarkMessageFailed records a failed attempt: the message is retried at next,
 // or given up (status failed) when next is zero.
 func (s *Store) MarkMessageFailed(ctx context.Context, id int64, errText string, next time.Time) error {
-	status := OutboxQueued
+	status := model.OutboxQueued
 	if next.IsZero() {
-		status, next = OutboxFailed, s.now()
+		status, next = model.OutboxFailed, s.now()
 	}
 	if len(errText) > 2000 {
 		errText = errText[:2000]

@@ -8,12 +8,6 @@ import (
 	"coin/date"
 )
 
-// Sequence types of a mandate: the first collection is announced as such.
-const (
-	SeqFirst     = "FRST"
-	SeqRecurring = "RCUR"
-)
-
 // Mandate is a member's SEPA direct debit authorisation.
 type Mandate struct {
 	ID            int64

@@ -1,0 +1,7 @@
+package model
+
+// Sequence types of a mandate: the first collection is announced as such.
+const (
+	SeqFirst     = "FRST"
+	SeqRecurring = "RCUR"
+)
