@@ -45,8 +45,10 @@ func (a *app) deprovisionResigned(ctx context.Context, day date.Date, dryRun boo
 	return a.subs.DeprovisionDue(ctx, day)
 }
 
+// chargeSubscriptions notes its progress on the run, which the charge page
+// of the back office follows.
 func (a *app) chargeSubscriptions(ctx context.Context, day date.Date, dryRun bool) (string, error) {
-	sum, err := a.billing.Charge(ctx, day, dryRun, nil)
+	sum, err := a.billing.Charge(ctx, day, dryRun, func(done, total int) { jobs.Progress(ctx, done, total) })
 	return sum.String(), err
 }
 

@@ -65,7 +65,6 @@ type Deps struct {
 type Handler struct {
 	Deps
 	secret []byte
-	charge chargeRun
 }
 
 // New builds the Fiber application with every route under base_path.

@@ -1,88 +1,159 @@
 package handlers
 
 import (
-	"context"
-	"sync"
+	"errors"
+	"regexp"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/billing"
 	"coin/date"
+	"coin/jobs"
+	"coin/model"
+	"coin/store"
 	"coin/views"
 )
 
-// chargeRun is the state of the charge started from the back office; one
-// at a time per process (the run itself is safe against others).
-type chargeRun struct {
-	mu    sync.Mutex
-	state views.ChargeState
-}
+// chargeJob is the job the charge page starts and follows.
+const chargeJob = "charge-subscriptions"
 
-func (r *chargeRun) get() views.ChargeState {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.state
-}
-
-func (r *chargeRun) set(fn func(*views.ChargeState)) {
-	r.mu.Lock()
-	fn(&r.state)
-	r.mu.Unlock()
-}
-
+// chargePage is the charge form, with the run asked for (?run=) or else
+// the run going on, whoever started it.
 func (h *Handler) chargePage(c *fiber.Ctx) error {
-	st := h.charge.get()
-	if st.Day == "" {
-		st.Day = date.Today(h.Cfg.Location()).String()
+	st, err := h.chargeState(c, c.Query("run"))
+	if err != nil {
+		return err
+	}
+	st.Day = date.Today(h.Cfg.Location()).String()
+	if st.Run != nil {
+		st.Day = st.Run.Day.String()
 	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "charge.title"), views.ChargePage(st))
 }
 
+// chargeProgress is the run's block, which htmx polls while it runs.
 func (h *Handler) chargeProgress(c *fiber.Ctx) error {
+	id := c.Query("run")
 	if !isHTMX(c) {
-		return h.redirect(c, "/admin/charge")
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return h.redirect(c, "/admin/charge")
+		}
+		return h.redirect(c, "/admin/charge?run="+id)
 	}
-	return h.partial(c, fiber.StatusOK, views.ChargeProgress(h.charge.get()))
+	if id == "" {
+		return fiber.ErrNotFound
+	}
+	st, err := h.chargeState(c, id)
+	if err != nil {
+		return err
+	}
+	return h.partial(c, fiber.StatusOK, views.ChargeRun(st))
 }
 
-// chargeStart runs charge-subscriptions in the background and answers with
-// the progress block, which htmx polls until the run ends.
+// chargeStart runs charge-subscriptions as "Run now" does (its lock, its
+// history, stopped with the scheduler) for the form's day, and answers with
+// the run's block, which htmx polls until the run ends. While a run goes
+// on, another is refused and the page follows the one going on.
 func (h *Handler) chargeStart(c *fiber.Ctx) error {
-	day := date.Today(h.Cfg.Location())
+	if _, ok := h.Jobs.Job(chargeJob); !ok {
+		return fiber.ErrNotFound
+	}
+	o := jobs.Options{Trigger: model.TriggerManual, DryRun: c.FormValue("dry_run") == "1"}
 	if v := c.FormValue("date"); v != "" {
 		d, err := date.Parse(v)
 		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, err.Error())
+			return fiber.NewError(fiber.StatusBadRequest, h.tr(c, "err.date_invalid"))
 		}
-		day = d
+		o.Day = d
 	}
-	dry := c.FormValue("dry_run") == "1"
-	started := false
-	h.charge.set(func(st *views.ChargeState) {
-		if st.Running {
-			return
+	by := user(c).ID
+	o.By = &by
+	run, _, err := h.Jobs.RunInBackground(chargeJob, o)
+	if errors.Is(err, jobs.ErrBusy) {
+		if !isHTMX(c) {
+			h.flash(c, "charge.busy", true)
+			return h.redirect(c, "/admin/charge")
 		}
-		*st = views.ChargeState{Running: true, Day: day.String()}
-		started = true
-	})
-	if started {
-		actor := user(c).Login
-		go func() {
-			sum, err := h.Billing.Charge(context.Background(), day, dry, func(done, total int) {
-				h.charge.set(func(st *views.ChargeState) { st.Done, st.Total = done, total })
-			})
-			h.charge.set(func(st *views.ChargeState) {
-				st.Running = false
-				if err != nil {
-					st.Error = err.Error()
-					return
-				}
-				st.Result = &sum
-			})
-			h.Log.Info("charge from the back office", "by", actor, "dry_run", dry, "err", err)
-		}()
+		st, err := h.chargeState(c, "")
+		if err != nil {
+			return err
+		}
+		st.Busy = true
+		return h.partial(c, fiber.StatusConflict, views.ChargeProgress(st))
 	}
-	if isHTMX(c) {
-		return h.partial(c, fiber.StatusOK, views.ChargeProgress(h.charge.get()))
+	if err != nil {
+		return err
 	}
-	return h.redirect(c, "/admin/charge")
+	h.Log.Info("charge started from the back office", "run", run.ID, "by", by, "day", o.Day.String(),
+		"dry_run", o.DryRun)
+	id := strconv.FormatInt(run.ID, 10)
+	if !isHTMX(c) {
+		return h.redirect(c, "/admin/charge?run="+id)
+	}
+	st, err := h.chargeState(c, id)
+	if err != nil {
+		return err
+	}
+	return h.partial(c, fiber.StatusOK, views.ChargeProgress(st))
+}
+
+// chargeState reads the run called id from the store, or with id "" the
+// latest run of the charge if it is still running.
+func (h *Handler) chargeState(c *fiber.Ctx, id string) (views.ChargeState, error) {
+	var st views.ChargeState
+	ctx := c.UserContext()
+	if id == "" {
+		runs, _, err := h.Store.ListJobRuns(ctx, store.JobRunFilter{Job: chargeJob, Limit: 1})
+		if err != nil {
+			return st, err
+		}
+		if len(runs) == 1 && runs[0].Status == model.RunRunning {
+			st.Run = runs[0]
+		}
+	} else {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return st, fiber.ErrNotFound
+		}
+		if st.Run, err = h.Store.JobRunByID(ctx, n); err != nil {
+			return st, err
+		}
+		if st.Run.Job != chargeJob {
+			return st, fiber.ErrNotFound
+		}
+	}
+	if st.Run == nil {
+		return st, nil
+	}
+	if done, total, ok := jobs.RunProgress(st.Run); ok {
+		st.Done, st.Total = done, total
+	} else if st.Run.Status != model.RunRunning {
+		st.Result = parseChargeSummary(st.Run.Summary)
+	}
+	return st, nil
+}
+
+// chargeSummaryRE reads back billing.Summary.String(), the summary the job
+// records, so that the page says it in the reader's language.
+var chargeSummaryRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}): (\d+) members checked, (created|would create) (\d+) invoices \((\d+) lines\), total (-?)(\d+)\.(\d{2})(?:, numbers (\S+) to (\S+))?$`)
+
+// parseChargeSummary is the summary of a charge run, or nil when it does
+// not read as one (the page then shows it as recorded).
+func parseChargeSummary(s string) *billing.Summary {
+	m := chargeSummaryRE.FindStringSubmatch(s)
+	if m == nil {
+		return nil
+	}
+	day, err := date.Parse(m[1])
+	if err != nil {
+		return nil
+	}
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	cents := int64(n(m[7]))*100 + int64(n(m[8]))
+	if m[6] == "-" {
+		cents = -cents
+	}
+	return &billing.Summary{Day: day, DryRun: m[3] == "would create", Members: n(m[2]), Invoices: n(m[4]),
+		Lines: n(m[5]), TotalCents: cents, First: m[9], Last: m[10]}
 }

@@ -52,6 +52,10 @@ type testApp struct {
 	isp     *ispdb.Service
 	fees    *fees.Service
 	ipam    *ipam.Allocator
+	jobs    *jobs.Scheduler
+	// beforeCharge, when set, is called by the charge-subscriptions job
+	// before it charges (a test holds a run open with it).
+	beforeCharge func(ctx context.Context)
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -97,10 +101,18 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
 		Identity: isp.Identity}
 	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
+	ta := &testApp{t: t, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc}
 	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
 		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
 			res, err := fs.CallForFees(ctx, day, dry)
 			return res.Summary(), err
+		}}, jobs.Job{Name: "charge-subscriptions", // as cli registers it
+		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
+			if ta.beforeCharge != nil {
+				ta.beforeCharge(ctx)
+			}
+			sum, err := bill.Charge(ctx, day, dry, func(done, total int) { jobs.Progress(ctx, done, total) })
+			return sum.String(), err
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +122,8 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log,
 		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log},
 		Books: &accounting.Service{Store: s, Cfg: &cfg}})
-	return &testApp{t: t, app: app, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc}
+	ta.app, ta.jobs = app, sched
+	return ta
 }
 
 // setIdentity gives the ISP record a name and a bank account.

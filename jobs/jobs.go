@@ -3,7 +3,8 @@
 // command all go through Scheduler.Run, so a run is the same whoever starts
 // it: it takes the job's lock (one run at a time across every process on
 // the database), is recorded in job_runs (start, end, result, summary,
-// error) and calls the job's function.
+// error) and calls the job's function, which can note its progress on the
+// record as it goes (Progress).
 //
 // Adding a job is one line where the program lists its jobs (cli/jobs.go):
 //
@@ -17,6 +18,7 @@ import (
 	"log/slog"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -170,7 +172,9 @@ func (s *Scheduler) finish(ctx context.Context, r *run) error {
 			s.log.Error("release job lock", "job", r.job.Name, "err", err)
 		}
 	}()
-	summary, err := call(ctx, r.job, r.rec.Day, r.rec.DryRun)
+	p := &progress{s: s, id: r.rec.ID, job: r.job.Name}
+	summary, err := call(context.WithValue(ctx, progressKey{}, p), r.job, r.rec.Day, r.rec.DryRun)
+	p.stop()
 	r.rec.Summary = strings.TrimSpace(summary)
 	r.rec.Status = model.RunOK
 	if err != nil {
@@ -209,6 +213,69 @@ func call(ctx context.Context, j Job, day date.Date, dryRun bool) (summary strin
 		}
 	}()
 	return j.Run(ctx, day, dryRun)
+}
+
+// progressEvery spaces out the writes of Progress.
+const progressEvery = 200 * time.Millisecond
+
+type progressKey struct{}
+
+// progress notes a run's progress on its record while its function runs.
+type progress struct {
+	s       *Scheduler
+	id      int64
+	job     string
+	mu      sync.Mutex
+	last    time.Time
+	stopped bool
+}
+
+// Progress notes on the run's record how far it has got, done of total
+// (members charged, e-mails sent…), for the pages that follow it: a job's
+// function calls it with the context it was given, as often as it likes
+// (writes are spaced out). The record's summary holds it while the run
+// runs; the job's summary replaces it at the end. Outside a run it does
+// nothing.
+func Progress(ctx context.Context, done, total int) {
+	p, ok := ctx.Value(progressKey{}).(*progress)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if p.stopped || (done < total && now.Sub(p.last) < progressEvery) {
+		return
+	}
+	p.last = now
+	if err := p.s.store.NoteJobRunProgress(ctx, p.id, fmt.Sprintf("%d/%d", done, total)); err != nil &&
+		ctx.Err() == nil {
+		p.s.log.Warn("note job progress", "job", p.job, "run", p.id, "err", err)
+	}
+}
+
+// stop ignores what the job's goroutines might still report.
+func (p *progress) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+}
+
+// RunProgress reads the progress noted by Progress on a running run.
+func RunProgress(r *store.JobRun) (done, total int, ok bool) {
+	if r == nil || r.Status != model.RunRunning {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(r.Summary, "/")
+	if !found {
+		return 0, 0, false
+	}
+	done, err1 := strconv.Atoi(a)
+	total, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || done < 0 || total < done {
+		return 0, 0, false
+	}
+	return done, total, true
 }
 
 // Run runs a job now and waits for it. It returns the run as recorded, and

@@ -163,6 +163,42 @@ func TestNeverTwiceAtOnce(t *testing.T) {
 	})
 }
 
+// TestProgressIsNotedOnTheRun follows a run from its record, as the charge
+// page does: the progress the job reports, then its summary.
+func TestProgressIsNotedOnTheRun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		jobs.Progress(ctx, 1, 2) // outside a run: nothing happens
+		reported, release := make(chan struct{}), make(chan struct{})
+		sc := newScheduler(t, s, jobs.Job{Name: "charge-subscriptions", Run: func(ctx context.Context, _ date.Date, _ bool) (string, error) {
+			jobs.Progress(ctx, 0, 400)
+			jobs.Progress(ctx, 200, 400) // too soon after the first: skipped
+			jobs.Progress(ctx, 400, 400) // the last is always noted
+			close(reported)
+			<-release
+			return "400 members checked", nil
+		}})
+		first, done, err := sc.RunInBackground("charge-subscriptions", jobs.Options{Trigger: model.TriggerManual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-reported
+		running, _ := s.JobRunByID(ctx, first.ID)
+		if d, n, ok := jobs.RunProgress(running); !ok || d != 400 || n != 400 {
+			t.Fatalf("progress of %+v: %d/%d %v", running, d, n, ok)
+		}
+		close(release)
+		<-done
+		end, _ := s.JobRunByID(ctx, first.ID)
+		if _, _, ok := jobs.RunProgress(end); ok || end.Summary != "400 members checked" || end.Status != model.RunOK {
+			t.Fatalf("finished run: %+v", end)
+		}
+		if _, _, ok := jobs.RunProgress(&store.JobRun{Status: model.RunRunning, Summary: "3 things"}); ok {
+			t.Fatal("a summary read as progress")
+		}
+	})
+}
+
 func TestRunOfDeadProcessIsMarkedInterrupted(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

@@ -77,6 +77,17 @@ func (s *Store) FinishJobRun(ctx context.Context, r *JobRun) error {
 	return nil
 }
 
+// NoteJobRunProgress replaces the summary of a run still running (how far
+// it has got, for the pages that follow it); FinishJobRun writes the final
+// one. A run already finished is left alone.
+func (s *Store) NoteJobRunProgress(ctx context.Context, id int64, summary string) error {
+	_, err := s.exec(ctx, `UPDATE job_runs SET summary = ? WHERE id = ? AND status = 'running'`, summary, id)
+	if err != nil {
+		return fmt.Errorf("note progress of run %d: %w", id, err)
+	}
+	return nil
+}
+
 // DeleteJobRun forgets a run (a quiet job's run that did nothing).
 func (s *Store) DeleteJobRun(ctx context.Context, id int64) error {
 	if _, err := s.exec(ctx, `DELETE FROM job_runs WHERE id = ?`, id); err != nil {

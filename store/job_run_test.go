@@ -26,6 +26,17 @@ func TestJobRunsHistory(t *testing.T) {
 		if err := s.FinishJobRun(ctx, b); err != nil {
 			t.Fatal(err)
 		}
+		// Progress is noted on a running run only.
+		if err := s.NoteJobRunProgress(ctx, a.ID, "2/5"); err != nil {
+			t.Fatal(err)
+		}
+		s.NoteJobRunProgress(ctx, b.ID, "1/5")
+		if got, _ := s.JobRunByID(ctx, a.ID); got.Summary != "2/5" || got.Status != model.RunRunning {
+			t.Fatalf("progress of a running run: %+v", got)
+		}
+		if got, _ := s.JobRunByID(ctx, b.ID); got.Summary != "0 deleted" {
+			t.Fatalf("progress overwrote a finished run: %+v", got)
+		}
 		// A run left "running" by a dead process is marked interrupted.
 		if err := s.InterruptJobRuns(ctx, "outbox"); err != nil {
 			t.Fatal(err)
