@@ -743,3 +743,31 @@ func TestDeleteDraftIsLoggedOnCommitOnly(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckCredit(t *testing.T) {
+	for _, c := range []struct {
+		in        CreditInput
+		field, id string
+		wantCents int64
+		wantClean bool
+	}{
+		{in: CreditInput{Amount: "12,50", Label: " Geste "}, wantCents: 1250, wantClean: true},
+		{in: CreditInput{Amount: "0", Label: "x"}, field: "amount", id: "err.amount_positive"},
+		{in: CreditInput{Amount: "-3", Label: "x"}, field: "amount", id: "err.amount_positive"},
+		{in: CreditInput{Amount: "", Label: "x"}, field: "amount"},
+		{in: CreditInput{Amount: "abc", Label: "x"}, field: "amount"},
+		{in: CreditInput{Amount: "5", Label: "  "}, field: "label"},
+		{in: CreditInput{Amount: "5", Label: strings.Repeat("é", 301)}, field: "label"},
+	} {
+		amount, label, errs := CheckCredit(c.in)
+		if c.wantClean {
+			if errs.Any() || amount != c.wantCents || label != "Geste" {
+				t.Errorf("%+v: %d %q %v", c.in, amount, label, errs)
+			}
+			continue
+		}
+		if got := errs.Get(c.field); got == "" || (c.id != "" && got != c.id) {
+			t.Errorf("%+v: %s error %q, want %q (%v)", c.in, c.field, got, c.id, errs)
+		}
+	}
+}

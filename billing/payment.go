@@ -42,6 +42,27 @@ func CheckPayment(in PaymentInput, p *store.Payment) form.Errors {
 	return errs
 }
 
+// CreditInput is a credit note form as typed by staff.
+type CreditInput struct {
+	Amount string // in the reader's format
+	Label  string
+}
+
+// CheckCredit validates a credit note form: an amount above zero and a
+// label. What the invoice can still take is checked by CreditNote.
+func CheckCredit(in CreditInput) (amount int64, label string, errs form.Errors) {
+	errs = form.Errors{}
+	label = strings.TrimSpace(in.Label)
+	errs.Required("amount", in.Amount)
+	amount = errs.Money("amount", in.Amount)
+	if errs.Get("amount") == "" && amount <= 0 {
+		errs.Add("amount", "err.amount_positive")
+	}
+	errs.Required("label", label)
+	errs.MaxLen("label", label, 300)
+	return amount, label, errs
+}
+
 // RecordPayment stores a payment and allocates it to the member's oldest
 // open invoices; what is left stays on the payment as the member's balance.
 func (s *Service) RecordPayment(ctx context.Context, p *store.Payment, actor string) ([]*store.Allocation, error) {

@@ -113,18 +113,11 @@ func (h *Handler) invoiceCredit(c *fiber.Ctx) error {
 		return err
 	}
 	values := map[string]string{"amount": c.FormValue("amount"), "label": strings.TrimSpace(c.FormValue("label"))}
-	errs := form.Errors{}
-	errs.Required("amount", values["amount"])
-	amount := errs.Money("amount", values["amount"])
-	if errs.Get("amount") == "" && amount <= 0 {
-		errs.Add("amount", "err.amount_positive")
-	}
-	errs.Required("label", values["label"])
-	errs.MaxLen("label", values["label"], 300)
+	amount, label, errs := billing.CheckCredit(billing.CreditInput{Amount: values["amount"], Label: values["label"]})
 	if errs.Any() {
 		return h.invoiceDetail(c, fiber.StatusUnprocessableEntity, id, errs, values, "")
 	}
-	cn, err := h.Billing.CreditNote(c.UserContext(), id, amount, values["label"], date.Today(h.Cfg.Location()), user(c).Login)
+	cn, err := h.Billing.CreditNote(c.UserContext(), id, amount, label, date.Today(h.Cfg.Location()), user(c).Login)
 	switch {
 	case errors.Is(err, billing.ErrOverAllocated):
 		return h.invoiceDetail(c, fiber.StatusUnprocessableEntity, id, form.Errors{"amount": "credit.too_much"}, values, "")
