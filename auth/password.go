@@ -5,6 +5,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -41,14 +42,18 @@ func CheckPasswordStrength(password string) error {
 }
 
 // dummyHash is compared against when a login does not exist, so that the
-// answer takes as long as for a real account.
-var dummyHash, _ = argon2id.CreateHash("not a password", hashParams)
+// answer takes as long as for a real account. Computed on first use, not at
+// start: every command (coin version too) would pay 19 MiB and a hash.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := argon2id.CreateHash("not a password", hashParams)
+	return h
+})
 
 // CheckPassword tells whether password matches hash. An empty hash (account
 // without password) never matches, and still costs one hash computation.
 func CheckPassword(password, hash string) bool {
 	if hash == "" {
-		argon2id.ComparePasswordAndHash(password, dummyHash)
+		argon2id.ComparePasswordAndHash(password, dummyHash())
 		return false
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, hash)
