@@ -15,16 +15,5 @@ func (h *Handler) customAsset(c *fiber.Ctx) error {
 	if a == nil {
 		return fiber.ErrNotFound
 	}
-	if c.Params("hash") == a.Hash {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	} else {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	}
-	etag := `"` + a.Hash + `"`
-	c.Set(fiber.HeaderETag, etag)
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
-	return c.Send(a.Body)
+	return sendHashed(c, a.Hash, a.ContentType, a.Body)
 }

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
@@ -16,13 +14,10 @@ const feesPerPage = 50
 // feeList lists members with their latest fee, filtered by fee state (up
 // to date, expired, never paid), member status and a search.
 func (h *Handler) feeList(c *fiber.Ctx) error {
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(c)
 	today := date.Today(h.Cfg.Location())
 	f := store.FeeListFilter{Day: today, State: c.Query("state"), Status: c.Query("status"), Search: c.Query("q"),
-		Limit: feesPerPage, Offset: (page - 1) * feesPerPage}
+		Limit: feesPerPage, Offset: pageOffset(page, feesPerPage)}
 	switch f.State {
 	case "", model.FeeUpToDate, model.FeeExpired, model.FeeNever:
 	default:

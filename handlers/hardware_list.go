@@ -33,10 +33,9 @@ func itemFilter(c *fiber.Ctx) store.ItemFilter {
 // htmx for the table alone.
 func (h *Handler) inventory(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	page, _ := strconv.Atoi(c.Query("page"))
-	page = max(page, 1)
+	page := pageParam(c)
 	f := itemFilter(c)
-	f.Limit, f.Offset = itemsPerPage, (page-1)*itemsPerPage
+	f.Limit, f.Offset = itemsPerPage, pageOffset(page, itemsPerPage)
 	items, total, err := h.Store.ListItems(ctx, f)
 	if err != nil {
 		return err

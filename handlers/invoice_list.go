@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -51,11 +50,8 @@ func (h *Handler) invoiceFilter(c *fiber.Ctx) (store.InvoiceFilter, url.Values) 
 
 func (h *Handler) invoiceList(c *fiber.Ctx) error {
 	f, q := h.invoiceFilter(c)
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
-	f.Limit, f.Offset = invoicesPerPage, (page-1)*invoicesPerPage
+	page := pageParam(c)
+	f.Limit, f.Offset = invoicesPerPage, pageOffset(page, invoicesPerPage)
 	invs, totals, err := h.Store.ListInvoices(c.UserContext(), f)
 	if err != nil {
 		return err

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"coin/store"
@@ -14,10 +12,7 @@ const runsPerPage = 50
 // jobList shows the jobs (schedule, next and last run, "Run now") and the
 // history of runs.
 func (h *Handler) jobList(c *fiber.Ctx) error {
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(c)
 	ctx := c.UserContext()
 	last, err := h.Store.LastJobRuns(ctx)
 	if err != nil {
@@ -33,7 +28,7 @@ func (h *Handler) jobList(c *fiber.Ctx) error {
 		}
 	}
 	d.Runs, d.Total, err = h.Store.ListJobRuns(ctx, store.JobRunFilter{Job: d.Job, Limit: runsPerPage,
-		Offset: (page - 1) * runsPerPage})
+		Offset: pageOffset(page, runsPerPage)})
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"coin/model"
@@ -15,12 +13,9 @@ const membersPerPage = 25
 // memberList shows the searchable, sortable, paged list. The search box and
 // the sort and page links ask htmx for the table alone.
 func (h *Handler) memberList(c *fiber.Ctx) error {
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(c)
 	f := store.MemberFilter{Search: c.Query("q"), Status: c.Query("status"), Sort: c.Query("sort"),
-		Desc: c.Query("desc") == "1", Limit: membersPerPage, Offset: (page - 1) * membersPerPage}
+		Desc: c.Query("desc") == "1", Limit: membersPerPage, Offset: pageOffset(page, membersPerPage)}
 	if _, ok := store.MemberSorts[f.Sort]; !ok {
 		f.Sort = ""
 	}

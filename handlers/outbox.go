@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"coin/mail"
@@ -14,10 +12,7 @@ import (
 const messagesPerPage = 50
 
 func (h *Handler) outboxList(c *fiber.Ctx) error {
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(c)
 	status := c.Query("status")
 	switch status {
 	case "", model.OutboxQueued, model.OutboxSent, model.OutboxFailed, model.OutboxHeld:
@@ -25,7 +20,7 @@ func (h *Handler) outboxList(c *fiber.Ctx) error {
 		status = ""
 	}
 	msgs, total, err := h.Store.ListMessages(c.UserContext(), store.OutboxFilter{Status: status,
-		Limit: messagesPerPage, Offset: (page - 1) * messagesPerPage})
+		Limit: messagesPerPage, Offset: pageOffset(page, messagesPerPage)})
 	if err != nil {
 		return err
 	}

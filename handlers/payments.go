@@ -41,11 +41,8 @@ func (h *Handler) paymentList(c *fiber.Ctx) error {
 		f.To = d
 		q.Set("to", d.String())
 	}
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
-	f.Limit, f.Offset = paymentsPerPage, (page-1)*paymentsPerPage
+	page := pageParam(c)
+	f.Limit, f.Offset = paymentsPerPage, pageOffset(page, paymentsPerPage)
 	ps, n, sum, err := h.Store.ListPayments(c.UserContext(), f)
 	if err != nil {
 		return err

@@ -43,13 +43,10 @@ func (h *Handler) renderPool(c *fiber.Ctx, status int, p *store.IPPool, d views.
 	if d.Offers, err = h.Store.ListOffers(ctx); err != nil {
 		return err
 	}
-	d.Page, _ = strconv.Atoi(c.Query("page"))
-	if d.Page < 1 {
-		d.Page = 1
-	}
+	d.Page = pageParam(c)
 	d.PerPage = allocationsPerPage
 	d.Allocations, d.Total, err = h.Store.ListIPAllocations(ctx, store.IPAllocationFilter{PoolID: p.ID, Reserved: true,
-		Limit: allocationsPerPage, Offset: (d.Page - 1) * allocationsPerPage})
+		Limit: allocationsPerPage, Offset: pageOffset(d.Page, allocationsPerPage)})
 	if err != nil {
 		return err
 	}

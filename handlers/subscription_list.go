@@ -15,10 +15,7 @@ const subscriptionsPerPage = 50
 
 func (h *Handler) subscriptionList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(c)
 	offerID, _ := strconv.ParseInt(c.Query("offer"), 10, 64)
 	state := c.Query("state")
 	switch state {
@@ -27,7 +24,7 @@ func (h *Handler) subscriptionList(c *fiber.Ctx) error {
 		state = ""
 	}
 	f := store.SubscriptionFilter{Search: c.Query("q"), State: state, OfferID: offerID,
-		Day: date.Today(h.Cfg.Location()), Limit: subscriptionsPerPage, Offset: (page - 1) * subscriptionsPerPage}
+		Day: date.Today(h.Cfg.Location()), Limit: subscriptionsPerPage, Offset: pageOffset(page, subscriptionsPerPage)}
 	rows, total, err := h.Store.ListSubscriptions(ctx, f)
 	if err != nil {
 		return err

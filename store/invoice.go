@@ -268,10 +268,9 @@ func (f InvoiceFilter) where() (string, []any) {
 		args = append(args, f.Overdue)
 	}
 	if f.Search != "" {
-		p := likePattern(f.Search)
-		conds = append(conds, `(LOWER(i.number) LIKE ? ESCAPE '\' OR LOWER(m.login) LIKE ? ESCAPE '\'
-			OR LOWER(m.first_name || ' ' || m.last_name) LIKE ? ESCAPE '\' OR LOWER(m.organization_name) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p, p)
+		cond, a := likeAny(f.Search, "i.number", "m.login", "m.first_name || ' ' || m.last_name", "m.organization_name")
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }

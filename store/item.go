@@ -105,10 +105,9 @@ func (f ItemFilter) where() (string, []any) {
 	var conds []string
 	var args []any
 	if f.Search != "" {
-		p := likePattern(f.Search)
-		conds = append(conds, `(LOWER(i.designation) LIKE ? ESCAPE '\' OR LOWER(i.mac_address) LIKE ? ESCAPE '\'
-			OR LOWER(i.serial_number) LIKE ? ESCAPE '\' OR LOWER(i.comment) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p, p)
+		cond, a := likeAny(f.Search, "i.designation", "i.mac_address", "i.serial_number", "i.comment")
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if f.TypeID != 0 {
 		conds = append(conds, "i.type_id = ?")

@@ -252,14 +252,10 @@ func (f MemberFilter) where() (string, []any) {
 	var conds []string
 	var args []any
 	if f.Search != "" {
-		p := likePattern(f.Search)
-		conds = append(conds, `(LOWER(login) LIKE ? ESCAPE '\' OR LOWER(first_name) LIKE ? ESCAPE '\'
-			OR LOWER(last_name) LIKE ? ESCAPE '\' OR LOWER(organization_name) LIKE ? ESCAPE '\'
-			OR LOWER(nickname) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\'
-			OR LOWER(first_name || ' ' || last_name) LIKE ? ESCAPE '\')`)
-		for i := 0; i < 7; i++ {
-			args = append(args, p)
-		}
+		cond, a := likeAny(f.Search, "login", "first_name", "last_name", "organization_name", "nickname", "email",
+			"first_name || ' ' || last_name")
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if f.Status != "" {
 		conds = append(conds, "status = ?")

@@ -178,10 +178,9 @@ func (f FeeListFilter) where() (string, []any) {
 		args = append(args, f.Status)
 	}
 	if f.Search != "" {
-		p := likePattern(f.Search)
-		conds = append(conds, `(LOWER(m.login) LIKE ? ESCAPE '\' OR LOWER(m.first_name || ' ' || m.last_name) LIKE ? ESCAPE '\'
-			OR LOWER(m.organization_name) LIKE ? ESCAPE '\' OR LOWER(m.email) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p, p)
+		cond, a := likeAny(f.Search, "m.login", "m.first_name || ' ' || m.last_name", "m.organization_name", "m.email")
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	return " WHERE (" + strings.Join(conds, ") AND (") + ")", args
 }

@@ -118,10 +118,9 @@ func (s *Store) ListPayments(ctx context.Context, f PaymentFilter) ([]*Payment, 
 		args = append(args, f.Method)
 	}
 	if f.Search != "" {
-		pat := likePattern(f.Search)
-		conds = append(conds, `(LOWER(p.label) LIKE ? ESCAPE '\' OR LOWER(m.login) LIKE ? ESCAPE '\'
-			OR LOWER(m.first_name || ' ' || m.last_name) LIKE ? ESCAPE '\')`)
-		args = append(args, pat, pat, pat)
+		cond, a := likeAny(f.Search, "p.label", "m.login", "m.first_name || ' ' || m.last_name")
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if f.Unmatched {
 		// A payment that paid a membership fee is used up: fees are not invoices.

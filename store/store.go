@@ -289,3 +289,17 @@ func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + strings.ToLower(r.Replace(s)) + "%"
 }
+
+// likeAny is the condition of a list's search box: any of the SQL
+// expressions, lowercased, contains the search text (its LIKE wildcards
+// taken literally), with one argument per expression.
+func likeAny(search string, exprs ...string) (string, []any) {
+	p := likePattern(search)
+	conds := make([]string, len(exprs))
+	args := make([]any, len(exprs))
+	for i, e := range exprs {
+		conds[i] = "LOWER(" + e + ") LIKE ? ESCAPE '\\'"
+		args[i] = p
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}

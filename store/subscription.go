@@ -146,10 +146,9 @@ func (f SubscriptionFilter) where() (string, []any) {
 		args = append(args, f.OfferID)
 	}
 	if f.Search != "" {
-		p := likePattern(f.Search)
-		conds = append(conds, `(LOWER(m.login) LIKE ? ESCAPE '\' OR LOWER(m.first_name || ' ' || m.last_name) LIKE ? ESCAPE '\'
-			OR LOWER(m.organization_name) LIKE ? ESCAPE '\' OR LOWER(o.reference) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p, p)
+		cond, a := likeAny(f.Search, "m.login", "m.first_name || ' ' || m.last_name", "m.organization_name", "o.reference")
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	switch f.State {
 	case "active":
