@@ -166,7 +166,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	txs.unit.runAfterCommit(ctx)
+	txs.unit.runAfterCommit()
 	return nil
 }
 

@@ -1,7 +1,5 @@
 package store
 
-import "context"
-
 // Hooks are told what a committed transaction did that reaches outside the
 // database. They are set once, when the program is assembled.
 type Hooks struct {
@@ -35,15 +33,6 @@ func (s *Store) AfterCommit(fn func()) {
 		return
 	}
 	s.unit.after = append(s.unit.after, fn)
-}
-
-// Logged returns the accounting log entries appended so far in this
-// transaction (none outside one).
-func (s *Store) Logged() []*LogEntry {
-	if s.unit == nil {
-		return nil
-	}
-	return s.unit.logged
 }
 
 // noteLogged records an appended entry for the Logged hook.
@@ -81,7 +70,7 @@ func (s *Store) noteQueued() {
 }
 
 // runAfterCommit runs a committed unit's effects in order.
-func (u *unit) runAfterCommit(context.Context) {
+func (u *unit) runAfterCommit() {
 	for _, fn := range u.after {
 		fn()
 	}
