@@ -39,17 +39,26 @@ type Service struct {
 	// Site returns the ISP identity for e-mail templates.
 	Site func(ctx context.Context) mail.Site
 	Log  *slog.Logger
+	// Hashing bounds the argon2id computations of sign-ins and password
+	// changes running at once (memory: 19 MiB each).
+	Hashing auth.Hashing
 }
 
 // Login checks credentials under rate limits and opens a session. It
-// returns the member and the session token for the cookie.
+// returns the member and the session token for the cookie. The attempt is
+// recorded before the password is hashed, so neither parallel guesses nor a
+// flood of logins get past the limits, and over-long values are refused
+// before anything is stored or hashed.
 func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (*store.Member, string, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
-	byLogin, byIP, err := s.Store.FailedLoginAttempts(ctx, login, ip, time.Now().Add(-auth.FailureWindow))
+	if login == "" || len(login) > auth.MaxLoginLength || len(password) > auth.MaxPasswordLength {
+		return nil, "", ErrBadCredentials
+	}
+	id, pair, byLogin, byIP, err := s.Store.ReserveLoginAttempt(ctx, login, ip, time.Now().Add(-auth.FailureWindow))
 	if err != nil {
 		return nil, "", err
 	}
-	if !auth.LoginAllowed(byLogin, byIP) {
+	if !auth.LoginAllowed(auth.LoginCounts{Pair: pair, Login: byLogin, IP: byIP}) {
 		s.Log.Warn("sign-in throttled", "login", login, "ip", ip)
 		return nil, "", ErrThrottled
 	}
@@ -61,28 +70,38 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	if m != nil {
 		hash = m.PasswordHash
 	}
-	if !auth.CheckPassword(password, hash) {
-		if err := s.Store.RecordLoginAttempt(ctx, login, ip, false); err != nil {
-			return nil, "", err
-		}
+	ok, err := s.Hashing.Check(ctx, password, hash)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
 		return nil, "", ErrBadCredentials
 	}
 	if m.SelfRegistered && m.EmailVerifiedAt == nil {
 		return nil, "", ErrNotVerified
 	}
-	if err := s.Store.RecordLoginAttempt(ctx, login, ip, true); err != nil {
+	if err := s.Store.LoginSucceeded(ctx, id); err != nil {
 		return nil, "", err
 	}
+	token, err := s.openSession(ctx, s.Store, m.ID, ip, userAgent)
+	if err != nil {
+		return nil, "", err
+	}
+	return m, token, nil
+}
+
+// openSession creates a session of member id in tx and returns its token.
+func (s *Service) openSession(ctx context.Context, tx *store.Store, id int64, ip, userAgent string) (string, error) {
 	token := auth.NewToken()
 	if len(userAgent) > 300 {
 		userAgent = userAgent[:300]
 	}
-	sess := &store.Session{TokenHash: auth.HashToken(token), MemberID: m.ID, IP: ip, UserAgent: userAgent,
+	sess := &store.Session{TokenHash: auth.HashToken(token), MemberID: id, IP: ip, UserAgent: userAgent,
 		ExpiresAt: time.Now().Add(s.Cfg.Server.SessionLifetime)}
-	if err := s.Store.CreateSession(ctx, sess); err != nil {
-		return nil, "", err
+	if err := tx.CreateSession(ctx, sess); err != nil {
+		return "", err
 	}
-	return m, token, nil
+	return token, nil
 }
 
 // Logout ends the session of token.
@@ -98,13 +117,37 @@ func (s *Service) KeepAlive(ctx context.Context, hash string, lifetime time.Dura
 	return nil
 }
 
+// PurgeTraces forgets what only matters for a while: expired sessions,
+// sign-in attempts and limit hits older than their window. It returns how
+// many rows went.
+func (s *Service) PurgeTraces(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	for _, purge := range []func() (int64, error){
+		func() (int64, error) { return s.Store.DeleteExpiredSessions(ctx, now.Add(-auth.SessionMaxAge)) },
+		func() (int64, error) { return s.Store.DeleteLoginAttempts(ctx, now.Add(-auth.FailureWindow)) },
+		func() (int64, error) { return s.Store.DeleteHits(ctx, now.Add(-auth.ThrottleWindow)) },
+	} {
+		n, err := purge()
+		if err != nil {
+			return total, fmt.Errorf("purge traces: %w", err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
 // RequestPasswordReset e-mails a reset link to the accounts matching a login
-// or an address. It says nothing of whether any matched, so that the form
-// cannot be used to discover accounts.
-func (s *Service) RequestPasswordReset(ctx context.Context, loginOrEmail string) error {
+// or an address, asked from client address ip. It says nothing of whether
+// any matched, so that the form cannot be used to discover accounts. Past
+// auth.ResetsPerClient requests from ip it is ErrThrottled; an account sent
+// auth.ResetsPerAccount links within the window gets no more.
+func (s *Service) RequestPasswordReset(ctx context.Context, loginOrEmail, ip string) error {
 	loginOrEmail = strings.TrimSpace(loginOrEmail)
-	if loginOrEmail == "" {
+	if loginOrEmail == "" || len(loginOrEmail) > auth.MaxLoginLength {
 		return nil
+	}
+	if err := s.throttle(ctx, "reset-client:"+ip, auth.ResetsPerClient); err != nil {
+		return err
 	}
 	var targets []*store.Member
 	if strings.Contains(loginOrEmail, "@") {
@@ -119,9 +162,30 @@ func (s *Service) RequestPasswordReset(ctx context.Context, loginOrEmail string)
 		return err
 	}
 	for _, m := range targets {
+		err := s.throttle(ctx, fmt.Sprintf("reset-account:%d", m.ID), auth.ResetsPerAccount)
+		if errors.Is(err, ErrThrottled) {
+			s.Log.Warn("password reset not sent: too many for the account", "member", m.ID, "ip", ip)
+			continue
+		}
+		if err != nil {
+			return err
+		}
 		if err := s.SendPasswordReset(ctx, m); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// throttle counts one hit on key and is ErrThrottled past limit hits within
+// auth.ThrottleWindow.
+func (s *Service) throttle(ctx context.Context, key string, limit int) error {
+	n, err := s.Store.Hit(ctx, key, time.Now().Add(-auth.ThrottleWindow))
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		return ErrThrottled
 	}
 	return nil
 }
@@ -157,7 +221,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	if errs.Any() {
 		return errs, nil
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.Hashing.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
@@ -177,20 +241,40 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	return nil, err
 }
 
-// ChangePassword lets a signed-in member replace their password.
-func (s *Service) ChangePassword(ctx context.Context, m *store.Member, current, password, confirm string) (form.Errors, error) {
+// ChangePassword lets a signed-in member replace their password. Every
+// session of the account is closed, and the browser that changed it gets a
+// new one: the token returned, for its cookie.
+func (s *Service) ChangePassword(ctx context.Context, m *store.Member, current, password, confirm, ip, userAgent string) (string, form.Errors, error) {
 	errs := checkNewPassword(password, confirm)
-	if !auth.CheckPassword(current, m.PasswordHash) {
+	ok, err := s.Hashing.Check(ctx, current, m.PasswordHash)
+	if err != nil {
+		return "", nil, err
+	}
+	if !ok {
 		errs.Add("current", "err.password_wrong")
 	}
 	if errs.Any() {
-		return errs, nil
+		return "", errs, nil
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.Hashing.Hash(ctx, password)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	return nil, s.Store.SetMemberPassword(ctx, m.ID, hash)
+	var token string
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetMemberPassword(ctx, m.ID, hash); err != nil {
+			return err
+		}
+		if err := tx.DeleteMemberSessions(ctx, m.ID); err != nil {
+			return err
+		}
+		token, err = s.openSession(ctx, tx, m.ID, ip, userAgent)
+		return err
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("change password of member %d: %w", m.ID, err)
+	}
+	return token, nil, nil
 }
 
 func checkNewPassword(password, confirm string) form.Errors {
@@ -206,8 +290,14 @@ func checkNewPassword(password, confirm string) form.Errors {
 
 // SignUp creates a pending, self-registered account, e-mails the address
 // verification link and tells the staff listed in
-// subscriptions_notification_emails, all in one transaction.
-func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, lang string) (*store.Member, form.Errors, error) {
+// subscriptions_notification_emails, all in one transaction. Every attempt
+// from client address ip counts, the refused ones too, since "login taken"
+// tells whether an account exists: past auth.SignUpsPerClient attempts, or
+// auth.SignUpsPerAddress sign-ups to one e-mail address, it is ErrThrottled.
+func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, lang, ip string) (*store.Member, form.Errors, error) {
+	if err := s.throttle(ctx, "signup-client:"+ip, auth.SignUpsPerClient); err != nil {
+		return nil, nil, err
+	}
 	m := &store.Member{Language: lang, SendFeeReminders: true}
 	f.SendFeeReminders = true
 	if f.Language == "" {
@@ -220,7 +310,10 @@ func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, 
 	if errs.Any() {
 		return nil, errs, nil
 	}
-	hash, err := auth.HashPassword(password)
+	if err := s.throttle(ctx, "signup-address:"+strings.ToLower(m.Email), auth.SignUpsPerAddress); err != nil {
+		return nil, nil, err
+	}
+	hash, err := s.Hashing.Hash(ctx, password)
 	if err != nil {
 		return nil, nil, err
 	}

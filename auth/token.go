@@ -24,20 +24,19 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CSRFToken derives the form token from the browser's CSRF cookie value:
-// HMAC(secret, cookie). A forged cookie (e.g. set from a sibling subdomain)
-// gives no valid token without the server's secret.
-func CSRFToken(secret []byte, cookie string) string {
+// CSRFToken derives the form token from what it is bound to (the session,
+// or a random cookie before sign-in): HMAC(secret, binding).
+func CSRFToken(secret []byte, binding string) string {
 	mac := hmac.New(sha256.New, secret)
-	mac.Write([]byte("csrf:" + cookie))
+	mac.Write([]byte("csrf:" + binding))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// CheckCSRF verifies a submitted token against the cookie, in constant time.
-func CheckCSRF(secret []byte, cookie, submitted string) bool {
-	if cookie == "" || submitted == "" {
+// CheckCSRF verifies a submitted token against its binding, in constant time.
+func CheckCSRF(secret []byte, binding, submitted string) bool {
+	if binding == "" || submitted == "" {
 		return false
 	}
-	want := CSRFToken(secret, cookie)
+	want := CSRFToken(secret, binding)
 	return subtle.ConstantTimeCompare([]byte(want), []byte(submitted)) == 1
 }

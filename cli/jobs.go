@@ -23,6 +23,7 @@ func (a *app) jobList() []jobs.Job {
 	return []jobs.Job{
 		{Name: "call-for-membership-fees", Schedule: sch.CallForMembershipFees, Run: a.callForFees},
 		{Name: "purge-unverified", Schedule: sch.PurgeUnverified, Run: a.purgeUnverified},
+		{Name: "purge-traces", Schedule: sch.PurgeTraces, Quiet: true, Run: a.purgeTraces},
 		{Name: "outbox", Schedule: sch.Outbox, Quiet: true, Run: a.sendOutbox},
 		{Name: "charge-subscriptions", Schedule: sch.ChargeSubscriptions, Run: a.chargeSubscriptions},
 		{Name: "deprovision-resigned", Schedule: sch.DeprovisionResigned, Run: a.deprovisionResigned},
@@ -72,6 +73,18 @@ func (a *app) purgeUnverified(ctx context.Context, _ date.Date, dryRun bool) (st
 		summary += "\n" + strings.Join(logins, "\n")
 	}
 	return summary, err
+}
+
+// purgeTraces is quiet when there was nothing to forget.
+func (a *app) purgeTraces(ctx context.Context, _ date.Date, dryRun bool) (string, error) {
+	if dryRun {
+		return "", nil
+	}
+	n, err := a.accounts.PurgeTraces(ctx, time.Now())
+	if n == 0 || err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d expired sessions, old sign-in attempts and limit hits forgotten", n), nil
 }
 
 // sendOutbox sends the due e-mails; it says nothing when there were none,

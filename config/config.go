@@ -78,6 +78,7 @@ func Default() Config {
 			ChargeSubscriptions:   "59 23 * * *",
 			CallForMembershipFees: "42 3 * * *",
 			PurgeUnverified:       "17 4 * * *",
+			PurgeTraces:           "23 * * * *",
 			Outbox:                "* * * * *",
 			DeprovisionResigned:   "5 0 * * *",
 			MaillistsSync:         "*/5 * * * *",

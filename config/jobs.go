@@ -17,6 +17,7 @@ type Jobs struct {
 	ChargeSubscriptions   string `toml:"charge_subscriptions" env:"CHARGE_SUBSCRIPTIONS"`
 	CallForMembershipFees string `toml:"call_for_membership_fees" env:"CALL_FOR_MEMBERSHIP_FEES"`
 	PurgeUnverified       string `toml:"purge_unverified" env:"PURGE_UNVERIFIED"`
+	PurgeTraces           string `toml:"purge_traces" env:"PURGE_TRACES"`
 	Outbox                string `toml:"outbox" env:"OUTBOX"`
 	DeprovisionResigned   string `toml:"deprovision_resigned" env:"DEPROVISION_RESIGNED"`
 	MaillistsSync         string `toml:"maillists_sync" env:"MAILLISTS_SYNC"`
@@ -30,6 +31,7 @@ func (j Jobs) Schedules() map[string]string {
 		"charge-subscriptions":     j.ChargeSubscriptions,
 		"call-for-membership-fees": j.CallForMembershipFees,
 		"purge-unverified":         j.PurgeUnverified,
+		"purge-traces":             j.PurgeTraces,
 		"outbox":                   j.Outbox,
 		"deprovision-resigned":     j.DeprovisionResigned,
 		"maillists-sync":           j.MaillistsSync,

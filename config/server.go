@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -54,3 +56,22 @@ func (c *Config) AbsoluteURL(p string) string {
 
 // BehindTLS says whether members reach coin over HTTPS (Secure cookies, HSTS).
 func (c *Config) BehindTLS() bool { return strings.HasPrefix(c.Server.PublicURL, "https://") }
+
+// TrustedProxyPrefixes parses trusted_proxies: addresses ("127.0.0.1") or
+// networks ("10.0.0.0/8").
+func (s Server) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range s.TrustedProxies {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("server.trusted_proxies: %q is neither an address nor a network", v)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}

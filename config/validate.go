@@ -36,6 +36,9 @@ func (c *Config) Validate() error {
 	if s.SessionLifetime < time.Minute {
 		return fmt.Errorf("server.session_lifetime: %s is too short", s.SessionLifetime)
 	}
+	if _, err := s.TrustedProxyPrefixes(); err != nil {
+		return err
+	}
 	if s.SecretKey != "" && len(s.SecretKey) < 32 {
 		return errors.New("server.secret_key: must be at least 32 characters (try: openssl rand -hex 32)")
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -64,7 +65,8 @@ type Deps struct {
 // Handler holds the dependencies shared by every handler.
 type Handler struct {
 	Deps
-	secret []byte
+	secret  []byte
+	proxies []netip.Prefix // trusted_proxies
 }
 
 // New builds the Fiber application with every route under base_path.
@@ -88,20 +90,22 @@ func New(d Deps) *fiber.App {
 		d.Members = &member.Service{Store: d.Store, Fees: d.Fees, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
+	// Load validated them; a test's config may hold none.
+	h.proxies, _ = d.Cfg.Server.TrustedProxyPrefixes()
 	if h.Site == nil {
 		h.Site = h.site
 	}
 	app := fiber.New(fiber.Config{
-		AppName:                 "coin",
-		DisableStartupMessage:   true,
-		ErrorHandler:            h.errorHandler,
-		BodyLimit:               16 << 20,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            60 * time.Second,
-		IdleTimeout:             2 * time.Minute,
-		ProxyHeader:             fiber.HeaderXForwardedFor,
-		EnableTrustedProxyCheck: true,
-		TrustedProxies:          d.Cfg.Server.TrustedProxies,
+		AppName:               "coin",
+		DisableStartupMessage: true,
+		ErrorHandler:          h.errorHandler,
+		BodyLimit:             formBodyLimit,
+		StreamRequestBody:     true,
+		// Multipart bodies are parsed when a handler asks, after limitBody.
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
 	})
 	app.Use(h.recover, h.logRequests, h.securityHeaders)
 
@@ -112,7 +116,7 @@ func New(d Deps) *fiber.App {
 	r.Get("/isp/logo/:hash", h.ispLogo)
 	r.Get("/isp.json", h.ispJSON)
 	r.Options("/isp.json", h.ispJSONPreflight)
-	r.Use(h.loadSession, h.csrf, h.prepare)
+	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
@@ -314,9 +318,12 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 		status = fe.Code
 	case errors.Is(err, store.ErrNotFound):
 		status = fiber.StatusNotFound
+	case errors.Is(err, auth.ErrBusy):
+		status = fiber.StatusServiceUnavailable
+		c.Set(fiber.HeaderRetryAfter, "5")
 	}
-	if status >= 500 {
-		h.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	if status >= 500 && status != fiber.StatusServiceUnavailable {
+		h.Log.Error("request failed", "method", c.Method(), "route", c.Route().Path, "err", err)
 	}
 	msg := "error.generic"
 	switch status {
@@ -330,6 +337,10 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 		msg = "error.bad_request"
 	case fiber.StatusTooManyRequests:
 		msg = "error.too_many"
+	case fiber.StatusServiceUnavailable:
+		msg = "error.busy"
+	case fiber.StatusLengthRequired:
+		msg = "error.length_required"
 	}
 	if fe != nil && status == fiber.StatusForbidden && fe.Message == csrfFailure {
 		msg = "error.csrf"

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/account"
+	"coin/auth"
 	"coin/views"
 )
 
@@ -22,12 +23,15 @@ func (h *Handler) loginPage(c *fiber.Ctx) error {
 
 func (h *Handler) login(c *fiber.Ctx) error {
 	login, password, next := c.FormValue("login"), c.FormValue("password"), c.FormValue("next")
-	m, token, err := h.Accounts.Login(c.UserContext(), login, password, c.IP(), c.Get(fiber.HeaderUserAgent))
+	m, token, err := h.Accounts.Login(c.UserContext(), login, password, h.clientIP(c), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		status, msg := fiber.StatusUnauthorized, "login.failed"
 		switch {
 		case errors.Is(err, account.ErrThrottled):
 			status, msg = fiber.StatusTooManyRequests, "login.throttled"
+		case errors.Is(err, auth.ErrBusy):
+			status, msg = fiber.StatusServiceUnavailable, "login.busy"
+			c.Set(fiber.HeaderRetryAfter, "5")
 		case errors.Is(err, account.ErrNotVerified):
 			status, msg = fiber.StatusForbidden, "login.not_verified"
 		case !errors.Is(err, account.ErrBadCredentials):
@@ -36,6 +40,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return h.page(c, status, h.tr(c, "login.title"), views.Login(views.LoginData{Login: login, Next: next, Error: msg}))
 	}
 	h.setCookie(c, sessionCookie, token, h.Cfg.Server.SessionLifetime)
+	h.rotateCSRF(c)
 	if m.Language != "" {
 		h.setCookie(c, langCookie, m.Language, 365*24*time.Hour)
 	}
@@ -63,12 +68,13 @@ func (h *Handler) safeNext(next string, staff bool) string {
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {
-	if token := c.Cookies(sessionCookie); token != "" {
+	if token := h.cookie(c, sessionCookie); token != "" {
 		if err := h.Accounts.Logout(c.UserContext(), token); err != nil {
 			return err
 		}
 	}
 	h.setCookie(c, sessionCookie, "", -1)
+	h.rotateCSRF(c)
 	h.flash(c, "logout.done", false)
 	return h.redirect(c, "/login")
 }

@@ -31,7 +31,7 @@ type preparedKey struct{}
 func (h *Handler) recover(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			h.Log.Error("panic", "path", c.Path(), "panic", r, "stack", string(debug.Stack()))
+			h.Log.Error("panic", "route", c.Route().Path, "panic", r, "stack", string(debug.Stack()))
 			err = fiber.ErrInternalServerError
 		}
 	}()
@@ -50,8 +50,10 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 			status = fiber.StatusInternalServerError
 		}
 	}
-	attrs := []any{"method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", c.IP()}
+	// The route's pattern, not the path: paths carry secrets
+	// (/password-reset/<token>) that the database itself keeps only hashed.
+	attrs := []any{"method", c.Method(), "route", c.Route().Path, "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", h.clientIP(c)}
 	if m, ok := c.Locals("user").(*store.Member); ok {
 		attrs = append(attrs, "member", m.ID)
 	}
@@ -85,8 +87,22 @@ func (h *Handler) cookiePath() string {
 	return h.Cfg.Server.BasePath
 }
 
+// cookieName prefixes name over TLS: __Host- (secure, this host only, path
+// /) when coin is at the root, __Secure- below a base path.
+func (h *Handler) cookieName(name string) string {
+	switch {
+	case !h.Cfg.BehindTLS():
+		return name
+	case h.cookiePath() == "/":
+		return "__Host-" + name
+	}
+	return "__Secure-" + name
+}
+
+func (h *Handler) cookie(c *fiber.Ctx, name string) string { return c.Cookies(h.cookieName(name)) }
+
 func (h *Handler) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
-	ck := &fiber.Cookie{Name: name, Value: value, Path: h.cookiePath(), HTTPOnly: true,
+	ck := &fiber.Cookie{Name: h.cookieName(name), Value: value, Path: h.cookiePath(), HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: h.Cfg.BehindTLS()}
 	if maxAge > 0 {
 		ck.Expires = time.Now().Add(maxAge)
@@ -101,12 +117,12 @@ func (h *Handler) setCookie(c *fiber.Ctx, name, value string, maxAge time.Durati
 // loadSession finds the signed-in member, if any, and keeps the session
 // alive while it is used.
 func (h *Handler) loadSession(c *fiber.Ctx) error {
-	token := c.Cookies(sessionCookie)
+	token := h.cookie(c, sessionCookie)
 	if token == "" {
 		return c.Next()
 	}
 	hash := auth.HashToken(token)
-	m, sess, err := h.Store.SessionMember(c.Context(), hash)
+	m, sess, err := h.Store.SessionMember(c.Context(), hash, time.Now().Add(-auth.SessionMaxAge))
 	if err != nil {
 		h.setCookie(c, sessionCookie, "", -1)
 		return c.Next()
@@ -121,15 +137,24 @@ func (h *Handler) loadSession(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// csrf gives every browser a random cookie and demands, on every unsafe
-// method, a token derived from it (form field _csrf or X-CSRF-Token header).
+// csrf demands, on every unsafe method, a token (form field _csrf or
+// X-CSRF-Token header) bound to the session when signed in, and to a random
+// cookie before that. A cookie planted from elsewhere (a sibling subdomain,
+// plain HTTP on the way) gives nothing: the server never hands out the token
+// of a session it did not open, the anonymous token only serves the sign-in
+// forms and is replaced at sign-in, and over TLS the cookies carry the
+// __Host- prefix that other hosts cannot set.
 func (h *Handler) csrf(c *fiber.Ctx) error {
-	cookie := c.Cookies(csrfCookie)
+	cookie := h.cookie(c, csrfCookie)
 	if len(cookie) < 32 {
 		cookie = auth.NewToken()
 		h.setCookie(c, csrfCookie, cookie, 365*24*time.Hour)
 	}
-	c.Locals("csrf", auth.CSRFToken(h.secret, cookie))
+	binding := "c:" + cookie
+	if sess, ok := c.Locals("session").(string); ok {
+		binding = "s:" + sess
+	}
+	c.Locals("csrf", auth.CSRFToken(h.secret, binding))
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
@@ -138,11 +163,16 @@ func (h *Handler) csrf(c *fiber.Ctx) error {
 	if submitted == "" {
 		submitted = c.FormValue("_csrf")
 	}
-	if !auth.CheckCSRF(h.secret, c.Cookies(csrfCookie), submitted) {
-		h.Log.Warn("csrf check failed", "path", c.Path(), "ip", c.IP())
+	if !auth.CheckCSRF(h.secret, binding, submitted) {
+		h.Log.Warn("csrf check failed", "route", c.Route().Path, "ip", h.clientIP(c))
 		return fiber.NewError(fiber.StatusForbidden, csrfFailure)
 	}
 	return c.Next()
+}
+
+// rotateCSRF replaces the anonymous CSRF cookie (at sign-in and sign-out).
+func (h *Handler) rotateCSRF(c *fiber.Ctx) {
+	h.setCookie(c, csrfCookie, auth.NewToken(), 365*24*time.Hour)
 }
 
 // prepare picks the language and builds the views' Env.
@@ -153,7 +183,7 @@ func (h *Handler) prepare(c *fiber.Ctx) error {
 
 func (h *Handler) prepareContext(c *fiber.Ctx) {
 	user, _ := c.Locals("user").(*store.Member)
-	choice := c.Cookies(langCookie)
+	choice := h.cookie(c, langCookie)
 	if user != nil && user.Language != "" {
 		choice = user.Language
 	}
@@ -182,7 +212,7 @@ func (h *Handler) prepareContext(c *fiber.Ctx) {
 	if h.Site != nil {
 		env.Site = h.Site(ctx)
 	}
-	if f := c.Cookies(flashCookie); f != "" && c.Method() == fiber.MethodGet {
+	if f := h.cookie(c, flashCookie); f != "" && c.Method() == fiber.MethodGet {
 		env.Flash, env.FlashErr = decodeFlash(f)
 		h.setCookie(c, flashCookie, "", -1)
 	}

@@ -16,7 +16,11 @@ func (h *Handler) passwordResetRequestPage(c *fiber.Ctx) error {
 // passwordResetRequest always answers the same way, whether the login or
 // address exists or not.
 func (h *Handler) passwordResetRequest(c *fiber.Ctx) error {
-	if err := h.Accounts.RequestPasswordReset(c.UserContext(), c.FormValue("who")); err != nil {
+	err := h.Accounts.RequestPasswordReset(c.UserContext(), c.FormValue("who"), h.clientIP(c))
+	if errors.Is(err, account.ErrThrottled) {
+		return fiber.ErrTooManyRequests
+	}
+	if err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "reset.title"), views.PasswordResetRequest(true))

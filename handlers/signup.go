@@ -33,7 +33,10 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	}
 	f := memberFormFromRequest(c)
 	lang := views.EnvOf(c.UserContext()).Lang
-	m, errs, err := h.Accounts.SignUp(c.UserContext(), f, c.FormValue("password"), c.FormValue("confirm"), lang)
+	m, errs, err := h.Accounts.SignUp(c.UserContext(), f, c.FormValue("password"), c.FormValue("confirm"), lang, h.clientIP(c))
+	if errors.Is(err, account.ErrThrottled) {
+		return fiber.ErrTooManyRequests
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"coin/fees"
 	"coin/form"
@@ -68,11 +69,24 @@ func (s *Service) create(ctx context.Context, m *store.Member, by *store.Member)
 
 // Update applies f in scope to m and saves it. m is changed in place, even
 // when the form has errors (the form shows what was typed).
+//
+// A new e-mail address revokes the links sent to the old one (password
+// reset, verification): whoever reads the old mailbox can no longer use them.
 func (s *Service) Update(ctx context.Context, m *store.Member, f Form, scope Scope) (form.Errors, error) {
+	oldEmail := m.Email
 	if errs := f.Validate(scope, m); errs.Any() {
 		return errs, nil
 	}
-	if err := s.Store.UpdateMember(ctx, m); err != nil {
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateMember(ctx, m); err != nil {
+			return err
+		}
+		if !strings.EqualFold(oldEmail, m.Email) {
+			return tx.RevokeMemberTokens(ctx, m.ID, "")
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("update member %d: %w", m.ID, err)
 	}
 	return nil, nil

@@ -32,11 +32,13 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return nil
 }
 
-// SessionMember returns the member of a live session and the session.
-func (s *Store) SessionMember(ctx context.Context, tokenHash string) (*Member, *Session, error) {
+// SessionMember returns the member of a live session opened after
+// bornAfter, and the session.
+func (s *Store) SessionMember(ctx context.Context, tokenHash string, bornAfter time.Time) (*Member, *Session, error) {
 	var sess Session
 	err := s.queryRow(ctx, `SELECT token_hash, member_id, created_at, expires_at, last_seen_at, ip,
-		user_agent FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, s.now()).
+		user_agent FROM sessions WHERE token_hash = ? AND expires_at > ? AND created_at > ?`,
+		tokenHash, s.now(), bornAfter.UTC()).
 		Scan(&sess.TokenHash, &sess.MemberID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeenAt,
 			&sess.IP, &sess.UserAgent)
 	if err != nil {
@@ -75,9 +77,10 @@ func (s *Store) DeleteMemberSessions(ctx context.Context, memberID int64) error 
 	return nil
 }
 
-// DeleteExpiredSessions removes sessions past their expiry.
-func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, s.now())
+// DeleteExpiredSessions removes sessions past their expiry or opened
+// before bornBefore (their absolute limit).
+func (s *Store) DeleteExpiredSessions(ctx context.Context, bornBefore time.Time) (int64, error) {
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ? OR created_at < ?`, s.now(), bornBefore.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}

@@ -1,0 +1,2 @@
+DROP INDEX login_attempts_at;
+DROP TABLE throttle_hits;
