@@ -19,6 +19,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/fees"
+	"coin/hardware"
 	"coin/i18n"
 	"coin/ipam"
 	"coin/ispdb"
@@ -59,6 +60,8 @@ type Deps struct {
 	IPAM *ipam.Allocator
 	// Members writes members; nil: built from Store and Fees.
 	Members *member.Service
+	// Hardware writes the inventory; nil: built from Store and Cfg.
+	Hardware *hardware.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -86,6 +89,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Members == nil {
 		d.Members = &member.Service{Store: d.Store, Fees: d.Fees, Log: d.Log}
+	}
+	if d.Hardware == nil {
+		d.Hardware = &hardware.Service{Store: d.Store, Cfg: d.Cfg, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	if h.Site == nil {
