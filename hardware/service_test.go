@@ -33,7 +33,9 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 }
 
 // logged counts the log lines with message msg.
-func (f *fixture) logged(msg string) int { return strings.Count(f.log.String(), fmt.Sprintf("msg=%q", msg)) }
+func (f *fixture) logged(msg string) int {
+	return strings.Count(f.log.String(), fmt.Sprintf("msg=%q", msg))
+}
 
 // rolledBack runs fn with the service inside a transaction that then fails:
 // fn must succeed, and the transaction is rolled back.
