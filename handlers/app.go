@@ -62,6 +62,8 @@ type Deps struct {
 	Members *member.Service
 	// Hardware writes the inventory; nil: built from Store and Cfg.
 	Hardware *hardware.Service
+	// Offers writes offers; nil: built from Store and Subs's backends.
+	Offers *subscription.Offers
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -92,6 +94,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Hardware == nil {
 		d.Hardware = &hardware.Service{Store: d.Store, Cfg: d.Cfg, Log: d.Log}
+	}
+	if d.Offers == nil {
+		d.Offers = &subscription.Offers{Store: d.Store, Backends: d.Subs.Backends, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	if h.Site == nil {
