@@ -20,6 +20,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/fees"
+	"coin/hardware"
 	"coin/i18n"
 	"coin/ipam"
 	"coin/ispdb"
@@ -60,6 +61,10 @@ type Deps struct {
 	IPAM *ipam.Allocator
 	// Members writes members; nil: built from Store and Fees.
 	Members *member.Service
+	// Hardware writes the inventory; nil: built from Store and Cfg.
+	Hardware *hardware.Service
+	// Offers writes offers; nil: built from Store and Subs's backends.
+	Offers *subscription.Offers
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -88,6 +93,12 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Members == nil {
 		d.Members = &member.Service{Store: d.Store, Fees: d.Fees, Log: d.Log}
+	}
+	if d.Hardware == nil {
+		d.Hardware = &hardware.Service{Store: d.Store, Cfg: d.Cfg, Log: d.Log}
+	}
+	if d.Offers == nil {
+		d.Offers = &subscription.Offers{Store: d.Store, Backends: d.Subs.Backends, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.

@@ -44,29 +44,28 @@ func (h *Handler) storagePlaces(c *fiber.Ctx) error {
 	return h.storagePlacesPage(c, fiber.StatusOK, views.CatalogData{})
 }
 
-// catalogName checks a type or place name.
-func catalogName(name string) form.Errors {
-	errs := form.Errors{}
-	errs.Required("name", name)
-	errs.MaxLen("name", name, 100)
-	return errs
-}
-
 func (h *Handler) itemTypeCreate(c *fiber.Ctx) error {
-	d := views.CatalogData{Name: trimmed(c, "name"), Errs: catalogName(trimmed(c, "name"))}
-	if !d.Errs.Any() {
-		err := h.Store.CreateItemType(c.UserContext(), &store.ItemType{Name: d.Name})
-		if errors.Is(err, store.ErrConflict) {
-			d.Errs.Add("name", "hardware.err.name_taken")
-		} else if err != nil {
-			return err
-		}
+	d := views.CatalogData{Name: trimmed(c, "name")}
+	_, errs, err := h.Hardware.CreateItemType(c.UserContext(), d.Name, user(c))
+	if err != nil {
+		return err
 	}
-	if d.Errs.Any() {
+	if errs.Any() {
+		d.Errs = errs
 		return h.itemTypesPage(c, fiber.StatusUnprocessableEntity, d)
 	}
 	h.flash(c, "hardware.type_saved", false)
 	return h.redirect(c, "/admin/hardware/types")
+}
+
+// catalogFlash flashes the form error of a type or place edited in its row:
+// a name taken, or one refused.
+func (h *Handler) catalogFlash(c *fiber.Ctx, errs form.Errors) {
+	if errs.Get("name") == "hardware.err.name_taken" {
+		h.flash(c, "hardware.err.name_taken", true)
+		return
+	}
+	h.flash(c, "hardware.err.name_invalid", true)
 }
 
 func (h *Handler) itemTypeRename(c *fiber.Ctx) error {
@@ -74,18 +73,13 @@ func (h *Handler) itemTypeRename(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := trimmed(c, "name")
-	if catalogName(name).Any() {
-		h.flash(c, "hardware.err.name_invalid", true)
-		return h.redirect(c, "/admin/hardware/types")
-	}
-	err = h.Store.RenameItemType(c.UserContext(), id, name)
-	if errors.Is(err, store.ErrConflict) {
-		h.flash(c, "hardware.err.name_taken", true)
-		return h.redirect(c, "/admin/hardware/types")
-	}
+	errs, err := h.Hardware.RenameItemType(c.UserContext(), id, trimmed(c, "name"), user(c))
 	if err != nil {
 		return err
+	}
+	if errs.Any() {
+		h.catalogFlash(c, errs)
+		return h.redirect(c, "/admin/hardware/types")
 	}
 	h.flash(c, "hardware.type_saved", false)
 	return h.redirect(c, "/admin/hardware/types")
@@ -96,7 +90,7 @@ func (h *Handler) itemTypeDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.Store.DeleteItemType(c.UserContext(), id)
+	err = h.Hardware.DeleteItemType(c.UserContext(), id, user(c))
 	if errors.Is(err, store.ErrConflict) {
 		h.flash(c, "hardware.err.type_in_use", true)
 		return h.redirect(c, "/admin/hardware/types")
@@ -109,17 +103,13 @@ func (h *Handler) itemTypeDelete(c *fiber.Ctx) error {
 }
 
 func (h *Handler) storagePlaceCreate(c *fiber.Ctx) error {
-	d := views.CatalogData{Name: trimmed(c, "name"), Notes: trimmed(c, "notes"), Errs: catalogName(trimmed(c, "name"))}
-	d.Errs.MaxLen("notes", d.Notes, 500)
-	if !d.Errs.Any() {
-		err := h.Store.CreateStoragePlace(c.UserContext(), &store.StoragePlace{Name: d.Name, Notes: d.Notes})
-		if errors.Is(err, store.ErrConflict) {
-			d.Errs.Add("name", "hardware.err.name_taken")
-		} else if err != nil {
-			return err
-		}
+	d := views.CatalogData{Name: trimmed(c, "name"), Notes: trimmed(c, "notes")}
+	_, errs, err := h.Hardware.CreateStoragePlace(c.UserContext(), d.Name, d.Notes, user(c))
+	if err != nil {
+		return err
 	}
-	if d.Errs.Any() {
+	if errs.Any() {
+		d.Errs = errs
 		return h.storagePlacesPage(c, fiber.StatusUnprocessableEntity, d)
 	}
 	h.flash(c, "hardware.place_saved", false)
@@ -132,17 +122,13 @@ func (h *Handler) storagePlaceUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	p := &store.StoragePlace{ID: id, Name: trimmed(c, "name"), Notes: trimmed(c, "notes")}
-	if catalogName(p.Name).Any() || len(p.Notes) > 500 {
-		h.flash(c, "hardware.err.name_invalid", true)
-		return h.redirect(c, "/admin/hardware/storage")
-	}
-	err = h.Store.UpdateStoragePlace(c.UserContext(), p)
-	if errors.Is(err, store.ErrConflict) {
-		h.flash(c, "hardware.err.name_taken", true)
-		return h.redirect(c, "/admin/hardware/storage")
-	}
+	errs, err := h.Hardware.UpdateStoragePlace(c.UserContext(), p, user(c))
 	if err != nil {
 		return err
+	}
+	if errs.Any() {
+		h.catalogFlash(c, errs)
+		return h.redirect(c, "/admin/hardware/storage")
 	}
 	h.flash(c, "hardware.place_saved", false)
 	return h.redirect(c, "/admin/hardware/storage")
@@ -153,7 +139,7 @@ func (h *Handler) storagePlaceDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.Store.DeleteStoragePlace(c.UserContext(), id)
+	err = h.Hardware.DeleteStoragePlace(c.UserContext(), id, user(c))
 	if errors.Is(err, store.ErrConflict) {
 		h.flash(c, "hardware.err.place_in_use", true)
 		return h.redirect(c, "/admin/hardware/storage")

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
-	"coin/form"
 	"coin/hardware"
 	"coin/model"
 	"coin/store"
@@ -90,53 +89,24 @@ func (h *Handler) itemNewPage(c *fiber.Ctx) error {
 	return h.itemFormPage(c, fiber.StatusOK, d)
 }
 
-// saveItem validates the submitted form into it and saves it with save;
-// it answers the form again with its errors, or nil after saving.
-func (h *Handler) saveItem(c *fiber.Ctx, it *store.Item, save func(context.Context, *store.Item) error) (bool, error) {
-	ctx := c.UserContext()
-	d := views.ItemFormData{Form: itemFormFromRequest(c), ID: it.ID}
-	lk, err := h.itemLookup(ctx, &d)
-	if err != nil {
-		return false, err
+// itemFormErrors answers the item form again with its errors.
+func (h *Handler) itemFormErrors(c *fiber.Ctx, d views.ItemFormData) error {
+	if _, err := h.itemLookup(c.UserContext(), &d); err != nil {
+		return err
 	}
-	d.Errs = d.Form.Validate(lk, it)
-	if !d.Errs.Any() {
-		field, err := h.Store.ItemDuplicate(ctx, it)
-		if err != nil {
-			return false, err
-		}
-		if field != "" {
-			d.Errs = form.Errors{field: "hardware.err." + field + "_taken"}
-		}
-	}
-	if !d.Errs.Any() {
-		err = save(ctx, it)
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			// Another volunteer saved the same MAC or serial meanwhile.
-			field, _ := h.Store.ItemDuplicate(ctx, it)
-			if field == "" {
-				field = "serial"
-			}
-			d.Errs = form.Errors{field: "hardware.err." + field + "_taken"}
-		case errors.Is(err, store.ErrItemLent):
-			d.Errs = form.Errors{"deployed": "hardware.err.deploy_lent"}
-		case err != nil:
-			return false, err
-		default:
-			return true, nil
-		}
-	}
-	return false, h.itemFormPage(c, fiber.StatusUnprocessableEntity, d)
+	return h.itemFormPage(c, fiber.StatusUnprocessableEntity, d)
 }
 
 func (h *Handler) itemCreate(c *fiber.Ctx) error {
-	it := &store.Item{}
-	saved, err := h.saveItem(c, it, h.Store.CreateItem)
-	if !saved || err != nil {
+	d := views.ItemFormData{Form: itemFormFromRequest(c)}
+	it, errs, err := h.Hardware.CreateItem(c.UserContext(), &d.Form, user(c))
+	if err != nil {
 		return err
 	}
-	h.Log.Info("item created", "item", it.ID, "by", user(c).ID)
+	if errs.Any() {
+		d.Errs = errs
+		return h.itemFormErrors(c, d)
+	}
 	h.flash(c, "hardware.created", false)
 	return h.redirect(c, fmt.Sprintf("/admin/hardware/%d", it.ID))
 }
@@ -190,9 +160,14 @@ func (h *Handler) itemEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	saved, err := h.saveItem(c, it, h.Store.UpdateItem)
-	if !saved || err != nil {
+	d := views.ItemFormData{Form: itemFormFromRequest(c), ID: it.ID}
+	errs, err := h.Hardware.UpdateItem(c.UserContext(), it, &d.Form, user(c))
+	if err != nil {
 		return err
+	}
+	if errs.Any() {
+		d.Errs = errs
+		return h.itemFormErrors(c, d)
 	}
 	h.flash(c, "hardware.saved", false)
 	return h.redirect(c, fmt.Sprintf("/admin/hardware/%d", it.ID))
@@ -216,7 +191,7 @@ func (h *Handler) itemDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = h.Store.DeleteItem(c.UserContext(), it.ID)
+	err = h.Hardware.DeleteItem(c.UserContext(), it, user(c))
 	if errors.Is(err, store.ErrItemLent) {
 		h.flash(c, "hardware.err.delete_lent", true)
 		return h.redirect(c, fmt.Sprintf("/admin/hardware/%d", it.ID))
@@ -224,7 +199,6 @@ func (h *Handler) itemDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("item deleted", "item", it.ID, "designation", it.Designation, "by", user(c).ID)
 	h.flash(c, "hardware.deleted", false)
 	return h.redirect(c, "/admin/hardware")
 }

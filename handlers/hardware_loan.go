@@ -6,8 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coin/date"
-	"coin/form"
 	"coin/hardware"
 	"coin/store"
 	"coin/views"
@@ -22,19 +20,9 @@ func (h *Handler) itemLend(c *fiber.Ctx) error {
 		return err
 	}
 	f := hardware.LoanForm{MemberLogin: c.FormValue("member"), StartDate: c.FormValue("start_date"), Notes: c.FormValue("notes")}
-	l := &store.Loan{ItemID: it.ID}
-	today := date.Today(h.Cfg.Location())
-	errs := f.Validate(today, h.memberIDByLogin(ctx), l)
-	if !errs.Any() {
-		err = h.Store.LendItem(ctx, l)
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			errs = form.Errors{"member": "hardware.err.already_lent"}
-		case errors.Is(err, store.ErrItemDeployed):
-			errs = form.Errors{"member": "hardware.err.lend_deployed"}
-		case err != nil:
-			return err
-		}
+	_, errs, err := h.Hardware.Lend(ctx, it.ID, &f, user(c))
+	if err != nil {
+		return err
 	}
 	row := hxTarget(c) == fmt.Sprintf("item-%d", it.ID)
 	if errs.Any() {
@@ -50,7 +38,6 @@ func (h *Handler) itemLend(c *fiber.Ctx) error {
 		}
 		return h.itemPage(c, fiber.StatusUnprocessableEntity, views.ItemData{Item: it, Lend: f, Errs: errs})
 	}
-	h.Log.Info("item lent", "item", it.ID, "member", l.MemberID, "by", user(c).ID)
 	if row {
 		return h.itemRow(c, it.ID)
 	}
@@ -65,7 +52,7 @@ func (h *Handler) itemReturn(c *fiber.Ctx) error {
 		return err
 	}
 	row := hxTarget(c) == fmt.Sprintf("item-%d", id)
-	l, err := h.Store.ReturnItem(c.UserContext(), id, date.Today(h.Cfg.Location()))
+	_, err = h.Hardware.Return(c.UserContext(), id, user(c))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		// Already back (another volunteer was quicker), or no such item.
@@ -80,7 +67,6 @@ func (h *Handler) itemReturn(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	h.Log.Info("item taken back", "item", id, "member", l.MemberID, "by", user(c).ID)
 	if row {
 		return h.itemRow(c, id)
 	}
@@ -125,28 +111,12 @@ func (h *Handler) loanEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.LoanFormData{Loan: l, Item: it, StartDate: trimmed(c, "start_date"), EndDate: trimmed(c, "end_date"),
-		Notes: trimmed(c, "notes"), Errs: form.Errors{}}
-	d.Errs.Required("start_date", d.StartDate)
-	start := d.Errs.Date("start_date", d.StartDate)
-	end := d.Errs.Date("end_date", d.EndDate)
-	d.Errs.MaxLen("notes", d.Notes, 2000)
-	today := date.Today(h.Cfg.Location())
-	if start.After(today) {
-		d.Errs.Add("start_date", "hardware.err.start_in_future")
+	f := hardware.LoanEditForm{StartDate: c.FormValue("start_date"), EndDate: c.FormValue("end_date"), Notes: c.FormValue("notes")}
+	errs, err := h.Hardware.UpdateLoan(c.UserContext(), l, &f, user(c))
+	if err != nil {
+		return err
 	}
-	if !end.IsZero() && end.Before(start) {
-		d.Errs.Add("end_date", "hardware.err.end_before_start")
-	}
-	if !d.Errs.Any() {
-		l.StartDate, l.EndDate, l.Notes = start, end, d.Notes
-		err = h.Store.UpdateLoan(c.UserContext(), l)
-		if errors.Is(err, store.ErrConflict) {
-			d.Errs.Add("end_date", "hardware.err.reopen_lent")
-		} else if err != nil {
-			return err
-		}
-	}
+	d := views.LoanFormData{Loan: l, Item: it, StartDate: f.StartDate, EndDate: f.EndDate, Notes: f.Notes, Errs: errs}
 	if d.Errs.Any() {
 		return h.page(c, fiber.StatusUnprocessableEntity, it.Designation, views.LoanFormPage(d))
 	}

@@ -11,6 +11,7 @@ import (
 	"coin/form"
 	"coin/i18n"
 	"coin/store"
+	"coin/subscription"
 	"coin/views"
 )
 
@@ -75,51 +76,25 @@ func (h *Handler) offerNewPage(c *fiber.Ctx) error {
 	return h.offerForm(c, fiber.StatusOK, 0, offerValues(i18n.From(c.UserContext()), &store.Offer{BillingPeriodMonths: 1, Open: true, Backend: "vpn"}), nil)
 }
 
-// readOffer validates the offer form into o.
-func (h *Handler) readOffer(c *fiber.Ctx, o *store.Offer) (map[string]string, form.Errors) {
+// readOffer reads the offer form: its values to show again, and the form.
+func readOffer(c *fiber.Ctx) (map[string]string, *subscription.OfferForm) {
 	v := map[string]string{}
 	for _, k := range []string{"name", "reference", "backend", "period_fee", "setup_fee", "billing_period_months", "description", "open", "non_billable"} {
 		v[k] = strings.TrimSpace(c.FormValue(k))
 	}
-	errs := form.Errors{}
-	errs.Required("name", v["name"])
-	errs.Required("reference", v["reference"])
-	errs.MaxLen("name", v["name"], 200)
-	errs.MaxLen("reference", v["reference"], 50)
-	// The reference reaches hooks as {offer}: no "-" to read as an option.
-	if v["reference"] != "" && (strings.ContainsAny(v["reference"], " \t/") || strings.HasPrefix(v["reference"], "-")) {
-		errs.Add("reference", "err.reference_invalid")
-	}
-	if h.Subs.Backends.Get(v["backend"]) == nil {
-		errs.Add("backend", "err.choice_invalid")
-	}
-	o.PeriodFeeCents = errs.Money("period_fee", v["period_fee"])
-	o.SetupFeeCents = errs.Money("setup_fee", v["setup_fee"])
-	if o.PeriodFeeCents < 0 {
-		errs.Add("period_fee", "err.amount_negative")
-	}
-	if o.SetupFeeCents < 0 {
-		errs.Add("setup_fee", "err.amount_negative")
-	}
-	months, err := strconv.Atoi(v["billing_period_months"])
-	if err != nil || months < 1 || months > 120 {
-		errs.Add("billing_period_months", "err.months_invalid")
-	}
-	o.Name, o.Reference, o.Backend, o.BillingPeriodMonths = v["name"], v["reference"], v["backend"], months
-	o.Description, o.Open, o.NonBillable = v["description"], v["open"] == "1", v["non_billable"] == "1"
-	return v, errs
+	return v, &subscription.OfferForm{Name: v["name"], Reference: v["reference"], Backend: v["backend"],
+		PeriodFee: v["period_fee"], SetupFee: v["setup_fee"], BillingPeriodMonths: v["billing_period_months"],
+		Description: v["description"], Open: v["open"] == "1", NonBillable: v["non_billable"] == "1"}
 }
 
 func (h *Handler) offerCreate(c *fiber.Ctx) error {
-	var o store.Offer
-	v, errs := h.readOffer(c, &o)
+	v, f := readOffer(c)
+	_, errs, err := h.Offers.Create(c.UserContext(), f, user(c))
+	if err != nil {
+		return err
+	}
 	if errs.Any() {
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, 0, v, errs)
-	}
-	if err := h.Store.CreateOffer(c.UserContext(), &o); errors.Is(err, store.ErrConflict) {
-		return h.offerForm(c, fiber.StatusUnprocessableEntity, 0, v, form.Errors{"reference": "err.reference_taken"})
-	} else if err != nil {
-		return err
 	}
 	h.flash(c, "offers.created", false)
 	return h.redirect(c, "/admin/offers")
@@ -146,14 +121,13 @@ func (h *Handler) offerEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, errs := h.readOffer(c, o)
+	v, f := readOffer(c)
+	errs, err := h.Offers.Update(c.UserContext(), o, f, user(c))
+	if err != nil {
+		return err
+	}
 	if errs.Any() {
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, id, v, errs)
-	}
-	if err := h.Store.UpdateOffer(c.UserContext(), o); errors.Is(err, store.ErrConflict) {
-		return h.offerForm(c, fiber.StatusUnprocessableEntity, id, v, form.Errors{"reference": "err.reference_taken"})
-	} else if err != nil {
-		return err
 	}
 	h.flash(c, "offers.saved", false)
 	return h.redirect(c, "/admin/offers")
@@ -164,7 +138,7 @@ func (h *Handler) offerDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.DeleteOffer(c.UserContext(), id); errors.Is(err, store.ErrInUse) {
+	if err := h.Offers.Delete(c.UserContext(), id, user(c)); errors.Is(err, store.ErrInUse) {
 		h.flash(c, "offers.in_use", true)
 		return h.redirect(c, "/admin/offers")
 	} else if err != nil {
