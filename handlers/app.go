@@ -59,6 +59,8 @@ type Deps struct {
 	IPAM *ipam.Allocator
 	// Members writes members; nil: built from Store and Fees.
 	Members *member.Service
+	// MailLists writes mailing lists; nil: built from Store and Lists.
+	MailLists *maillists.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -86,6 +88,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Members == nil {
 		d.Members = &member.Service{Store: d.Store, Fees: d.Fees, Log: d.Log}
+	}
+	if d.MailLists == nil {
+		d.MailLists = &maillists.Service{Store: d.Store, Sync: d.Lists, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	if h.Site == nil {
