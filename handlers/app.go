@@ -65,6 +65,8 @@ type Deps struct {
 	Hardware *hardware.Service
 	// Offers writes offers; nil: built from Store and Subs's backends.
 	Offers *subscription.Offers
+	// MailLists writes mailing lists; nil: built from Store and Lists.
+	MailLists *maillists.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -99,6 +101,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Offers == nil {
 		d.Offers = &subscription.Offers{Store: d.Store, Backends: d.Subs.Backends, Log: d.Log}
+	}
+	if d.MailLists == nil {
+		d.MailLists = &maillists.Service{Store: d.Store, Sync: d.Lists, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -9,8 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coin/config"
-	"coin/form"
 	"coin/maillists"
 	"coin/store"
 	"coin/views"
@@ -60,25 +57,27 @@ func (h *Handler) listPage(c *fiber.Ctx, status int, d views.ListData) error {
 	return h.page(c, status, d.List.Name, views.ListPage(d))
 }
 
-// listForm reads and checks the list form; when valid it fills l.
-func listForm(c *fiber.Ctx, l *store.MailingList) views.ListFormData {
-	d := views.ListFormData{ShortName: strings.ToLower(trimmed(c, "short_name")), Email: trimmed(c, "email"),
-		Name: trimmed(c, "name"), Description: trimmed(c, "description"), Open: c.FormValue("open") == "1",
-		ID: l.ID, Errs: form.Errors{}}
-	d.Errs.Required("name", d.Name)
-	d.Errs.MaxLen("name", d.Name, 200)
-	d.Errs.Required("short_name", d.ShortName)
-	if d.ShortName != "" && !config.ListShortName.MatchString(d.ShortName) {
-		d.Errs.Add("short_name", "maillists.err.short_name_invalid")
+// listForm reads the list form.
+func listForm(c *fiber.Ctx) maillists.ListForm {
+	return maillists.ListForm{ShortName: c.FormValue("short_name"), Email: c.FormValue("email"),
+		Name: c.FormValue("name"), Description: c.FormValue("description"), Open: c.FormValue("open") == "1"}
+}
+
+// saveList saves the list form into l, or shows it again with its errors.
+func (h *Handler) saveList(c *fiber.Ctx, l *store.MailingList, done string) error {
+	f := listForm(c)
+	id := l.ID
+	errs, err := h.MailLists.SaveList(c.UserContext(), l, f, user(c))
+	if err != nil {
+		return err
 	}
-	d.Errs.Required("email", d.Email)
-	d.Email = d.Errs.Email("email", d.Email)
-	d.Errs.MaxLen("email", d.Email, 200)
-	d.Errs.MaxLen("description", d.Description, 2000)
-	if !d.Errs.Any() {
-		l.ShortName, l.Email, l.Name, l.Description, l.Open = d.ShortName, d.Email, d.Name, d.Description, d.Open
+	if errs.Any() {
+		f = f.Clean()
+		return h.listFormPage(c, fiber.StatusUnprocessableEntity, views.ListFormData{ShortName: f.ShortName,
+			Email: f.Email, Name: f.Name, Description: f.Description, Open: f.Open, ID: id, Errs: errs})
 	}
-	return d
+	h.flash(c, done, false)
+	return h.redirect(c, fmt.Sprintf("/admin/lists/%d", l.ID))
 }
 
 func (h *Handler) listFormPage(c *fiber.Ctx, status int, d views.ListFormData) error {
@@ -97,22 +96,7 @@ func (h *Handler) listNewPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) listCreate(c *fiber.Ctx) error {
-	l := &store.MailingList{}
-	d := listForm(c, l)
-	if !d.Errs.Any() {
-		err := h.Store.CreateMailingList(c.UserContext(), l)
-		if errors.Is(err, store.ErrConflict) {
-			d.Errs.Add("short_name", "maillists.err.taken")
-		} else if err != nil {
-			return err
-		}
-	}
-	if d.Errs.Any() {
-		return h.listFormPage(c, fiber.StatusUnprocessableEntity, d)
-	}
-	h.Log.Info("mailing list created", "list", l.ShortName, "by", user(c).ID)
-	h.flash(c, "maillists.created", false)
-	return h.redirect(c, fmt.Sprintf("/admin/lists/%d", l.ID))
+	return h.saveList(c, &store.MailingList{}, "maillists.created")
 }
 
 func (h *Handler) listEditPage(c *fiber.Ctx) error {
@@ -129,20 +113,7 @@ func (h *Handler) listEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := listForm(c, l)
-	if !d.Errs.Any() {
-		err := h.Store.UpdateMailingList(c.UserContext(), l)
-		if errors.Is(err, store.ErrConflict) {
-			d.Errs.Add("short_name", "maillists.err.taken")
-		} else if err != nil {
-			return err
-		}
-	}
-	if d.Errs.Any() {
-		return h.listFormPage(c, fiber.StatusUnprocessableEntity, d)
-	}
-	h.flash(c, "maillists.saved", false)
-	return h.redirect(c, fmt.Sprintf("/admin/lists/%d", l.ID))
+	return h.saveList(c, l, "maillists.saved")
 }
 
 func (h *Handler) listDeletePage(c *fiber.Ctx) error {
@@ -158,28 +129,11 @@ func (h *Handler) listDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.DeleteMailingList(c.UserContext(), l.ID); err != nil {
+	if err := h.MailLists.DeleteList(c.UserContext(), l, user(c)); err != nil {
 		return err
 	}
-	h.Log.Info("mailing list deleted", "list", l.ShortName, "by", user(c).ID)
 	h.flash(c, "maillists.deleted", false)
 	return h.redirect(c, "/admin/lists")
-}
-
-// pushList runs the sync command for a list after a committed change and
-// tells whether the list server has it now. A failure is recorded on the
-// list and retried later; only what prevents recording is an error.
-func (h *Handler) pushList(ctx context.Context, listID int64) (bool, error) {
-	run, err := h.Lists.Sync(ctx, listID)
-	switch {
-	case errors.Is(err, maillists.ErrNoCommand):
-		return true, nil
-	case errors.Is(err, maillists.ErrBusy):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return run.OK(), nil
 }
 
 // listSyncNow pushes a list at once, whatever its state.
@@ -206,30 +160,20 @@ func (h *Handler) listSyncNow(c *fiber.Ctx) error {
 
 // listAddSubscriber puts a member, named by login, on the list and pushes it.
 func (h *Handler) listAddSubscriber(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	l, err := h.listFromParam(c)
 	if err != nil {
 		return err
 	}
 	login := strings.ToLower(trimmed(c, "member"))
-	m, err := h.Store.MemberByLogin(ctx, login)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		errs := form.Errors{"member": "hardware.err.no_such_member"}
-		if login == "" {
-			errs = form.Errors{"member": "err.required"}
-		}
-		return h.listPage(c, fiber.StatusUnprocessableEntity, views.ListData{List: l, Add: login, Errs: errs})
-	}
-	changed, err := h.Store.Subscribe(ctx, l.ID, m.ID)
+	r, errs, err := h.MailLists.AddSubscriber(c.UserContext(), l, login, user(c))
 	if err != nil {
 		return err
 	}
-	if changed {
-		h.Log.Info("mailing list subscriber added", "list", l.ShortName, "member", m.ID, "by", user(c).ID)
-		h.flashPushed(c, l.ID, "maillists.subscriber_added")
+	if errs.Any() {
+		return h.listPage(c, fiber.StatusUnprocessableEntity, views.ListData{List: l, Add: login, Errs: errs})
+	}
+	if r.Changed {
+		h.flashPushed(c, r, "maillists.subscriber_added")
 	} else {
 		h.flash(c, "maillists.already_subscribed", false)
 	}
@@ -245,25 +189,20 @@ func (h *Handler) listRemoveSubscriber(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	changed, err := h.Store.Unsubscribe(c.UserContext(), l.ID, memberID)
+	r, err := h.MailLists.RemoveSubscriber(c.UserContext(), l, memberID, user(c))
 	if err != nil {
 		return err
 	}
-	if !changed {
+	if !r.Changed {
 		return fiber.ErrNotFound
 	}
-	h.Log.Info("mailing list subscriber removed", "list", l.ShortName, "member", memberID, "by", user(c).ID)
-	h.flashPushed(c, l.ID, "maillists.subscriber_removed")
+	h.flashPushed(c, r, "maillists.subscriber_removed")
 	return h.redirect(c, fmt.Sprintf("/admin/lists/%d", l.ID))
 }
 
-// flashPushed pushes a list after a staff change and says how it went.
-func (h *Handler) flashPushed(c *fiber.Ctx, listID int64, done string) {
-	ok, err := h.pushList(c.UserContext(), listID)
-	if err != nil {
-		h.Log.Error("push mailing list", "list", listID, "err", err)
-	}
-	if ok && err == nil {
+// flashPushed says how the push after a staff change went.
+func (h *Handler) flashPushed(c *fiber.Ctx, r *maillists.Result, done string) {
+	if r.Pushed {
 		h.flash(c, done, false)
 	} else {
 		h.flash(c, "maillists.saved_not_pushed", true)

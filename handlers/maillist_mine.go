@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
+	"coin/maillists"
 	"coin/model"
 	"coin/views"
 )
@@ -28,36 +31,28 @@ func (h *Handler) myListToggle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ml, err := h.Store.MemberMailingList(ctx, id, m.ID)
-	if err != nil {
-		return err
-	}
-	var changed bool
+	var subscribe bool
 	switch c.FormValue("subscribe") {
 	case "1":
-		if !ml.List.Open && !ml.Subscribed {
-			return fiber.ErrNotFound
-		}
-		changed, err = h.Store.Subscribe(ctx, id, m.ID)
+		subscribe = true
 	case "0":
-		changed, err = h.Store.Unsubscribe(ctx, id, m.ID)
 	default:
+		if _, err := h.Store.MemberMailingList(ctx, id, m.ID); err != nil {
+			return err
+		}
 		return fiber.ErrBadRequest
+	}
+	r, err := h.MailLists.Choose(ctx, m, id, subscribe)
+	if errors.Is(err, maillists.ErrClosed) {
+		return fiber.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	late := false
-	if changed {
-		h.Log.Info("mailing list choice", "list", ml.List.ShortName, "member", m.ID, "subscribed", c.FormValue("subscribe") == "1")
-		pushed, err := h.pushList(ctx, id)
-		if err != nil {
-			h.Log.Error("push mailing list", "list", id, "err", err)
-		}
-		late = !pushed || err != nil
-	}
+	late := r.Changed && !r.Pushed
 	if hxTarget(c) == "list-"+c.Params("id") {
-		if ml, err = h.Store.MemberMailingList(ctx, id, m.ID); err != nil {
+		ml, err := h.Store.MemberMailingList(ctx, id, m.ID)
+		if err != nil {
 			return err
 		}
 		return h.partial(c, fiber.StatusOK, views.MyListRow(ml, late && m.Status == model.StatusMember))

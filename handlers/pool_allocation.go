@@ -94,7 +94,7 @@ func (h *Handler) reverseDNSChange(c *fiber.Ctx, p *store.IPPool, al *store.IPAl
 		if perr != nil {
 			return fiber.ErrNotFound
 		}
-		err = h.Store.DeleteIPPTR(ctx, al.ID, pid)
+		err = h.IPAM.DeletePTR(ctx, al, pid, user(c))
 	case "ns":
 		errs, err = ipam.SetNameservers(ctx, h.Store, p, al, ns)
 	}

@@ -96,7 +96,7 @@ func (h *Handler) poolDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.DeleteIPPool(c.UserContext(), p.ID); errors.Is(err, store.ErrInUse) {
+	if err := h.IPAM.DeletePool(c.UserContext(), p, user(c)); errors.Is(err, store.ErrInUse) {
 		h.flash(c, "ipam.pool_in_use", true)
 		return h.redirect(c, poolPath(p.ID))
 	} else if err != nil {

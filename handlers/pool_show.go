@@ -1,13 +1,10 @@
 package handlers
 
 import (
-	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"coin/form"
 	"coin/ipam"
 	"coin/store"
 	"coin/views"
@@ -65,22 +62,9 @@ func (h *Handler) poolLinkOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	errs := form.Errors{}
-	offerID, _ := strconv.ParseInt(c.FormValue("offer_id"), 10, 64)
-	priority, err := strconv.Atoi(strings.TrimSpace(c.FormValue("priority")))
-	if err != nil || priority < 1 || priority > 100 {
-		errs.Add("priority", "ipam.err.priority_invalid")
-	}
-	if offerID == 0 {
-		errs.Add("offer_id", "err.required")
-	}
-	if !errs.Any() {
-		err := h.Store.LinkIPPoolOffer(c.UserContext(), p.ID, offerID, priority)
-		if errors.Is(err, store.ErrNotFound) {
-			errs.Add("offer_id", "err.choice_invalid")
-		} else if err != nil {
-			return err
-		}
+	errs, err := h.IPAM.LinkOffer(c.UserContext(), p, c.FormValue("offer_id"), c.FormValue("priority"), user(c))
+	if err != nil {
+		return err
 	}
 	if errs.Any() {
 		return h.renderPool(c, fiber.StatusUnprocessableEntity, p, views.PoolPageData{LinkErrs: errs,
@@ -99,7 +83,7 @@ func (h *Handler) poolUnlinkOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	if err := h.Store.UnlinkIPPoolOffer(c.UserContext(), p.ID, offerID); err != nil {
+	if err := h.IPAM.UnlinkOffer(c.UserContext(), p, offerID, user(c)); err != nil {
 		return err
 	}
 	h.flash(c, "ipam.offer_unlinked", false)

@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
-	"coin/form"
 	"coin/model"
 	"coin/sepa"
 	"coin/store"
@@ -95,24 +93,13 @@ func (h *Handler) saveMandate(c *fiber.Ctx, m *store.Member, d, editing *store.M
 		Active: c.FormValue("active") == "1"}
 	values := map[string]string{"reference": in.Reference, "signature_date": in.SignatureDate, "iban": in.IBAN,
 		"bic": in.BIC, "sequence_type": in.SequenceType, "active": c.FormValue("active")}
-	errs := sepa.CheckMandate(in, date.Today(h.Cfg.Location()), d)
-	if !errs.Any() {
-		var err error
-		if editing == nil {
-			err = h.Store.CreateMandate(c.UserContext(), d)
-		} else {
-			err = h.Store.UpdateMandate(c.UserContext(), d)
-		}
-		if errors.Is(err, store.ErrConflict) {
-			errs = form.Errors{"reference": "sepa.err.taken"}
-		} else if err != nil {
-			return err
-		}
+	errs, err := h.SEPA.SaveMandate(c.UserContext(), d, in, user(c))
+	if err != nil {
+		return err
 	}
 	if errs.Any() {
 		return h.mandates(c, fiber.StatusUnprocessableEntity, views.MandatesData{Member: m, Edit: editing, Values: values, Errs: errs})
 	}
-	h.Log.Info("sepa mandate saved", "member", m.ID, "mandate", d.ID, "by", user(c).ID)
 	h.flash(c, "sepa.saved", false)
 	return h.redirect(c, fmt.Sprintf("/admin/members/%d/mandates", m.ID))
 }
