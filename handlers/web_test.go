@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,6 +57,25 @@ type testApp struct {
 	// beforeCharge, when set, is called by the charge-subscriptions job
 	// before it charges (a test holds a run open with it).
 	beforeCharge func(ctx context.Context)
+	logs         *syncBuffer // what the application logged
+}
+
+// syncBuffer collects log lines written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testApp {
@@ -78,7 +98,8 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	reg := overrides.New(cfg.Server.OverridesDir, log)
 	schema, err := ispdb.NewSchema()
 	if err != nil {
@@ -101,7 +122,7 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	bill := &billing.Service{Store: s, Cfg: &cfg, Catalog: catalog, Templates: reg, Mail: composer, Log: log,
 		Identity: isp.Identity}
 	fs := &fees.Service{Store: s, Cfg: &cfg, Mail: composer, Catalog: catalog, Site: site, Log: log}
-	ta := &testApp{t: t, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc}
+	ta := &testApp{t: t, store: s, cfg: &cfg, isp: isp, subs: subs, billing: bill, fees: fs, ipam: alloc, logs: logs}
 	sched, err := jobs.New(s, cfg.Location(), log, jobs.Job{Name: "call-for-membership-fees",
 		Run: func(ctx context.Context, day date.Date, dry bool) (string, error) {
 			res, err := fs.CallForFees(ctx, day, dry)
