@@ -1,13 +1,16 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +18,7 @@ import (
 	"time"
 
 	"coin/config"
+	"coin/member"
 	"coin/model"
 	"coin/store"
 	"coin/store/storetest"
@@ -235,6 +239,291 @@ func TestParallelLoginsBoundMemory(t *testing.T) {
 		// Unbounded, 100 × 19 MiB are held at once.
 		if grew > 600<<20 {
 			t.Fatalf("peak RSS grew by %d MiB under 100 parallel sign-ins", grew>>20)
+		}
+	})
+}
+
+// rawPost sends a body of n bytes to path and returns the status, or 0
+// when the server closed the connection before answering (also a refusal).
+func rawPost(t *testing.T, base, path string, n int, cookies ...*http.Cookie) int {
+	// The body is made as it is sent, so that only the server's memory is measured.
+	req, _ := http.NewRequest(http.MethodPost, base+path, io.LimitReader(letters{}, int64(n)))
+	req.ContentLength = int64(n)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer res.Body.Close()
+	return res.StatusCode
+}
+
+// letters reads as an endless run of 'a'.
+type letters struct{}
+
+func (letters) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+// Bodies over 64 KiB are refused from their length, before being read,
+// except on the upload routes for staff who may use them.
+func TestBodyLimits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a := newTestApp(t, s, nil)
+		a.addMember("tresorier", model.RoleTreasurer, "correct horse")
+		base := a.listen()
+		for _, path := range []string{"/login", "/signup", "/admin/bank-imports"} {
+			if status := rawPost(t, base, path, 1<<20); status != http.StatusRequestEntityTooLarge && status != 0 {
+				t.Errorf("1 MiB anonymous POST %s: %d, want 413", path, status)
+			}
+		}
+		before := peakRSS(t, true)
+		counts := parallel(30, func(int) int { return rawPost(t, base, "/login", 15<<20) })
+		grew := peakRSS(t, false) - before
+		t.Logf("30 parallel 15 MB posts: %v, peak RSS grew by %d MiB", counts, grew>>20)
+		if counts[http.StatusRequestEntityTooLarge]+counts[0] != 30 {
+			t.Fatalf("30 parallel 15 MB posts: %v, want all refused", counts)
+		}
+		if grew > 200<<20 {
+			t.Fatalf("peak RSS grew by %d MiB: the bodies were read", grew>>20)
+		}
+		staff := newClient(t, base)
+		staff.login("tresorier", "correct horse")
+		u, _ := url.Parse(base)
+		status := rawPost(t, base, "/admin/bank-imports", 200<<10, staff.http.Jar.Cookies(u)...)
+		if status == http.StatusRequestEntityTooLarge || status == 0 {
+			t.Fatalf("200 KiB statement from the treasurer: %d, want it read", status)
+		}
+	})
+}
+
+// An over-long login is refused before anything is stored or hashed.
+func TestOverLongLoginStoresNothing(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		b := a.browser()
+		b.get("/login")
+		res := b.post("/login", url.Values{"login": {strings.Repeat("x", 60<<10)}, "password": {"x"}})
+		if res.Status != http.StatusUnauthorized {
+			t.Fatalf("60 KiB login: %d, want 401", res.Status)
+		}
+		var n int
+		if err := a.store.DB().QueryRow(`SELECT COUNT(*) FROM login_attempts`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("login_attempts after an over-long login: %d rows (%v), want none", n, err)
+		}
+	})
+}
+
+// A CSRF cookie planted by someone else (cookie tossing) gives them no
+// token that works in the victim's session.
+func TestCSRFTokenBoundToSession(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("alice", model.RoleMember, "correct horse")
+		attacker := a.browser()
+		attacker.get("/login")
+		planted, token := attacker.cookies["coin_csrf"], attacker.csrf
+		victim := a.browser()
+		victim.login("alice", "correct horse")
+		victim.cookies["coin_csrf"] = planted
+		res := victim.post("/language", url.Values{"_csrf": {token}, "lang": {"fr"}})
+		if res.Status != http.StatusForbidden {
+			t.Fatalf("forged request with a planted cookie and its token: %d, want 403", res.Status)
+		}
+		victim.get("/profile")
+		if res := victim.post("/language", url.Values{"lang": {"fr"}}); res.Status == http.StatusForbidden {
+			t.Fatalf("the victim's own form: 403")
+		}
+	})
+}
+
+// Over TLS the cookies carry the __Host- prefix, which no other host can set.
+func TestCookiesHostPrefixedOverTLS(t *testing.T) {
+	eachApp(t, func(c *config.Config) { c.Server.PublicURL = "https://coin.test" }, func(t *testing.T, a *testApp) {
+		res := a.browser().get("/login")
+		got := strings.Join(res.Header.Values("Set-Cookie"), "\n")
+		if !strings.Contains(got, "__Host-coin_csrf=") || !strings.Contains(strings.ToLower(got), "secure") {
+			t.Fatalf("Set-Cookie over TLS:\n%s", got)
+		}
+	})
+}
+
+// Changing one's password closes the account's other sessions; the browser
+// that changed it stays signed in.
+func TestPasswordChangeClosesOtherSessions(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("alice", model.RoleMember, "correct horse")
+		here, there := a.browser(), a.browser()
+		here.login("alice", "correct horse")
+		there.login("alice", "correct horse")
+		here.get("/password")
+		res := here.post("/password", url.Values{"current": {"correct horse"}, "password": {"battery staple"},
+			"confirm": {"battery staple"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("change password: %d\n%.300s", res.Status, res.Body)
+		}
+		if res := there.get("/profile"); res.Status != http.StatusSeeOther {
+			t.Fatalf("the other session after a password change: %d, want a redirect to sign in", res.Status)
+		}
+		if res := here.get("/profile"); res.Status != http.StatusOK {
+			t.Fatalf("the session that changed it: %d, want 200", res.Status)
+		}
+	})
+}
+
+var resetLinkRE = regexp.MustCompile(`/password-reset/([A-Za-z0-9_-]{20,})`)
+
+// resetLinks returns the reset tokens e-mailed to the member, oldest first.
+func (a *testApp) resetLinks(m *store.Member) []string {
+	a.t.Helper()
+	q := `SELECT text_body FROM outbox WHERE member_id = ? AND kind = 'password_reset' ORDER BY id`
+	if a.store.Dialect() == store.Postgres {
+		q = strings.Replace(q, "?", "$1", 1)
+	}
+	rows, err := a.store.DB().Query(q, m.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			a.t.Fatal(err)
+		}
+		if l := resetLinkRE.FindStringSubmatch(body); l != nil {
+			out = append(out, l[1])
+		}
+	}
+	return out
+}
+
+// Only the newest reset link works, once; a new address revokes the links
+// sent to the old one; the request log never holds a link.
+func TestResetLinksOnePerAccount(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		m := a.addMember("alice", model.RoleMember, "correct horse")
+		b := a.browser()
+		for i := 0; i < 2; i++ {
+			b.get("/password-reset")
+			b.post("/password-reset", url.Values{"who": {"alice"}})
+		}
+		links := a.resetLinks(m)
+		if len(links) != 2 {
+			t.Fatalf("%d reset links sent, want 2", len(links))
+		}
+		if res := b.get("/password-reset/" + links[0]); res.Status != http.StatusNotFound {
+			t.Fatalf("the older link after a newer one was sent: %d, want 404", res.Status)
+		}
+		b.get("/password-reset/" + links[1])
+		if res := b.post("/password-reset/"+links[1], url.Values{"password": {"battery staple"}, "confirm": {"battery staple"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("use the newest link: %d", res.Status)
+		}
+		if res := b.get("/password-reset/" + links[1]); res.Status != http.StatusNotFound {
+			t.Fatalf("a used link: %d, want 404", res.Status)
+		}
+		for _, l := range links {
+			if strings.Contains(a.logs.String(), l) {
+				t.Fatal("a reset link is in the request log")
+			}
+		}
+		b.get("/password-reset")
+		b.post("/password-reset", url.Values{"who": {"alice"}})
+		links = a.resetLinks(m)
+		f := member.FromMember(m)
+		f.Email = "alice@new.example"
+		svc := &member.Service{Store: a.store, Fees: a.fees, Log: slog.New(slog.DiscardHandler)}
+		if errs, err := svc.Update(context.Background(), m, f, member.Staff); err != nil || errs.Any() {
+			t.Fatal(errs, err)
+		}
+		if res := b.get("/password-reset/" + links[len(links)-1]); res.Status != http.StatusNotFound {
+			t.Fatalf("a link sent to the old address after the address changed: %d, want 404", res.Status)
+		}
+	})
+}
+
+// outboxCount counts the e-mails of kind queued so far.
+func (a *testApp) outboxCount(kind string) int {
+	a.t.Helper()
+	q := `SELECT COUNT(*) FROM outbox WHERE kind = ?`
+	if a.store.Dialect() == store.Postgres {
+		q = strings.Replace(q, "?", "$1", 1)
+	}
+	var n int
+	if err := a.store.DB().QueryRow(q, kind).Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+// 200 reset requests at once queue at most three e-mails for the account,
+// and the client is told to wait after five.
+func TestResetRequestsLimited(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("alice", model.RoleMember, "correct horse")
+		c := newClient(t, a.listen())
+		c.get("/password-reset")
+		counts := parallel(200, func(int) int {
+			status, _, _ := c.post("/password-reset", url.Values{"who": {"alice@example.org"}})
+			return status
+		})
+		if n := a.outboxCount("password_reset"); n > 3 {
+			t.Fatalf("200 parallel reset requests queued %d e-mails, want at most 3", n)
+		}
+		if counts[http.StatusOK] > 5 || counts[http.StatusTooManyRequests] < 195 {
+			t.Fatalf("200 parallel reset requests: %v, want at most 5 answered", counts)
+		}
+	})
+}
+
+// Sign-ups from one client are limited, the refused ones too ("login
+// taken" tells whether an account exists), and one address gets at most
+// three verification e-mails.
+func TestSignUpsLimited(t *testing.T) {
+	eachApp(t, behindProxy, func(t *testing.T, a *testApp) {
+		a.addMember("alice", model.RoleMember, "correct horse")
+		c := newClient(t, a.listen())
+		c.get("/signup")
+		form := func(login, email string) url.Values {
+			return url.Values{"login": {login}, "person_type": {"natural"}, "first_name": {"Eve"}, "last_name": {"Test"},
+				"email": {email}, "password": {"correct horse"}, "confirm": {"correct horse"}}
+		}
+		var last int
+		for i := 0; i < 6; i++ {
+			last, _, _ = c.post("/signup", form("alice", "eve@example.org"), "X-Forwarded-For", "198.51.100.50")
+		}
+		if last != http.StatusTooManyRequests {
+			t.Fatalf("6th probe of a login from one client: %d, want 429", last)
+		}
+		for i := 0; i < 5; i++ {
+			c.post("/signup", form(fmt.Sprintf("eve%d", i), "victim@example.org"), "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", 60+i))
+		}
+		if n := a.outboxCount("verify_email"); n != 3 {
+			t.Fatalf("5 sign-ups to one address from 5 clients sent %d verification e-mails, want 3", n)
+		}
+	})
+}
+
+// A session ends after auth.SessionMaxAge however active it is.
+func TestSessionAbsoluteAge(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("alice", model.RoleMember, "correct horse")
+		b := a.browser()
+		b.login("alice", "correct horse")
+		old := time.Now().Add(-31 * 24 * time.Hour)
+		q := `UPDATE sessions SET created_at = ?`
+		if a.store.Dialect() == store.Postgres {
+			q = strings.Replace(q, "?", "$1", 1)
+		}
+		if _, err := a.store.DB().Exec(q, old.UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if res := b.get("/profile"); res.Status != http.StatusSeeOther {
+			t.Fatalf("a 31-day-old session: %d, want a redirect to sign in", res.Status)
 		}
 	})
 }
