@@ -14,6 +14,7 @@ const (
 	ManageOffers        Permission = "offers:manage"
 	ManageSubscriptions Permission = "subscriptions:manage"
 	ViewBilling         Permission = "billing:view"
+	ViewMemberBilling   Permission = "billing:member"
 	ManageBilling       Permission = "billing:manage"
 	ManageNetwork       Permission = "network:manage"
 	ManageISP           Permission = "isp:manage"
@@ -25,9 +26,15 @@ const (
 
 // grants says which staff role holds which permission. Admins hold all;
 // members hold none.
+//
+// Money is split in two: ViewMemberBilling is what answering a member
+// needs (on that member's page, their balance, invoices and fees, and each
+// of their invoices with its PDF); ViewBilling is the treasurer's view
+// across members: the invoice and payment lists, payments with their bank
+// labels, the exports and the FEC. Support holds only the first.
 var grants = map[string][]Permission{
-	model.RoleTreasurer: {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ManageBilling, ViewJobs},
-	model.RoleSupport: {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewBilling,
+	model.RoleTreasurer: {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ViewMemberBilling, ManageBilling, ViewJobs},
+	model.RoleSupport: {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewMemberBilling,
 		ManageNetwork, ManageInventory, ManageLists, ViewJobs},
 }
 

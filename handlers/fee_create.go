@@ -79,4 +79,4 @@ func (h *Handler) feeDelete(c *fiber.Ctx) error {
 }
 
 // canSeeFees tells whether the staff member sees members' fees.
-func canSeeFees(c *fiber.Ctx) bool { return auth.Can(user(c).Role, auth.ViewBilling) }
+func canSeeFees(c *fiber.Ctx) bool { return auth.Can(user(c).Role, auth.ViewMemberBilling) }

@@ -18,15 +18,18 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 		return err
 	}
 	d := views.MemberDetailData{Member: m, Subscriptions: subs, Refs: h.references(subs)}
-	if auth.Can(user(c).Role, auth.ViewBilling) {
-		ctx := c.UserContext()
+	ctx := c.UserContext()
+	if auth.Can(user(c).Role, auth.ViewMemberBilling) {
 		if d.Invoices, _, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{MemberID: m.ID}); err != nil {
 			return err
 		}
-		if d.Payments, _, _, err = h.Store.ListPayments(ctx, store.PaymentFilter{MemberID: m.ID}); err != nil {
+		if d.Balance, err = h.Store.MemberBalance(ctx, m.ID); err != nil {
 			return err
 		}
-		if d.Balance, err = h.Store.MemberBalance(ctx, m.ID); err != nil {
+	}
+	// Payments carry the bank's labels: the treasurer's business.
+	if auth.Can(user(c).Role, auth.ViewBilling) {
+		if d.Payments, _, _, err = h.Store.ListPayments(ctx, store.PaymentFilter{MemberID: m.ID}); err != nil {
 			return err
 		}
 	}

@@ -527,3 +527,27 @@ func TestSessionAbsoluteAge(t *testing.T) {
 		}
 	})
 }
+
+// Support answers a member about their invoices, from that member's page,
+// and does not reach the treasurer's lists, bank data or exports.
+func TestSupportSeesAMembersBillingNotTheBooks(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.setIdentity()
+		m := a.addMemberQuick("zoe")
+		inv := a.validatedInvoice(m, 1500)
+		a.addMember("helper", model.RoleSupport, "helper-password")
+		b := a.browser()
+		b.login("helper", "helper-password")
+		page := b.get(fmt.Sprintf("/admin/members/%d", m.ID))
+		mustContain(t, page.Body, "Owes", inv.Number)
+		mustNotContain(t, page.Body, "/admin/payments/new")
+		if res := b.get(fmt.Sprintf("/admin/invoices/%d/pdf", inv.ID)); res.Status != http.StatusOK {
+			t.Fatalf("support opens the member's invoice PDF: %d", res.Status)
+		}
+		for _, p := range []string{"/admin/invoices", "/admin/invoices.csv", "/admin/payments", "/admin/accounting/export", "/admin/fees"} {
+			if res := b.get(p); res.Status != http.StatusForbidden {
+				t.Errorf("support GET %s: %d, want 403", p, res.Status)
+			}
+		}
+	})
+}
