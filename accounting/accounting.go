@@ -5,13 +5,13 @@ package accounting
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	"coin/config"
+	"coin/csvsafe"
 	"coin/date"
 	"coin/model"
 	"coin/money"
@@ -210,7 +210,7 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, from, to date.Date)
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"type", "date", "number", "member", "member_name", "amount_excl_tax", "tax", "amount",
 		"currency", "method", "label", "bank_reference", "credited_invoice", "membership_fee"})
 	cur := s.Cfg.Billing.Currency
@@ -227,6 +227,5 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, from, to date.Date)
 		cw.Write([]string{"payment", p.Date.String(), fmt.Sprint(p.ID), p.MemberLogin, p.MemberName, money.Plain(p.AmountCents),
 			"0.00", money.Plain(p.AmountCents), cur, p.Method, p.Label, p.BankReference, "", fee})
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

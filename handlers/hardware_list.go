@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/csvsafe"
 	"coin/date"
 	"coin/model"
 	"coin/store"
@@ -68,7 +68,7 @@ func (h *Handler) inventoryExport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="inventory-`+today.String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	w := csv.NewWriter(c.Response().BodyWriter())
+	w := csvsafe.NewWriter(c.Response().BodyWriter())
 	header := []string{"#"}
 	for _, id := range []string{"hardware.item.designation", "hardware.item.type", "hardware.item.mac",
 		"hardware.item.serial", "hardware.item.buy_date", "hardware.item.owner", "hardware.item.storage",
@@ -89,23 +89,9 @@ func (h *Handler) inventoryExport(c *fiber.Ctx) error {
 		}
 		row := []string{strconv.FormatInt(it.ID, 10), it.Designation, it.TypeName, it.MAC, it.Serial,
 			it.BuyDate.String(), owner, it.StorageName, h.tr(c, "hardware.state."+it.State()), borrower, since, it.Comment}
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
 		if err := w.Write(row); err != nil {
 			return err
 		}
 	}
-	w.Flush()
-	return w.Error()
-}
-
-// csvCell keeps a spreadsheet from reading a cell typed by someone as a
-// formula (=, +, -, @, tab, CR at its start): such cells get a leading
-// apostrophe, as OWASP advises against CSV injection.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return w.Flush()
 }

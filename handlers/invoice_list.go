@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/csvsafe"
 	"coin/date"
 	"coin/model"
 	"coin/money"
@@ -69,7 +69,7 @@ func (h *Handler) invoiceCSV(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="invoices.csv"`)
-	w := csv.NewWriter(c.Response().BodyWriter())
+	w := csvsafe.NewWriter(c.Response().BodyWriter())
 	w.Write([]string{"number", "kind", "status", "member_login", "member_name", "issue_date", "due_date",
 		"total_excl_tax", "tax", "total", "paid", "remaining", "currency"})
 	for _, i := range invs {
@@ -77,8 +77,7 @@ func (h *Handler) invoiceCSV(c *fiber.Ctx) error {
 			i.DueDate.String(), money.Plain(i.TotalExclCents), money.Plain(i.TaxCents), money.Plain(i.TotalCents),
 			money.Plain(i.PaidCents), money.Plain(i.Remaining()), h.Cfg.Billing.Currency})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := w.Flush(); err != nil {
 		return fmt.Errorf("invoices csv: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -548,6 +549,44 @@ func TestSupportSeesAMembersBillingNotTheBooks(t *testing.T) {
 			if res := b.get(p); res.Status != http.StatusForbidden {
 				t.Errorf("support GET %s: %d, want 403", p, res.Status)
 			}
+		}
+	})
+}
+
+// A member's name or a bank label that a spreadsheet would run as a
+// formula reaches no CSV coin writes as a formula.
+func TestCSVCellsCannotBeFormulas(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.setIdentity()
+		m := a.addMemberQuick("mallory")
+		m.FirstName, m.LastName = "=cmd|' /C calc'!A0", "Test"
+		if err := a.store.UpdateMember(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		inv := a.validatedInvoice(m, 1500)
+		p := &store.Payment{MemberID: m.ID, Method: model.PayTransfer, Date: inv.IssueDate, AmountCents: 1500,
+			Label: `=HYPERLINK("http://evil.example","x")`}
+		if _, err := a.billing.RecordPayment(context.Background(), p, "test"); err != nil {
+			t.Fatal(err)
+		}
+		a.addMember("tresorier", model.RoleTreasurer, "correct horse")
+		b := a.browser()
+		b.login("tresorier", "correct horse")
+		for _, path := range []string{"/admin/invoices.csv",
+			"/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=csv"} {
+			res := b.get(path)
+			rows, err := csv.NewReader(strings.NewReader(res.Body)).ReadAll()
+			if res.Status != http.StatusOK || err != nil || len(rows) < 2 {
+				t.Fatalf("%s: %d %v\n%s", path, res.Status, err, res.Body)
+			}
+			for _, row := range rows {
+				for _, cell := range row {
+					if cell != "" && strings.ContainsRune("=+@", rune(cell[0])) {
+						t.Fatalf("%s: a cell a spreadsheet runs: %q", path, cell)
+					}
+				}
+			}
+			mustContain(t, res.Body, "'=cmd")
 		}
 	})
 }
