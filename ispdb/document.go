@@ -78,7 +78,13 @@ func Build(r *store.ISP, n Counts, logoURL string) *Document {
 		Website: r.Website, Email: r.Email, MainMailingList: r.MainMailingList,
 		CreationDate: r.CreationDate.String(), FFDNMemberSince: r.FFDNMemberSince.String(),
 		ProgressStatus: r.ProgressStatus, MemberCount: n.Members, SubscriberCount: n.Subscribers,
-		Chatrooms: r.Chatrooms, CoveredAreas: []CoveredArea{}, Version: Version,
+		CoveredAreas: []CoveredArea{}, Version: Version,
+	}
+	// A record saved before the form checked schemes may hold javascript:.
+	for _, c := range r.Chatrooms {
+		if ChatroomURI(c) {
+			d.Chatrooms = append(d.Chatrooms, c)
+		}
 	}
 	if d.LogoURL == "" {
 		d.LogoURL = logoURL

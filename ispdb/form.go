@@ -274,6 +274,17 @@ func coordinates(errs form.Errors, lat, lon string) (*float64, *float64) {
 	return parse("latitude", lat, 90), parse("longitude", lon, 180)
 }
 
+// chatroomSchemes are the kinds of chat address an ISP publishes; anything
+// else (javascript:, data:…) would be a link that runs in whoever follows it.
+var chatroomSchemes = map[string]bool{"irc": true, "ircs": true, "xmpp": true, "matrix": true,
+	"https": true, "http": true, "mumble": true}
+
+// ChatroomURI tells whether s is a chat address of a known kind.
+func ChatroomURI(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && chatroomSchemes[strings.ToLower(u.Scheme)]
+}
+
 func (f *Form) chatrooms(errs form.Errors) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -284,7 +295,7 @@ func (f *Form) chatrooms(errs form.Errors) []string {
 		}
 		seen[l] = true
 		u, err := url.Parse(l)
-		if err != nil || u.Scheme == "" || (u.Opaque == "" && u.Host == "" && u.Path == "") ||
+		if err != nil || !ChatroomURI(l) || (u.Opaque == "" && u.Host == "" && u.Path == "") ||
 			strings.ContainsAny(l, " \t") || len(l) > 500 {
 			errs.Add("chatrooms", "ispdb.err.uri")
 		}

@@ -158,3 +158,22 @@ func TestSchemaViolationsLandOnTheirField(t *testing.T) {
 		t.Fatalf("errors: %v", errs)
 	}
 }
+
+// A chat address that would run in a browser is refused, and one already
+// stored is not published.
+func TestChatroomSchemes(t *testing.T) {
+	for _, s := range []string{"javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "vbscript:x"} {
+		if ChatroomURI(s) {
+			t.Errorf("%q accepted as a chat room", s)
+		}
+	}
+	for _, s := range []string{"ircs://irc.example/#isp", "xmpp:isp@muc.example?join", "matrix:r/isp:example.org", "https://chat.example/isp"} {
+		if !ChatroomURI(s) {
+			t.Errorf("%q refused", s)
+		}
+	}
+	d := Build(&store.ISP{Name: "X", Chatrooms: []string{"javascript:alert(1)", "ircs://irc.example/#isp"}}, Counts{}, "")
+	if len(d.Chatrooms) != 1 || d.Chatrooms[0] != "ircs://irc.example/#isp" {
+		t.Fatalf("published chat rooms: %q", d.Chatrooms)
+	}
+}

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"coin/command"
 	"coin/config"
 	"coin/store"
@@ -44,14 +46,23 @@ type Target struct {
 	Password string
 }
 
-// Runner runs and records hooks.
+// MaxRunning is how many hook processes a Runner starts at once; the
+// others wait for a slot (or for their request to end).
+const MaxRunning = 4
+
+// Runner runs and records hooks. At most MaxRunning hooks run at once, and
+// the state of one subscription is asked of one process at a time: callers
+// that come while it runs share its answer.
 type Runner struct {
 	Store    *store.Store
 	Services *config.Services
 	Log      *slog.Logger
 
-	mu    sync.Mutex
-	state map[int64]cachedState
+	mu      sync.Mutex
+	state   map[int64]cachedState
+	asking  singleflight.Group
+	once    sync.Once
+	running chan struct{}
 }
 
 type cachedState struct {
@@ -82,7 +93,12 @@ func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookR
 	}
 	env := []string{"COIN_BACKEND=" + t.Offer.Backend, "COIN_SUBSCRIPTION_ID=" + strconv.FormatInt(t.Subscription.ID, 10)}
 	args, refused := Expand(argv, t)
+	release, err := r.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
 	run := execute(ctx, action, args, refused, env, payload(action, t), timeout)
+	release()
 	run.SubscriptionID = t.Subscription.ID
 	if err := r.Store.RecordHookRun(context.WithoutCancel(ctx), run); err != nil {
 		return run, err
@@ -100,26 +116,54 @@ func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookR
 	return run, nil
 }
 
-// State returns the last output of the state hook, running it when the
-// cached one is older than services.state_cache.
+// slot waits for one of the MaxRunning places of hook processes.
+func (r *Runner) slot(ctx context.Context) (release func(), err error) {
+	r.once.Do(func() { r.running = make(chan struct{}, MaxRunning) })
+	select {
+	case r.running <- struct{}{}:
+		return func() { <-r.running }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for a hook slot: %w", ctx.Err())
+	}
+}
+
+// State returns the last output of the state hook, running it only when
+// the cached one is older than services.state_cache. Callers asking for
+// the same subscription while it runs wait for that run and share it.
 func (r *Runner) State(ctx context.Context, t Target) (*store.HookRun, error) {
+	id := t.Subscription.ID
+	if run, ok := r.cached(id); ok {
+		return run, nil
+	}
+	v, err, _ := r.asking.Do(strconv.FormatInt(id, 10), func() (any, error) {
+		if run, ok := r.cached(id); ok { // a run that finished while we waited
+			return run, nil
+		}
+		// Detached from the first caller's request: the others share the run.
+		run, err := r.Run(context.WithoutCancel(ctx), "state", t)
+		if err != nil {
+			return run, err
+		}
+		r.mu.Lock()
+		if r.state == nil {
+			r.state = map[int64]cachedState{}
+		}
+		r.state[id] = cachedState{at: time.Now(), run: run}
+		r.mu.Unlock()
+		return run, nil
+	})
+	run, _ := v.(*store.HookRun)
+	return run, err
+}
+
+func (r *Runner) cached(id int64) (*store.HookRun, bool) {
 	r.mu.Lock()
-	c, ok := r.state[t.Subscription.ID]
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	c, ok := r.state[id]
 	if ok && time.Since(c.at) < r.Services.StateCache {
-		return c.run, nil
+		return c.run, true
 	}
-	run, err := r.Run(ctx, "state", t)
-	if err != nil {
-		return run, err
-	}
-	r.mu.Lock()
-	if r.state == nil {
-		r.state = map[int64]cachedState{}
-	}
-	r.state[t.Subscription.ID] = cachedState{at: time.Now(), run: run}
-	r.mu.Unlock()
-	return run, nil
+	return nil, false
 }
 
 // Forget drops the cached state of a subscription (after a change).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,4 +171,62 @@ func TestCheckFindsMissingPrograms(t *testing.T) {
 			t.Fatal(p)
 		}
 	}
+}
+
+// Thirty page views at once ask the state of one subscription: one
+// process runs, and they all get its answer.
+func TestParallelStateRunsOneProcess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tg := fixture(t, s, "erin")
+		log := filepath.Join(t.TempDir(), "runs")
+		r := runner(s, config.HookSet{State: []string{testdata(t, "slow.sh"), log}})
+		var wg sync.WaitGroup
+		for i := 0; i < 30; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if run, err := r.State(context.Background(), tg); err != nil || run == nil || !run.OK() {
+					t.Errorf("state: %+v %v", run, err)
+				}
+			}()
+		}
+		wg.Wait()
+		b, _ := os.ReadFile(log)
+		if n := strings.Count(string(b), "start"); n != 1 {
+			t.Fatalf("30 parallel state requests started %d processes, want 1", n)
+		}
+	})
+}
+
+// However many hooks are asked for at once, at most MaxRunning run.
+func TestHookProcessesBounded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tg := fixture(t, s, "fred")
+		log := filepath.Join(t.TempDir(), "runs")
+		r := runner(s, config.HookSet{Suspend: []string{testdata(t, "slow.sh"), log}})
+		var wg sync.WaitGroup
+		for i := 0; i < 3*MaxRunning; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := r.Run(context.Background(), "suspend", tg); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		b, _ := os.ReadFile(log)
+		running, most := 0, 0
+		for _, line := range strings.Fields(string(b)) {
+			if line == "start" {
+				running++
+			} else {
+				running--
+			}
+			most = max(most, running)
+		}
+		if most > MaxRunning || strings.Count(string(b), "start") != 3*MaxRunning {
+			t.Fatalf("at most %d hooks ran at once (want ≤ %d):\n%s", most, MaxRunning, b)
+		}
+	})
 }
