@@ -348,7 +348,7 @@ func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, 
 func (s *Service) notifyStaff(ctx context.Context, tx *store.Store, m *store.Member) error {
 	for _, addr := range s.Cfg.Members.SubscriptionsNotificationEmails {
 		msg, err := s.Mail.Compose("signup_notification", s.Cfg.Server.DefaultLanguage, addr, nil, map[string]any{
-			"Site": s.Site(ctx), "Member": m, "Link": s.Cfg.AbsoluteURL(fmt.Sprintf("/admin/members/%d", m.ID)),
+			"Site": s.Site(ctx), "Member": mail.MemberOf(m), "Link": s.Cfg.AbsoluteURL(fmt.Sprintf("/admin/members/%d", m.ID)),
 		})
 		if err != nil {
 			return err
@@ -400,7 +400,7 @@ func (s *Service) UnverifiedToPurge(ctx context.Context, now time.Time) ([]strin
 // inside tx.
 func (s *Service) queue(ctx context.Context, tx *store.Store, kind string, m *store.Member, data map[string]any) error {
 	data["Site"] = s.Site(ctx)
-	data["Member"] = m
+	data["Member"] = mail.MemberOf(m)
 	lang := m.Language
 	if lang == "" {
 		lang = s.Cfg.Server.DefaultLanguage

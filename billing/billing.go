@@ -349,7 +349,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 	}
 	if s.Templates != nil {
 		footer, err := s.Templates.RenderLang("invoice/footer", lang, "txt", map[string]any{
-			"Site": is.identity, "Number": inv.Number, "Member": m})
+			"Site": is.identity, "Number": inv.Number, "Member": mail.MemberOf(m)})
 		if err != nil {
 			s.Log.Error("invoice footer template", "err", err)
 		}
@@ -389,7 +389,7 @@ func (s *Service) queueMail(ctx context.Context, tx *store.Store, kind string, m
 	if s.Mail == nil || !overrides.Exists("email/"+kind, "fr", "txt") || m.Email == "" {
 		return nil
 	}
-	data["Member"] = m
+	data["Member"] = mail.MemberOf(m)
 	if _, ok := data["Site"]; !ok && s.Identity != nil {
 		data["Site"] = mail.SiteOf(s.Identity(ctx), s.Cfg.AbsoluteURL("/"))
 	}

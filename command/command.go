@@ -15,10 +15,18 @@ import (
 	"time"
 )
 
+
+// CleanEnv is the environment the outside programs coin runs start from:
+// a fixed PATH and the locale, nothing of coin's own (its database DSN,
+// secret key or SMTP password stay out of reach of hooks and list commands).
+func CleanEnv() []string {
+	return []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"}
+}
+
 // Spec says what to run and how.
 type Spec struct {
 	Argv        []string
-	Env         []string // the whole environment of the program
+	Env         []string // the whole environment of the program (start from CleanEnv)
 	Stdin       []byte
 	Timeout     time.Duration
 	OutputLimit int // bytes of stdout and stderr kept

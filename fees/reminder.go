@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"coin/date"
+	"coin/mail"
 	"coin/store"
 )
 
@@ -182,7 +183,7 @@ func (s *Service) composeReminder(ctx context.Context, r Reminder, day date.Date
 	pay := s.HowToPay(ctx, r.Member)
 	data := map[string]any{
 		"Site":      s.Site(ctx),
-		"Member":    r.Member,
+		"Member":    mail.MemberOf(r.Member),
 		"EndDate":   l.Date(r.FeeEnd),
 		"Expired":   r.FeeEnd.Before(day),
 		"EndsToday": r.FeeEnd.Equal(day),

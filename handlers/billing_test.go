@@ -93,12 +93,16 @@ func TestTreasurerRecordsPaymentAndInvoiceCloses(t *testing.T) {
 		mustContain(t, b.get(fmt.Sprintf("/admin/invoices/%d", inv.ID)).Body, "10 Nov 2026", "Bank transfer · VIR ALICE "+inv.Number)
 		member := b.get(fmt.Sprintf("/admin/members/%d", alice.ID))
 		mustContain(t, member.Body, "Paid", "Credit", "€2.00")
-		// Support sees invoices but cannot record payments.
+		// Support sees a member's invoice, not the treasurer's list, and
+		// cannot record payments.
 		a.addMember("helper", "support", "helper-password")
 		s := a.browser()
 		s.login("helper", "helper-password")
-		if res := s.get("/admin/invoices"); res.Status != http.StatusOK {
-			t.Fatalf("support lists invoices: %d", res.Status)
+		if res := s.get(fmt.Sprintf("/admin/invoices/%d", inv.ID)); res.Status != http.StatusOK {
+			t.Fatalf("support opens the member's invoice: %d", res.Status)
+		}
+		if res := s.get("/admin/invoices"); res.Status != http.StatusForbidden {
+			t.Fatalf("support lists invoices: %d, want 403", res.Status)
 		}
 		if res := s.get("/admin/payments/new"); res.Status != http.StatusForbidden {
 			t.Fatalf("support payment form: %d", res.Status)

@@ -140,8 +140,9 @@ func TestFeeWritesNeedTheRightRole(t *testing.T) {
 				t.Fatalf("support POST %s: %d", p, res.Status)
 			}
 		}
-		if res := b.get("/admin/fees"); res.Status != http.StatusOK {
-			t.Fatalf("support fee list: %d", res.Status)
+		// The list of every member's fees is the treasurer's.
+		if res := b.get("/admin/fees"); res.Status != http.StatusForbidden {
+			t.Fatalf("support fee list: %d, want 403", res.Status)
 		}
 		// A member reaches none of it.
 		m := a.browser()

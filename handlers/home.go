@@ -3,13 +3,14 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coin/mail"
 	"coin/views"
 )
 
 // home is the members' portal front page.
 func (h *Handler) home(c *fiber.Ctx) error {
 	env := views.EnvOf(c.UserContext())
-	blurb, err := h.Templates.RenderLang("portal/home", env.Lang, "html", map[string]any{"Site": env.Site, "Member": user(c)})
+	blurb, err := h.Templates.RenderLang("portal/home", env.Lang, "html", map[string]any{"Site": env.Site, "Member": mail.MemberOf(user(c))})
 	if err != nil {
 		h.Log.Error("render home blurb", "err", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"coin/date"
 	"coin/fees"
+	"coin/mail"
 	"coin/store"
 	"coin/views"
 )
@@ -32,7 +33,7 @@ func (h *Handler) membership(c *fiber.Ctx) error {
 	}
 	env := views.EnvOf(c.UserContext())
 	d.Info, err = h.Templates.RenderLang("portal/membership_info", env.Lang, "html", map[string]any{
-		"Site": env.Site, "Member": m, "Reference": d.Pay.Reference})
+		"Site": env.Site, "Member": mail.MemberOf(m), "Reference": d.Pay.Reference})
 	if err != nil {
 		h.Log.Error("render membership info", "err", err)
 	}

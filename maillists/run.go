@@ -2,7 +2,6 @@ package maillists
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +30,7 @@ func run(ctx context.Context, argv []string, refused error, addresses []string, 
 		stdin.WriteString(a)
 		stdin.WriteByte('\n')
 	}
-	r := command.RunFilled(ctx, command.Spec{Argv: argv, Env: []string{"PATH=" + os.Getenv("PATH")},
+	r := command.RunFilled(ctx, command.Spec{Argv: argv, Env: command.CleanEnv(),
 		Stdin: []byte(stdin.String()), Timeout: timeout, OutputLimit: maxOutput}, refused)
 	res := result{started: r.Started, duration: r.Duration, exitCode: -1, output: r.Output, err: r.Err}
 	if r.ExitCode != nil {

@@ -31,9 +31,6 @@ import (
 // OutputLimit is how much of a hook's output is kept.
 const OutputLimit = 4096
 
-// cleanPath is the only environment inherited by hooks, with the locale.
-const cleanPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 // Target is what a hook acts on.
 type Target struct {
 	Subscription *store.Subscription
@@ -219,7 +216,7 @@ func payload(action string, t Target) []byte {
 
 // execute runs argv with stdin under a timeout and reports what happened.
 func execute(ctx context.Context, action string, argv []string, refused error, env []string, stdin []byte, timeout time.Duration) *store.HookRun {
-	r := command.RunFilled(ctx, command.Spec{Argv: argv, Env: append([]string{cleanPath, "LANG=C.UTF-8", "COIN_ACTION=" + action}, env...),
+	r := command.RunFilled(ctx, command.Spec{Argv: argv, Env: append(append(command.CleanEnv(), "COIN_ACTION="+action), env...),
 		Stdin: stdin, Timeout: timeout, OutputLimit: OutputLimit}, refused)
 	return &store.HookRun{Action: action, Argv: argv, StartedAt: r.Started, Duration: r.Duration,
 		Output: r.Output, ExitCode: r.ExitCode, Error: r.Err}
@@ -265,10 +262,11 @@ func executable(prog string) error {
 		}
 		return nil
 	}
-	for _, dir := range strings.Split(strings.TrimPrefix(cleanPath, "PATH="), ":") {
+	path := strings.TrimPrefix(command.CleanEnv()[0], "PATH=")
+	for _, dir := range strings.Split(path, ":") {
 		if st, err := os.Stat(dir + "/" + prog); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
 			return nil
 		}
 	}
-	return errors.New("not found in " + strings.TrimPrefix(cleanPath, "PATH="))
+	return errors.New("not found in " + path)
 }
