@@ -15,7 +15,6 @@ import (
 	"time"
 )
 
-
 // CleanEnv is the environment the outside programs coin runs start from:
 // a fixed PATH and the locale, nothing of coin's own (its database DSN,
 // secret key or SMTP password stay out of reach of hooks and list commands).
