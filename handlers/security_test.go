@@ -590,3 +590,27 @@ func TestCSVCellsCannotBeFormulas(t *testing.T) {
 		}
 	})
 }
+
+// In the demo, e-mailed sign-in links show in the outbox to admins only:
+// support cannot take over the admin's account from its reset link.
+func TestDemoOutboxHidesLinksFromSupport(t *testing.T) {
+	eachApp(t, func(c *config.Config) { c.Demo = true }, func(t *testing.T, a *testApp) {
+		a.addMember("admin", model.RoleAdmin, "admin-password")
+		a.addMember("helper", model.RoleSupport, "helper-password")
+		anon := a.browser()
+		anon.get("/password-reset")
+		anon.post("/password-reset", url.Values{"who": {"admin"}})
+		var id int64
+		if err := a.store.DB().QueryRow(`SELECT id FROM outbox WHERE kind = 'password_reset'`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		for role, shown := range map[string]bool{"helper": false, "admin": true} {
+			b := a.browser()
+			b.login(role, role+"-password")
+			page := b.get(fmt.Sprintf("/admin/outbox/%d", id))
+			if page.Status != http.StatusOK || resetLinkRE.MatchString(page.Body) != shown {
+				t.Errorf("%s reads the admin's reset message: %d, link shown %v, want %v", role, page.Status, resetLinkRE.MatchString(page.Body), shown)
+			}
+		}
+	})
+}
