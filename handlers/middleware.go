@@ -122,7 +122,7 @@ func (h *Handler) loadSession(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	hash := auth.HashToken(token)
-	m, sess, err := h.Store.SessionMember(c.Context(), hash, time.Now().Add(-auth.SessionMaxAge))
+	m, sess, err := h.Store.SessionMember(c.UserContext(), hash, time.Now().Add(-auth.SessionMaxAge))
 	if err != nil {
 		h.setCookie(c, sessionCookie, "", -1)
 		return c.Next()
@@ -130,7 +130,7 @@ func (h *Handler) loadSession(c *fiber.Ctx) error {
 	c.Locals("user", m)
 	c.Locals("session", hash)
 	if time.Since(sess.LastSeenAt) > 5*time.Minute {
-		if err := h.Accounts.KeepAlive(c.Context(), hash, h.Cfg.Server.SessionLifetime); err != nil {
+		if err := h.Accounts.KeepAlive(c.UserContext(), hash, h.Cfg.Server.SessionLifetime); err != nil {
 			h.Log.Warn("touch session", "err", err)
 		}
 	}
