@@ -168,6 +168,7 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Post("/subscriptions/:id<int>/network/:aid<int>/ptr/:pid<int>/delete", h.portalRDNS("ptr-delete"))
 	me.Post("/subscriptions/:id<int>/network/:aid<int>/ns", h.portalRDNS("ns"))
 	me.Get("/invoices", h.portalInvoices)
+	me.Get("/invoices/:id<int>", h.portalInvoiceShow)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
 	me.Get("/membership", h.membership)
 	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)

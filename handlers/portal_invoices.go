@@ -36,6 +36,28 @@ func (h *Handler) portalInvoices(c *fiber.Ctx) error {
 	return h.page(c, fiber.StatusOK, h.tr(c, "portal.invoices"), views.PortalInvoices(d))
 }
 
+// portalInvoiceShow is one of the member's own invoices; anyone else's (or
+// a draft) is a 404.
+func (h *Handler) portalInvoiceShow(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	inv, err := h.Store.MemberInvoice(ctx, user(c).ID, id)
+	if err != nil {
+		return err
+	}
+	d := views.InvoiceDetailData{Invoice: inv}
+	if d.Lines, err = h.Store.InvoiceLines(ctx, id); err != nil {
+		return err
+	}
+	if d.Allocations, err = h.Store.InvoiceAllocations(ctx, id); err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, inv.Number, views.PortalInvoice(d))
+}
+
 // portalInvoicePDF sends one of the member's own invoices; anyone else's
 // (or a draft) is a 404.
 func (h *Handler) portalInvoicePDF(c *fiber.Ctx) error {
