@@ -7,6 +7,7 @@ import (
 
 	"coin/maillists"
 	"coin/model"
+	"coin/store"
 	"coin/views"
 )
 
@@ -52,6 +53,14 @@ func (h *Handler) myListToggle(c *fiber.Ctx) error {
 	late := r.Changed && !r.Pushed
 	if hxTarget(c) == "list-"+c.Params("id") {
 		ml, err := h.Store.MemberMailingList(ctx, id, m.ID)
+		if errors.Is(err, store.ErrNotFound) && !subscribe {
+			// A list closed to members, left: the member no longer sees it.
+			l, err := h.Store.MailingListByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			return h.partial(c, fiber.StatusOK, views.MyListLeft(l))
+		}
 		if err != nil {
 			return err
 		}

@@ -298,3 +298,24 @@ func TestMembersEmailExport(t *testing.T) {
 		}
 	})
 }
+
+// A member put by the team on a list closed to members may leave it: the
+// card says so and that only the team can put them back, no error.
+func TestMemberLeavesAClosedList(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		alice := a.addMember("alice", "member", "alice-password")
+		l := a.addList("bureau", false)
+		if _, err := a.store.Subscribe(t.Context(), l.ID, alice.ID); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login("alice", "alice-password")
+		mustContain(t, b.get("/lists").Body, "Liste bureau", "only they can put you back")
+		res := b.post(fmt.Sprintf("/lists/%d", l.ID), url.Values{"subscribe": {"0"}}, "HX-Request", "true", "HX-Target", fmt.Sprintf("list-%d", l.ID))
+		if res.Status != http.StatusOK {
+			t.Fatalf("leave a closed list: %d\n%s", res.Status, res.Body)
+		}
+		mustContain(t, res.Body, "You left Liste bureau")
+		mustNotContain(t, b.get("/lists").Body, "Liste bureau")
+	})
+}
