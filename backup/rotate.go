@@ -39,14 +39,18 @@ type Result struct {
 
 func (r Result) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "backup %s", r.Daily)
+	fmt.Fprintf(&b, "daily copy %s", r.Daily)
 	if r.Manifest != nil {
 		fmt.Fprintf(&b, " (schema %d)", r.Manifest.SchemaVersion)
 	}
 	if r.Weekly != "" {
 		fmt.Fprintf(&b, ", weekly copy %s", r.Weekly)
 	}
-	fmt.Fprintf(&b, "; %d old %s removed", len(r.Removed), plural(len(r.Removed), "copy", "copies"))
+	verb := "removed"
+	if r.Manifest == nil {
+		verb = "to remove"
+	}
+	fmt.Fprintf(&b, "; %d old %s %s", len(r.Removed), plural(len(r.Removed), "copy", "copies"), verb)
 	for _, p := range r.Removed {
 		b.WriteString("\n" + p)
 	}
