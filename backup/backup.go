@@ -96,6 +96,10 @@ func Write(ctx context.Context, st *store.Store, out string, o Options) (*Manife
 	if o.Now != nil {
 		now = o.Now
 	}
+	// Absolute: SQLite must not read a relative "file:…" as a URI.
+	if abs, err := filepath.Abs(out); err == nil {
+		out = abs
+	}
 	dir := filepath.Dir(out)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
