@@ -368,3 +368,30 @@ func names(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+func TestVerifyRefusesUnknownSchema(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	latest, err := store.LatestMigration(store.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`UPDATE schema_migrations SET version = ?`, latest+1); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	m, err := backup.Write(ctx, st, archive, backup.Options{CoinVersion: "v99"})
+	if err != nil || m.SchemaVersion != latest+1 {
+		t.Fatalf("write: %v %+v", err, m)
+	}
+	if _, err := backup.Verify(ctx, archive); err == nil || !strings.Contains(err.Error(), "newer than this coin knows") {
+		t.Fatalf("a backup of a newer schema: %v", err)
+	}
+	target := filepath.Join(t.TempDir(), "coin.db")
+	if _, _, err := backup.Restore(ctx, archive, backup.Target{Database: target}); err == nil {
+		t.Fatal("a backup of a newer schema was restored")
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Fatal("a database was written")
+	}
+}
