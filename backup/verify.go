@@ -134,7 +134,14 @@ func checkDatabase(ctx context.Context, m *Manifest, db string) error {
 // size and sha256 against the manifest.
 func unpack(path, dir string) (*Manifest, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, errors.New("no such file")
+	}
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, err
 	}
 	defer f.Close()
