@@ -112,7 +112,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if err != nil {
 		return nil, err
 	}
-	if err := st.Migrate(ctx); err != nil {
+	if err := migrate(ctx, cfg, st, log); err != nil {
 		st.Close()
 		return nil, err
 	}

@@ -14,9 +14,14 @@ import (
 
 // CheckCmd verifies that coin can start: configuration, template overrides,
 // database reachable and migrated.
-type CheckCmd struct{}
+type CheckCmd struct {
+	Backup string `help:"Verify this backup archive instead (manifest, checksums, integrity, schema version), without restoring it." type:"path" placeholder:"FILE"`
+}
 
-func (CheckCmd) Run(g *Globals) error {
+func (c CheckCmd) Run(g *Globals) error {
+	if c.Backup != "" {
+		return checkBackup(g, c.Backup)
+	}
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "charge-subscriptions", Schedule: sch.ChargeSubscriptions, Run: a.chargeSubscriptions},
 		{Name: "deprovision-resigned", Schedule: sch.DeprovisionResigned, Run: a.deprovisionResigned},
 		{Name: "maillists-sync", Schedule: sch.MaillistsSync, Quiet: true, Run: a.syncLists},
+		{Name: "backup", Schedule: sch.Backup, Run: a.backupJob},
 	}
 }
 

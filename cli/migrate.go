@@ -16,12 +16,16 @@ type MigrateCmd struct {
 type MigrateUpCmd struct{}
 
 func (MigrateUpCmd) Run(g *Globals) error {
-	st, err := g.openStore()
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	st, err := connect(context.Background(), cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(context.Background()); err != nil {
+	if err := migrate(context.Background(), cfg, st, g.logger()); err != nil {
 		return err
 	}
 	ms, err := st.MigrationStatus(context.Background())

@@ -24,6 +24,7 @@ type Config struct {
 	SEPA       SEPA       `toml:"sepa" envPrefix:"SEPA_"`
 	IP         IP         `toml:"ip" envPrefix:"IP_"`
 	Accounting Accounting `toml:"accounting" envPrefix:"ACCOUNTING_"`
+	Backup     Backup     `toml:"backup" envPrefix:"BACKUP_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -82,7 +83,9 @@ func Default() Config {
 			Outbox:                "* * * * *",
 			DeprovisionResigned:   "5 0 * * *",
 			MaillistsSync:         "*/5 * * * *",
+			Backup:                "30 2 * * *",
 		},
+		Backup:    Backup{KeepDaily: 7, KeepWeekly: 4},
 		Hardware:  Hardware{Enabled: true},
 		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
 		IP: IP{

@@ -223,3 +223,29 @@ func TestBankProfilesSEPAAndAccounting(t *testing.T) {
 		t.Fatalf("sepa: %v %+v", err, cfg.SEPA)
 	}
 }
+
+func TestBackupSettings(t *testing.T) {
+	cfg, err := Load("../isp.example.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Backup != Default().Backup || cfg.Backup.KeepDaily != 7 || cfg.Backup.KeepWeekly != 4 || cfg.Jobs.Backup != "30 2 * * *" {
+		t.Fatalf("example differs from defaults: %+v %q", cfg.Backup, cfg.Jobs.Backup)
+	}
+	if got, want := cfg.BackupDir(), filepath.Join("data", "backups"); got != want {
+		t.Errorf("default backup dir %q, want %q", got, want)
+	}
+	cfg, err = Load("", []string{"COIN_BACKUP_BACKUP_DIR=/srv/backups", "COIN_BACKUP_KEEP_WEEKLY=0"})
+	if err != nil || cfg.BackupDir() != "/srv/backups" || cfg.Backup.KeepWeekly != 0 {
+		t.Fatalf("environment: %v %+v", err, cfg.Backup)
+	}
+	for body, want := range map[string]string{
+		"[backup]\nkeep_daily = 0\n":     "backup.keep_daily: 0",
+		"[backup]\nkeep_weekly = -1\n":   "backup.keep_weekly: -1",
+		"[jobs]\nbackup = \"nightly\"\n": "jobs.backup:",
+	} {
+		if _, err := Load(write(t, body), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+}

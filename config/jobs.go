@@ -21,6 +21,7 @@ type Jobs struct {
 	Outbox                string `toml:"outbox" env:"OUTBOX"`
 	DeprovisionResigned   string `toml:"deprovision_resigned" env:"DEPROVISION_RESIGNED"`
 	MaillistsSync         string `toml:"maillists_sync" env:"MAILLISTS_SYNC"`
+	Backup                string `toml:"backup" env:"BACKUP"`
 }
 
 // Schedules maps each job's name (its command) to its schedule; the
@@ -35,6 +36,7 @@ func (j Jobs) Schedules() map[string]string {
 		"outbox":                   j.Outbox,
 		"deprovision-resigned":     j.DeprovisionResigned,
 		"maillists-sync":           j.MaillistsSync,
+		"backup":                   j.Backup,
 	}
 }
 

@@ -85,5 +85,8 @@ func (c *Config) Validate() error {
 	if err := c.Accounting.validate(); err != nil {
 		return err
 	}
+	if err := c.Backup.validate(); err != nil {
+		return err
+	}
 	return c.Jobs.validate(c.Location())
 }

@@ -107,3 +107,25 @@ func latestMigration(dir string) (uint, error) {
 		v = next
 	}
 }
+
+// LatestMigration is the newest schema version this binary embeds for d.
+func LatestMigration(d Dialect) (uint, error) { return latestMigration(string(d)) }
+
+// KnownMigration tells whether v is the version of a migration this binary
+// embeds for d (0, an empty schema, is known too).
+func KnownMigration(d Dialect, v uint) bool {
+	if v == 0 {
+		return true
+	}
+	src, err := iofs.New(migrations.FS, string(d))
+	if err != nil {
+		return false
+	}
+	defer src.Close()
+	r, _, err := src.ReadUp(v)
+	if err != nil {
+		return false
+	}
+	r.Close()
+	return true
+}
