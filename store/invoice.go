@@ -268,7 +268,7 @@ func (f InvoiceFilter) where() (string, []any) {
 		args = append(args, f.Overdue)
 	}
 	if f.Search != "" {
-		cond, a := likeAny(f.Search, "i.number", "m.login", "m.first_name || ' ' || m.last_name", "m.organization_name")
+		cond, a := likeAny(f.Search, "i.number", "m.search_key")
 		conds = append(conds, cond)
 		args = append(args, a...)
 	}

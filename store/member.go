@@ -85,12 +85,12 @@ func (s *Store) CreateMember(ctx context.Context, m *Member) error {
 	id, err := s.insert(ctx, `INSERT INTO members (login, password_hash, role, person_type,
 		first_name, last_name, organization_name, nickname, email, email_verified_at, phone,
 		address, postal_code, city, country, status, language, send_fee_reminders, comments,
-		self_registered, date_joined, resign_date, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		self_registered, date_joined, resign_date, created_at, updated_at, search_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Login, m.PasswordHash, m.Role, m.PersonType, m.FirstName, m.LastName,
 		m.OrganizationName, m.Nickname, m.Email, m.EmailVerifiedAt, m.Phone, m.Address,
 		m.PostalCode, m.City, m.Country, m.Status, m.Language, m.SendFeeReminders, m.Comments,
-		m.SelfRegistered, m.DateJoined, m.ResignDate, m.CreatedAt, m.UpdatedAt)
+		m.SelfRegistered, m.DateJoined, m.ResignDate, m.CreatedAt, m.UpdatedAt, memberSearchKey(m))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("create member %q: %w", m.Login, ErrConflict)
 	}
@@ -115,11 +115,12 @@ func (s *Store) UpdateMember(ctx context.Context, m *Member) error {
 		res, err := tx.exec(ctx, `UPDATE members SET role = ?, person_type = ?, first_name = ?,
 			last_name = ?, organization_name = ?, nickname = ?, email = ?, email_verified_at = ?,
 			phone = ?, address = ?, postal_code = ?, city = ?, country = ?, status = ?, language = ?,
-			send_fee_reminders = ?, comments = ?, date_joined = ?, resign_date = ?, updated_at = ?
-			WHERE id = ?`,
+			send_fee_reminders = ?, comments = ?, date_joined = ?, resign_date = ?, updated_at = ?,
+			search_key = ? WHERE id = ?`,
 			m.Role, m.PersonType, m.FirstName, m.LastName, m.OrganizationName, m.Nickname, m.Email,
 			m.EmailVerifiedAt, m.Phone, m.Address, m.PostalCode, m.City, m.Country, m.Status,
-			m.Language, m.SendFeeReminders, m.Comments, m.DateJoined, m.ResignDate, m.UpdatedAt, m.ID)
+			m.Language, m.SendFeeReminders, m.Comments, m.DateJoined, m.ResignDate, m.UpdatedAt,
+			memberSearchKey(m), m.ID)
 		if err != nil {
 			return fmt.Errorf("update member %d: %w", m.ID, err)
 		}
@@ -252,8 +253,7 @@ func (f MemberFilter) where() (string, []any) {
 	var conds []string
 	var args []any
 	if f.Search != "" {
-		cond, a := likeAny(f.Search, "login", "first_name", "last_name", "organization_name", "nickname", "email",
-			"first_name || ' ' || last_name")
+		cond, a := likeAny(f.Search, "search_key")
 		conds = append(conds, cond)
 		args = append(args, a...)
 	}

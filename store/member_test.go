@@ -156,3 +156,32 @@ func TestMemberTokenIsSingleUse(t *testing.T) {
 		}
 	})
 }
+
+// Searches ignore case and accents on both databases, for members and for
+// the lists that search by member.
+func TestSearchIgnoresCaseAndAccents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		m := &store.Member{Login: "emartin", FirstName: "Émilie", LastName: "Lœwen-Müller", Email: "em@example.org",
+			PersonType: model.NaturalPerson, Role: model.RoleMember, Status: model.StatusMember}
+		if err := s.CreateMember(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"Émilie", "émilie", "emilie", "EMILIE", "loewen", "müller", "MULLER", "emilie loew", "EMARTIN"} {
+			got, n, err := s.ListMembers(ctx, store.MemberFilter{Search: q, Limit: 10})
+			if err != nil || n != 1 || len(got) != 1 {
+				t.Errorf("search %q: %d members (%v), want Émilie", q, n, err)
+			}
+		}
+		if _, n, _ := s.ListMembers(ctx, store.MemberFilter{Search: "zoé", Limit: 10}); n != 0 {
+			t.Errorf("search zoé: %d members, want 0", n)
+		}
+		m.FirstName = "Chloé"
+		if err := s.UpdateMember(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, _ := s.ListMembers(ctx, store.MemberFilter{Search: "chloe", Limit: 10}); n != 1 {
+			t.Errorf("search chloe after the rename: %d members, want 1", n)
+		}
+	})
+}

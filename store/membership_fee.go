@@ -178,7 +178,7 @@ func (f FeeListFilter) where() (string, []any) {
 		args = append(args, f.Status)
 	}
 	if f.Search != "" {
-		cond, a := likeAny(f.Search, "m.login", "m.first_name || ' ' || m.last_name", "m.organization_name", "m.email")
+		cond, a := likeAny(f.Search, "m.search_key")
 		conds = append(conds, cond)
 		args = append(args, a...)
 	}

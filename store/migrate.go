@@ -69,7 +69,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
-	return nil
+	return s.backfillMemberSearch(ctx)
 }
 
 // MigrationStatus reports the applied and the latest embedded version.

@@ -118,7 +118,7 @@ func (s *Store) ListPayments(ctx context.Context, f PaymentFilter) ([]*Payment, 
 		args = append(args, f.Method)
 	}
 	if f.Search != "" {
-		cond, a := likeAny(f.Search, "p.label", "m.login", "m.first_name || ' ' || m.last_name")
+		cond, a := likeAny(f.Search, "p.label", "m.search_key")
 		conds = append(conds, cond)
 		args = append(args, a...)
 	}

@@ -293,11 +293,21 @@ func likePattern(s string) string {
 // likeAny is the condition of a list's search box: any of the SQL
 // expressions, lowercased, contains the search text (its LIKE wildcards
 // taken literally), with one argument per expression.
+//
+// An expression naming a search_key column (already folded, see Fold) is
+// compared with the folded search text instead: case and accents ignored
+// on both databases.
 func likeAny(search string, exprs ...string) (string, []any) {
 	p := likePattern(search)
+	folded := likePattern(Fold(search))
 	conds := make([]string, len(exprs))
 	args := make([]any, len(exprs))
 	for i, e := range exprs {
+		if strings.HasSuffix(e, searchKeyColumn) {
+			conds[i] = e + " LIKE ? ESCAPE '\\'"
+			args[i] = folded
+			continue
+		}
 		conds[i] = "LOWER(" + e + ") LIKE ? ESCAPE '\\'"
 		args[i] = p
 	}

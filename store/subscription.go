@@ -146,7 +146,7 @@ func (f SubscriptionFilter) where() (string, []any) {
 		args = append(args, f.OfferID)
 	}
 	if f.Search != "" {
-		cond, a := likeAny(f.Search, "m.login", "m.first_name || ' ' || m.last_name", "m.organization_name", "o.reference")
+		cond, a := likeAny(f.Search, "m.search_key", "o.reference")
 		conds = append(conds, cond)
 		args = append(args, a...)
 	}
