@@ -74,8 +74,14 @@ func TestTreasurerChargesRecordsPaymentMemberSeesInvoices(t *testing.T) {
 	)
 	waitText(t, ctx, "#main", "Owes")
 	run(t, ctx, "member billing", shot("member-billing"))
+	// A full page load, not the boosted click: under load, htmx could swap
+	// the page in after the keys were typed, leaving the form empty.
+	pay, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[href*="/admin/payments/new?member_id="]`), "href"))
+	if err != nil || !pay.Exists {
+		t.Fatalf("payment link: %v", err)
+	}
 	run(t, ctx, "payment form",
-		chromedp.Click(chromedp.CSS(`a[href*="/admin/payments/new?member_id="]`)),
+		chromedp.Navigate(s.URL+pay.Value),
 		chromedp.WaitVisible(chromedp.CSS(`#f-amount`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-amount`), "1000"),
 		chromedp.SendKeys(chromedp.CSS(`#f-label`), "Virement Émilie"),
