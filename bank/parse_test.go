@@ -261,6 +261,7 @@ func FuzzParseCAMT053(f *testing.F) {
 	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><DtTm>2027-01-01T00:00:00Z</DtTm></BookgDt><NtryDtls><TxDtls/><TxDtls><Amt Ccy="EUR">2</Amt></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`))
 	f.Add(camtEntries(ntry(`<Amt Ccy="EUR">-12.00</Amt>`, "DBIT", "")))
 	f.Add(camtEntries(ntry(`<Amt Ccy="CHF">12.00</Amt>`, "CRDT", "")))
+	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2017-04-01+02:00</Dt></BookgDt><ValDt><DtTm>2017-04-01T10:00:00.5-05:00</DtTm></ValDt></Ntry></Stmt></BkToCstmrStmt></Document>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, err := ParseCAMT053(data, "EUR")
 		if err != nil {
@@ -297,6 +298,42 @@ func TestCutUTF8(t *testing.T) {
 	} {
 		if got := CutUTF8(c.in, c.n); got != c.want {
 			t.Errorf("CutUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
+
+// Booking dates are xs:date or xs:dateTime, with or without a zone: the
+// day is the one written, in the statement's zone (never moved to UTC).
+func TestCAMT053DatesWithZones(t *testing.T) {
+	entry := func(booking string) string {
+		return `<Ntry><Amt Ccy="EUR">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt>` + booking +
+			`</BookgDt><AcctSvcrRef>R</AcctSvcrRef><AddtlNtryInf>ADH-1</AddtlNtryInf></Ntry>`
+	}
+	for _, c := range []struct{ booking, want string }{
+		{"<Dt>2017-04-01</Dt>", "2017-04-01"},
+		{"<Dt>2017-04-01+02:00</Dt>", "2017-04-01"},
+		{"<Dt>2017-04-01-05:00</Dt>", "2017-04-01"},
+		{"<Dt>2017-04-01Z</Dt>", "2017-04-01"},
+		{"<Dt> 2017-04-01+14:00 </Dt>", "2017-04-01"},
+		{"<DtTm>2017-04-01T00:30:00+02:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T23:30:00-05:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00.123456+01:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00Z</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00.5Z</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00.25</DtTm>", "2017-04-01"},
+	} {
+		lines, err := Parse(camtEntries(entry(c.booking)), FormatCAMT053, "EUR", profiles(), 1<<20)
+		if err != nil || len(lines) != 1 || lines[0].Date.String() != c.want {
+			t.Errorf("%s: %+v %v, want %s", c.booking, lines, err, c.want)
+		}
+	}
+	// Not dates: the entry has no booking date and the statement is refused.
+	for _, bad := range []string{"<Dt>2017-04-01+2:00</Dt>", "<Dt>2017-04-01+15:00</Dt>", "<Dt>2017-04-01T10:00:00</Dt>",
+		"<Dt>2017-02-30</Dt>", "<Dt>20170401</Dt>", "<DtTm>2017-04-01</DtTm>", "<DtTm>2017-04-01T10:00:00+0200</DtTm>",
+		"<DtTm>2017-04-01T1:00:00Z</DtTm>", "<DtTm>2017-04-01T10:00:00.Z</DtTm>", "<DtTm>2017-04-01T10:00:00x</DtTm>"} {
+		if _, err := Parse(camtEntries(entry(bad)), FormatCAMT053, "EUR", profiles(), 1<<20); err == nil {
+			t.Errorf("%s: accepted", bad)
 		}
 	}
 }
