@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"coin/config"
 )
@@ -156,13 +158,13 @@ func TestRefusals(t *testing.T) {
 		{"unknown format", "ofx", "unknown_format", cm, 1 << 20},
 		{"windows file read as utf-8", "neobank", "encoding", cm, 1 << 20},
 		{"undecodable windows-1252 byte", "credit_mutuel", "encoding", []byte("Date;Débit;Crédit;Libellé\n01/01/2027;;1,00;x\x81y\n"), 1 << 20},
-		{"xml as csv", "credit_mutuel", "unknown_format", testdata(t, "camt053_v02.xml"), 1 << 20},
-		{"csv as camt", FormatCAMT053, "syntax", testdata(t, "neobank.csv"), 1 << 20},
+		{"other xml as csv", "credit_mutuel", "xml_not_csv", []byte(`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"/>`), 1 << 20},
+		{"csv as camt", FormatCAMT053, "csv_as_camt", testdata(t, "neobank.csv"), 1 << 20},
 		{"other xml", FormatCAMT053, "unknown_format", []byte(`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"/>`), 1 << 20},
 		{"wrong profile", "credit_mutuel", "syntax", testdata(t, "neobank.csv"), 1 << 20},
 		{"bad date", "neobank", "line", []byte("Date,Payment reference,Amount (EUR),Transaction id\n31/12/2027,x,1.00,a\n"), 1 << 20},
 		{"bad amount", "neobank", "line", []byte("Date,Payment reference,Amount (EUR),Transaction id\n2027-12-31,x,1.005,a\n"), 1 << 20},
-		{"binary", "neobank", "encoding", []byte("PK\x03\x04\x00\x00"), 1 << 20},
+		{"binary", "neobank", "zip", []byte("PK\x03\x04\x00\x00"), 1 << 20},
 		{"empty", "neobank", "empty", []byte("Date,Payment reference,Amount (EUR),Transaction id\n"), 1 << 20},
 		{"camt without booking date", FormatCAMT053, "line", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry></Stmt></BkToCstmrStmt></Document>`), 1 << 20},
 	}
@@ -233,6 +235,9 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("a\nb\nc\nd\ne\nf\n\nDate;Libell\xe9;Montant(EUROS)\n06/03/2027;\"VIR\";-15,00\n"), 1)
 	f.Add([]byte("\"Date\",\"Payment reference\",\"Amount (EUR)\",\"Transaction id\"\n\"2027-03-09\",\"VPN-7\",\"20.00\",\"tx-1\"\n"), 2)
 	f.Add([]byte("01.04.2027\t-25,00\tx\n"), 3)
+	f.Add([]byte("\ufeffDate;Débit;Crédit;Libellé\n02/03/2027;;15,00;É\n\nSolde en début de période;;39916,24;\n"), 0)
+	f.Add([]byte("a;1\nb;2\nDate;Libell\xe9;Montant(EUROS)\n06/03/2027;x;1,00\n;y;2,00\n"), 1)
+	f.Add([]byte("\xff\xfeD\x00a\x00t\x00e\x00\n\x00"), 2)
 	ps := []config.BankProfile{config.CreditMutuelProfile, config.BanquePostaleProfile, neobankProfile,
 		{Delimiter: "tab", Encoding: "utf-8", DecimalSeparator: ",", DateFormat: "02.01.2006",
 			DateColumn: "1", LabelColumn: "3", AmountColumn: "2", ReferenceColumn: "9", Sign: "credit_negative"}}
@@ -250,6 +255,36 @@ func FuzzParseCSV(f *testing.F) {
 			if l.Date.IsZero() {
 				t.Fatalf("line without a date: %+v", l)
 			}
+		}
+	})
+}
+
+// FuzzRead checks the format detection in front of both parsers: any
+// file under any format gives lines or an *Error whose message is valid
+// UTF-8 without control characters.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("PK\x03\x04\x14\x00"), 0)
+	f.Add([]byte("Date;Libell\xe9;Montant(EUROS)\n06/03/2027;x;1,00\n"), 0)
+	f.Add([]byte("Date;Libell\xe9;Montant(EUROS)\n06/03/2027;x;1,00\n"), 1)
+	f.Add(camtEntries(ntry(`<Amt Ccy="EUR">12.00</Amt>`, "CRDT", "")), 2)
+	f.Add([]byte(`<?xml version="1.0"?><x/>`), 3)
+	formats := Formats(profiles())
+	f.Fuzz(func(t *testing.T, data []byte, which int) {
+		format := formats[(which%len(formats)+len(formats))%len(formats)]
+		st, err := Read(data, format, "EUR", profiles(), 1<<20)
+		if err != nil {
+			var be *Error
+			if !errors.As(err, &be) {
+				t.Fatalf("error of another kind: %v", err)
+			}
+			msg := be.Error()
+			if !utf8.ValidString(msg) || strings.IndexFunc(msg, unicode.IsControl) >= 0 {
+				t.Fatalf("message not printable: %q", msg)
+			}
+			return
+		}
+		if len(st.Lines) == 0 || st.Format == "" {
+			t.Fatalf("read without lines or format: %+v", st)
 		}
 	})
 }
