@@ -100,19 +100,80 @@ type camtDate struct {
 	DateTime string `xml:"DtTm"`
 }
 
+// value is the day of a booking or value date. Dt is an xs:date, DtTm an
+// xs:dateTime; both may end with a zone ("Z", "+02:00"). The day is the
+// one written, in the statement's own zone: 2017-04-01+02:00 and
+// 2017-04-01T00:30:00+02:00 are the 1st, never shifted to UTC.
 func (d camtDate) value() (date.Date, bool) {
 	if s := strings.TrimSpace(d.Date); s != "" {
-		v, err := date.Parse(s)
-		return v, err == nil && !v.IsZero()
+		day, zone, ok := cutDay(s)
+		if !ok || !validZone(zone) {
+			return date.Date{}, false
+		}
+		return day, true
 	}
 	if s := strings.TrimSpace(d.DateTime); s != "" {
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05"} {
-			if t, err := time.Parse(layout, s); err == nil {
-				return date.New(t.Year(), t.Month(), t.Day()), true
-			}
+		day, rest, ok := cutDay(s)
+		if !ok || len(rest) < len("T15:04:05") || rest[0] != 'T' {
+			return date.Date{}, false
 		}
+		clock, zone := rest[1:9], rest[9:]
+		if i := strings.IndexAny(zone, "Z+-"); i >= 0 {
+			if frac := zone[:i]; frac != "" && !fraction(frac) {
+				return date.Date{}, false
+			}
+			zone = zone[i:]
+		} else if !fraction(zone) && zone != "" {
+			return date.Date{}, false
+		} else {
+			zone = ""
+		}
+		if !validZone(zone) {
+			return date.Date{}, false
+		}
+		if _, err := time.Parse("15:04:05", clock); err != nil && clock != "24:00:00" {
+			return date.Date{}, false
+		}
+		return day, true
 	}
 	return date.Date{}, false
+}
+
+// cutDay reads the leading YYYY-MM-DD of an xs:date or xs:dateTime.
+func cutDay(s string) (date.Date, string, bool) {
+	if len(s) < 10 {
+		return date.Date{}, "", false
+	}
+	day, err := date.Parse(s[:10])
+	if err != nil || day.IsZero() {
+		return date.Date{}, "", false
+	}
+	return day, s[10:], true
+}
+
+// fraction is the ".123" of seconds.
+func fraction(s string) bool {
+	if len(s) < 2 || s[0] != '.' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validZone is an XML Schema time zone: none, "Z" or ±hh:mm up to 14:00.
+func validZone(z string) bool {
+	if z == "" || z == "Z" {
+		return true
+	}
+	if len(z) != 6 || (z[0] != '+' && z[0] != '-') || z[3] != ':' {
+		return false
+	}
+	t, err := time.Parse("15:04", z[1:])
+	return err == nil && (t.Hour() < 14 || (t.Hour() == 14 && t.Minute() == 0))
 }
 
 type camtTx struct {

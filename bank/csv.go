@@ -12,26 +12,70 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 
 	"coin/config"
 	"coin/date"
 	"coin/money"
 )
 
+// headerSearchLines is how far from the top (after skip_lines) the header
+// row is looked for.
+const headerSearchLines = 30
+
 // ParseCSV reads a CSV export laid out as the profile says.
 func ParseCSV(data []byte, p config.BankProfile) ([]Line, error) {
-	text, err := decode(data, p.Encoding)
-	if err != nil {
-		return nil, err
+	lines, _, err := ReadCSV(data, p)
+	return lines, err
+}
+
+// ReadCSV reads a CSV export laid out as the profile says, and how it was
+// read. With header = true the header row is found, not counted: the first
+// of the first 30 lines that holds every column the profile names by its
+// title (after skip_lines lines when the profile sets it, else — or when
+// those lines held it — from the top). Lines after the last entry that
+// have no date (a balance, totals) are skipped and counted; such a line
+// before an entry refuses the file.
+func ReadCSV(data []byte, p config.BankProfile) ([]Line, Reading, error) {
+	if err := sniffBinary(data); err != nil {
+		return nil, Reading{}, err
 	}
-	rest, lineNo := skipLines(text, p.SkipLines)
+	text, enc, err := decode(data, p.Encoding)
+	if err != nil {
+		return nil, Reading{}, err
+	}
+	lines, skipped, err := readRecords(text, p, p.SkipLines)
+	var nh *noHeader
+	if errors.As(err, &nh) && p.SkipLines > 0 {
+		lines, skipped, err = readRecords(text, p, 0)
+	}
+	if errors.As(err, &nh) {
+		err = nh.err
+	}
+	if err != nil {
+		return nil, Reading{}, err
+	}
+	return lines, Reading{Encoding: enc, Skipped: skipped}, nil
+}
+
+// noHeader is a file without the profile's header row.
+type noHeader struct{ err *Error }
+
+func (e *noHeader) Error() string { return e.err.Error() }
+func (e *noHeader) Unwrap() error { return e.err }
+
+func readRecords(text string, p config.BankProfile, skip int) ([]Line, int, error) {
+	rest, lineNo := skipLines(text, skip)
 	r := csv.NewReader(strings.NewReader(rest))
 	r.Comma = delimiter(p.Delimiter)
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = false
+	titles := headerTitles(p)
 	cols := columns{}
 	var out []Line
+	var pending *Error // the first line without a date since the last entry
+	trailing := 0      // lines that are not entries since the last entry
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -39,47 +83,128 @@ func ParseCSV(data []byte, p config.BankProfile) ([]Line, error) {
 		}
 		row, _ := r.FieldPos(0)
 		row += lineNo
+		if p.Header && cols.index == nil && len(titles) > 0 {
+			if row-lineNo > headerSearchLines {
+				break
+			}
+			if err == nil && holdsAll(rec, titles) {
+				if err := cols.fromHeader(rec, p, row); err != nil {
+					return nil, 0, err
+				}
+			}
+			continue // preamble: account number, balance, blank lines…
+		}
 		if err != nil {
-			return nil, &Error{Kind: "syntax", Line: row, Detail: fmt.Sprintf("not CSV separated by %q: %v", p.Delimiter, err)}
+			return nil, 0, &Error{Kind: "syntax", Line: row, Detail: fmt.Sprintf("not CSV separated by %q: %v", p.Delimiter, err)}
 		}
 		if blank(rec) {
 			continue
 		}
 		if p.Header && cols.index == nil {
 			if err := cols.fromHeader(rec, p, row); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			continue
 		}
 		if cols.index == nil {
 			if err := cols.fromPositions(p); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		}
 		l, skip, err := cols.line(rec, p, row)
-		if err != nil {
-			return nil, err
-		}
-		if !skip {
+		var nd *noDate
+		switch {
+		case errors.As(err, &nd):
+			if pending == nil {
+				pending = nd.err
+			}
+			trailing++
+		case err != nil:
+			return nil, 0, err
+		case skip:
+			trailing++
+		default:
+			if pending != nil {
+				return nil, 0, pending
+			}
+			trailing = 0
 			out = append(out, l)
 		}
 	}
-	return out, nil
+	if p.Header && cols.index == nil && len(titles) > 0 {
+		quoted := make([]string, len(titles))
+		for i, t := range titles {
+			quoted[i] = strconv.Quote(t)
+		}
+		return nil, 0, &noHeader{err: &Error{Kind: "syntax", Detail: fmt.Sprintf("no line among the first %d holds the columns %s: is this the right profile?",
+			headerSearchLines, strings.Join(quoted, ", "))}}
+	}
+	if len(out) == 0 && pending != nil {
+		return nil, 0, pending
+	}
+	return out, trailing, nil
 }
 
-// decode turns the file into UTF-8, refusing bytes its encoding cannot hold.
-func decode(data []byte, encoding string) (string, error) {
-	if bytes.IndexByte(data, 0) >= 0 {
-		return "", &Error{Kind: "encoding", Detail: "the file holds NUL bytes: it is not a text (CSV) file"}
+// headerTitles are the columns a profile names by their title.
+func headerTitles(p config.BankProfile) []string {
+	var out []string
+	for _, role := range roles {
+		if c := roleColumn(p, role); c != "" {
+			if n, err := strconv.Atoi(c); err != nil || n < 1 {
+				out = append(out, c)
+			}
+		}
 	}
-	switch strings.ToLower(encoding) {
+	return out
+}
+
+func holdsAll(rec, titles []string) bool {
+	for _, t := range titles {
+		if title(rec, t) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// title is the column of rec whose text is t, -1 when none.
+func title(rec []string, t string) int {
+	for i, h := range rec {
+		if strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), t) {
+			return i
+		}
+	}
+	return -1
+}
+
+// decode turns the file into UTF-8, refusing bytes its encoding cannot
+// hold, and says which encoding it read. A UTF-8 byte order mark, or valid
+// UTF-8 holding non-ASCII letters, is UTF-8 whatever the profile says (a
+// Windows-1252 file is never valid UTF-8 once it has an accent); a UTF-16
+// byte order mark is UTF-16.
+func decode(data []byte, encoding string) (string, string, error) {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		out, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
+		if err != nil || bytes.ContainsRune(out, utf8.RuneError) || bytes.IndexByte(out, 0) >= 0 {
+			return "", "", &Error{Kind: "encoding", Detail: "not valid UTF-16 text"}
+		}
+		return string(out), "utf-16", nil
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", "", &Error{Kind: "binary", Detail: "the file holds NUL bytes: it is not a text (CSV) file"}
+	}
+	enc := strings.ToLower(encoding)
+	if bom := bytes.HasPrefix(data, []byte("\ufeff")); bom || (utf8.Valid(data) && !ascii(data)) {
+		enc = "utf-8"
+	}
+	switch enc {
 	case "utf-8", "utf8", "":
 		data = bytes.TrimPrefix(data, []byte("\ufeff"))
 		if !utf8.Valid(data) {
 			line := bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n")) + 1
-			return "", &Error{Kind: "encoding", Line: line, Detail: "not valid UTF-8: choose the profile of your bank's encoding (windows-1252, iso-8859-1)"}
+			return "", "", &Error{Kind: "encoding", Line: line, Detail: "not valid UTF-8: choose the profile of your bank's encoding (windows-1252, iso-8859-1)"}
 		}
-		return string(data), nil
+		return string(data), "utf-8", nil
 	case "windows-1252", "cp1252":
 		out, err := charmap.Windows1252.NewDecoder().Bytes(data)
 		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
@@ -87,17 +212,26 @@ func decode(data []byte, encoding string) (string, error) {
 			if i := bytes.IndexRune(out, utf8.RuneError); i >= 0 {
 				line = bytes.Count(out[:i], []byte("\n")) + 1
 			}
-			return "", &Error{Kind: "encoding", Line: line, Detail: "a byte has no character in windows-1252"}
+			return "", "", &Error{Kind: "encoding", Line: line, Detail: "a byte has no character in windows-1252"}
 		}
-		return string(out), nil
+		return string(out), "windows-1252", nil
 	case "iso-8859-1", "latin1":
 		out, err := charmap.ISO8859_1.NewDecoder().Bytes(data)
 		if err != nil {
-			return "", &Error{Kind: "encoding", Detail: "not ISO-8859-1 text"}
+			return "", "", &Error{Kind: "encoding", Detail: "not ISO-8859-1 text"}
 		}
-		return string(out), nil
+		return string(out), "iso-8859-1", nil
 	}
-	return "", &Error{Kind: "unknown_format", Detail: fmt.Sprintf("unknown encoding %q", encoding)}
+	return "", "", &Error{Kind: "unknown_format", Detail: fmt.Sprintf("unknown encoding %q", encoding)}
+}
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -181,15 +315,9 @@ func (c *columns) fromHeader(rec []string, p config.BankProfile, row int) error 
 			c.index[role] = n - 1
 			continue
 		}
-		found := -1
-		for i, h := range rec {
-			if strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), want) {
-				found = i
-				break
-			}
-		}
+		found := title(rec, want)
 		if found < 0 {
-			return &Error{Kind: "syntax", Line: row, Detail: fmt.Sprintf("no column %q in the header (%s): is this the right profile?", want, strings.Join(rec, p.Delimiter))}
+			return &Error{Kind: "syntax", Line: row, Detail: fmt.Sprintf("no column %q in the header (line %d): is this the right profile?", want, row)}
 		}
 		c.index[role] = found
 	}
@@ -220,16 +348,23 @@ func (c *columns) field(rec []string, role string) string {
 	return strings.TrimSpace(rec[i])
 }
 
-// line reads one record; skip is true for rows without a date or an
-// amount (totals, balances and other trailers banks add).
+// noDate is a line whose date column holds no date: a balance or total
+// when it comes after the last entry, an error before one.
+type noDate struct{ err *Error }
+
+func (e *noDate) Error() string { return e.err.Error() }
+func (e *noDate) Unwrap() error { return e.err }
+
+// line reads one record; skip is true for rows without an amount, or
+// without a date and an amount (labels continued, totals, balances…).
 func (c *columns) line(rec []string, p config.BankProfile, row int) (Line, bool, error) {
 	d := c.field(rec, "date")
-	if d == "" || c.field(rec, "amount")+c.field(rec, "debit")+c.field(rec, "credit") == "" {
+	if c.field(rec, "amount")+c.field(rec, "debit")+c.field(rec, "credit") == "" {
 		return Line{}, true, nil
 	}
 	t, err := time.Parse(p.DateFormat, d)
 	if err != nil {
-		return Line{}, false, &Error{Kind: "line", Line: row, Detail: fmt.Sprintf("date %q does not read as %s", d, p.DateFormat)}
+		return Line{}, false, &noDate{err: &Error{Kind: "line", Line: row, Detail: fmt.Sprintf("date %q does not read as %s", d, p.DateFormat)}}
 	}
 	l := Line{Date: date.Of(t), Label: strings.Join(strings.Fields(c.field(rec, "label")), " "),
 		Reference: c.field(rec, "reference")}

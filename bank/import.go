@@ -36,10 +36,19 @@ var (
 
 // Parse reads a statement with the configured profiles and size limit.
 func (s *Service) Parse(data []byte, format string) ([]Line, error) {
+	st, err := s.Read(data, format)
+	if err != nil {
+		return nil, err
+	}
+	return st.Lines, nil
+}
+
+// Read is Parse that also says how the file was read.
+func (s *Service) Read(data []byte, format string) (*Statement, error) {
 	if format == "" {
 		format = s.Cfg.Bank.DefaultProfile
 	}
-	return Parse(data, format, s.Cfg.Billing.Currency, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
+	return Read(data, format, s.Cfg.Billing.Currency, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
 }
 
 // Match proposes what each line pays. Debits are ignored; lines imported
@@ -92,18 +101,19 @@ func (s *Service) Preview(ctx context.Context, fileName, format string, data []b
 	if format == "" {
 		format = s.Cfg.Bank.DefaultProfile
 	}
-	lines, err := s.Parse(data, format)
+	st, err := s.Read(data, format)
 	if err != nil {
 		return nil, nil, err
 	}
-	matched, err := s.Match(ctx, lines)
+	matched, err := s.Match(ctx, st.Lines)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := s.Store.DeleteExpiredBankImports(ctx, s.Store.Now()); err != nil {
 		s.Log.Warn("delete expired bank imports", "err", err)
 	}
-	imp := &store.BankImport{FileName: fileName, Format: format, CreatedBy: by, ExpiresAt: s.Store.Now().Add(ImportLifetime)}
+	imp := &store.BankImport{FileName: fileName, Format: st.Format, Encoding: st.Encoding, Skipped: st.Skipped,
+		CreatedBy: by, ExpiresAt: s.Store.Now().Add(ImportLifetime)}
 	if err := s.Store.CreateBankImport(ctx, imp, matched); err != nil {
 		return nil, nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"coin/config"
 )
@@ -156,13 +158,13 @@ func TestRefusals(t *testing.T) {
 		{"unknown format", "ofx", "unknown_format", cm, 1 << 20},
 		{"windows file read as utf-8", "neobank", "encoding", cm, 1 << 20},
 		{"undecodable windows-1252 byte", "credit_mutuel", "encoding", []byte("Date;Débit;Crédit;Libellé\n01/01/2027;;1,00;x\x81y\n"), 1 << 20},
-		{"xml as csv", "credit_mutuel", "unknown_format", testdata(t, "camt053_v02.xml"), 1 << 20},
-		{"csv as camt", FormatCAMT053, "syntax", testdata(t, "neobank.csv"), 1 << 20},
+		{"other xml as csv", "credit_mutuel", "xml_not_csv", []byte(`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"/>`), 1 << 20},
+		{"csv as camt", FormatCAMT053, "csv_as_camt", testdata(t, "neobank.csv"), 1 << 20},
 		{"other xml", FormatCAMT053, "unknown_format", []byte(`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"/>`), 1 << 20},
 		{"wrong profile", "credit_mutuel", "syntax", testdata(t, "neobank.csv"), 1 << 20},
 		{"bad date", "neobank", "line", []byte("Date,Payment reference,Amount (EUR),Transaction id\n31/12/2027,x,1.00,a\n"), 1 << 20},
 		{"bad amount", "neobank", "line", []byte("Date,Payment reference,Amount (EUR),Transaction id\n2027-12-31,x,1.005,a\n"), 1 << 20},
-		{"binary", "neobank", "encoding", []byte("PK\x03\x04\x00\x00"), 1 << 20},
+		{"binary", "neobank", "zip", []byte("PK\x03\x04\x00\x00"), 1 << 20},
 		{"empty", "neobank", "empty", []byte("Date,Payment reference,Amount (EUR),Transaction id\n"), 1 << 20},
 		{"camt without booking date", FormatCAMT053, "line", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry></Stmt></BkToCstmrStmt></Document>`), 1 << 20},
 	}
@@ -233,6 +235,9 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("a\nb\nc\nd\ne\nf\n\nDate;Libell\xe9;Montant(EUROS)\n06/03/2027;\"VIR\";-15,00\n"), 1)
 	f.Add([]byte("\"Date\",\"Payment reference\",\"Amount (EUR)\",\"Transaction id\"\n\"2027-03-09\",\"VPN-7\",\"20.00\",\"tx-1\"\n"), 2)
 	f.Add([]byte("01.04.2027\t-25,00\tx\n"), 3)
+	f.Add([]byte("\ufeffDate;Débit;Crédit;Libellé\n02/03/2027;;15,00;É\n\nSolde en début de période;;39916,24;\n"), 0)
+	f.Add([]byte("a;1\nb;2\nDate;Libell\xe9;Montant(EUROS)\n06/03/2027;x;1,00\n;y;2,00\n"), 1)
+	f.Add([]byte("\xff\xfeD\x00a\x00t\x00e\x00\n\x00"), 2)
 	ps := []config.BankProfile{config.CreditMutuelProfile, config.BanquePostaleProfile, neobankProfile,
 		{Delimiter: "tab", Encoding: "utf-8", DecimalSeparator: ",", DateFormat: "02.01.2006",
 			DateColumn: "1", LabelColumn: "3", AmountColumn: "2", ReferenceColumn: "9", Sign: "credit_negative"}}
@@ -254,6 +259,36 @@ func FuzzParseCSV(f *testing.F) {
 	})
 }
 
+// FuzzRead checks the format detection in front of both parsers: any
+// file under any format gives lines or an *Error whose message is valid
+// UTF-8 without control characters.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("PK\x03\x04\x14\x00"), 0)
+	f.Add([]byte("Date;Libell\xe9;Montant(EUROS)\n06/03/2027;x;1,00\n"), 0)
+	f.Add([]byte("Date;Libell\xe9;Montant(EUROS)\n06/03/2027;x;1,00\n"), 1)
+	f.Add(camtEntries(ntry(`<Amt Ccy="EUR">12.00</Amt>`, "CRDT", "")), 2)
+	f.Add([]byte(`<?xml version="1.0"?><x/>`), 3)
+	formats := Formats(profiles())
+	f.Fuzz(func(t *testing.T, data []byte, which int) {
+		format := formats[(which%len(formats)+len(formats))%len(formats)]
+		st, err := Read(data, format, "EUR", profiles(), 1<<20)
+		if err != nil {
+			var be *Error
+			if !errors.As(err, &be) {
+				t.Fatalf("error of another kind: %v", err)
+			}
+			msg := be.Error()
+			if !utf8.ValidString(msg) || strings.IndexFunc(msg, unicode.IsControl) >= 0 {
+				t.Fatalf("message not printable: %q", msg)
+			}
+			return
+		}
+		if len(st.Lines) == 0 || st.Format == "" {
+			t.Fatalf("read without lines or format: %+v", st)
+		}
+	})
+}
+
 func FuzzParseCAMT053(f *testing.F) {
 	// Small seeds: the fuzzer minimises every new input it finds, and
 	// minimising a whole statement would eat a short run.
@@ -261,6 +296,7 @@ func FuzzParseCAMT053(f *testing.F) {
 	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><DtTm>2027-01-01T00:00:00Z</DtTm></BookgDt><NtryDtls><TxDtls/><TxDtls><Amt Ccy="EUR">2</Amt></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`))
 	f.Add(camtEntries(ntry(`<Amt Ccy="EUR">-12.00</Amt>`, "DBIT", "")))
 	f.Add(camtEntries(ntry(`<Amt Ccy="CHF">12.00</Amt>`, "CRDT", "")))
+	f.Add([]byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2017-04-01+02:00</Dt></BookgDt><ValDt><DtTm>2017-04-01T10:00:00.5-05:00</DtTm></ValDt></Ntry></Stmt></BkToCstmrStmt></Document>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, err := ParseCAMT053(data, "EUR")
 		if err != nil {
@@ -297,6 +333,42 @@ func TestCutUTF8(t *testing.T) {
 	} {
 		if got := CutUTF8(c.in, c.n); got != c.want {
 			t.Errorf("CutUTF8(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
+
+// Booking dates are xs:date or xs:dateTime, with or without a zone: the
+// day is the one written, in the statement's zone (never moved to UTC).
+func TestCAMT053DatesWithZones(t *testing.T) {
+	entry := func(booking string) string {
+		return `<Ntry><Amt Ccy="EUR">15.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt>` + booking +
+			`</BookgDt><AcctSvcrRef>R</AcctSvcrRef><AddtlNtryInf>ADH-1</AddtlNtryInf></Ntry>`
+	}
+	for _, c := range []struct{ booking, want string }{
+		{"<Dt>2017-04-01</Dt>", "2017-04-01"},
+		{"<Dt>2017-04-01+02:00</Dt>", "2017-04-01"},
+		{"<Dt>2017-04-01-05:00</Dt>", "2017-04-01"},
+		{"<Dt>2017-04-01Z</Dt>", "2017-04-01"},
+		{"<Dt> 2017-04-01+14:00 </Dt>", "2017-04-01"},
+		{"<DtTm>2017-04-01T00:30:00+02:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T23:30:00-05:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00.123456+01:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00Z</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00.5Z</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00</DtTm>", "2017-04-01"},
+		{"<DtTm>2017-04-01T10:00:00.25</DtTm>", "2017-04-01"},
+	} {
+		lines, err := Parse(camtEntries(entry(c.booking)), FormatCAMT053, "EUR", profiles(), 1<<20)
+		if err != nil || len(lines) != 1 || lines[0].Date.String() != c.want {
+			t.Errorf("%s: %+v %v, want %s", c.booking, lines, err, c.want)
+		}
+	}
+	// Not dates: the entry has no booking date and the statement is refused.
+	for _, bad := range []string{"<Dt>2017-04-01+2:00</Dt>", "<Dt>2017-04-01+15:00</Dt>", "<Dt>2017-04-01T10:00:00</Dt>",
+		"<Dt>2017-02-30</Dt>", "<Dt>20170401</Dt>", "<DtTm>2017-04-01</DtTm>", "<DtTm>2017-04-01T10:00:00+0200</DtTm>",
+		"<DtTm>2017-04-01T1:00:00Z</DtTm>", "<DtTm>2017-04-01T10:00:00.Z</DtTm>", "<DtTm>2017-04-01T10:00:00x</DtTm>"} {
+		if _, err := Parse(camtEntries(entry(bad)), FormatCAMT053, "EUR", profiles(), 1<<20); err == nil {
+			t.Errorf("%s: accepted", bad)
 		}
 	}
 }

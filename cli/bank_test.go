@@ -47,14 +47,29 @@ func TestImportPaymentsCommand(t *testing.T) {
 	os.WriteFile(big, []byte(strings.Repeat("x", 4096)), 0o600)
 	notXML := filepath.Join(dir, "x.csv")
 	os.WriteFile(notXML, []byte("Date;Libellé;Montant\n"), 0o600)
+	zip := filepath.Join(dir, "releve.zip")
+	os.WriteFile(zip, []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00\xff\xfe releve.csv"), 0o600)
+	// A CAMT.053 statement under a CSV profile is read as CAMT.053.
+	if r := run(t, "", env, "import-payments", "--format", "credit_mutuel", "--dry-run", stmt); r.status != 0 ||
+		!strings.Contains(r.stdout, "read as a CAMT.053 XML statement") {
+		t.Errorf("camt053 under a CSV profile: %d %q %q", r.status, r.stdout, r.stderr)
+	}
+	// A CSV export ending with a balance, in UTF-8 under a Windows-1252 profile.
+	csvStmt := filepath.Join(dir, "releve.csv")
+	os.WriteFile(csvStmt, []byte("Date;Date de valeur;Débit;Crédit;Libellé;Solde\r\n"+
+		"02/03/2027;02/03/2027;;15,00;VIR SEPA DUPONT JEAN;1 015,00\r\n\r\nSolde en début de période;;;39916,24;;\r\n"), 0o600)
+	if r := run(t, "", env, "import-payments", "--format", "credit_mutuel", "--dry-run", csvStmt); r.status != 0 ||
+		!strings.Contains(r.stdout, "read as CSV with the profile credit_mutuel, in the utf-8 encoding; 1 line after the last entry (a balance or total) left out") {
+		t.Errorf("csv with a balance: %d %q %q", r.status, r.stdout, r.stderr)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{big}, "more than bank.max_file_size (2048): nothing imported"},
 		{[]string{"--format", "ofx", stmt}, `unknown format "ofx"`},
-		{[]string{"--format", "credit_mutuel", stmt}, "this file is XML: choose the camt053 format: nothing imported"},
-		{[]string{"--format", "camt053", notXML}, "not a CAMT.053 XML statement"},
+		{[]string{"--format", "camt053", notXML}, "this file is CSV, not a CAMT.053 XML statement: choose your bank's CSV format"},
+		{[]string{"--format", "camt053", zip}, "this looks like a ZIP archive (or an .xlsx or .ods spreadsheet), not a bank statement"},
 		{[]string{filepath.Join(dir, "missing.csv")}, "no such file"},
 	} {
 		r := run(t, "", env, append([]string{"import-payments"}, c.args...)...)

@@ -48,20 +48,24 @@ func (c *ImportPaymentsCmd) Run(g *Globals) error {
 	}, func(a *app) (err error) {
 		var lines []*store.BankImportLine
 		var imp *store.BankImport
+		var reading bank.Reading
 		if c.DryRun {
-			parsed, err := a.bank.Parse(data, c.Format)
+			st, err := a.bank.Read(data, c.Format)
 			if err != nil {
 				return fmt.Errorf("%s: %w: nothing imported", c.File, err)
 			}
-			if lines, err = a.bank.Match(ctx, parsed); err != nil {
+			if lines, err = a.bank.Match(ctx, st.Lines); err != nil {
 				return err
 			}
+			reading = st.Reading
 		} else {
 			imp, lines, err = a.bank.Preview(ctx, filepath.Base(c.File), c.Format, data, nil)
 			if err != nil {
 				return fmt.Errorf("%s: %w: nothing imported", c.File, err)
 			}
+			reading = bank.Reading{Format: imp.Format, Encoding: imp.Encoding, Skipped: imp.Skipped}
 		}
+		fmt.Fprintln(g.Stdout, describeReading(reading))
 		printLines(g.Stdout, lines, a.cfg.Billing.Currency)
 		left := 0
 		for _, l := range lines {
@@ -83,6 +87,21 @@ func (c *ImportPaymentsCmd) Run(g *Globals) error {
 		}
 		return nil
 	})
+}
+
+// describeReading says how the file was read.
+func describeReading(r bank.Reading) string {
+	s := "read as a CAMT.053 XML statement"
+	if r.Format != bank.FormatCAMT053 {
+		s = fmt.Sprintf("read as CSV with the profile %s, in the %s encoding", r.Format, r.Encoding)
+	}
+	switch {
+	case r.Skipped == 1:
+		s += "; 1 line after the last entry (a balance or total) left out"
+	case r.Skipped > 1:
+		s += fmt.Sprintf("; %d lines after the last entry (a balance, totals) left out", r.Skipped)
+	}
+	return s
 }
 
 // printLines writes the preview as a table.

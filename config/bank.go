@@ -28,8 +28,8 @@ type BankProfile struct {
 	Encoding         string `toml:"encoding"`          // utf-8, windows-1252, iso-8859-1
 	DecimalSeparator string `toml:"decimal_separator"` // "," or "."
 	DateFormat       string `toml:"date_format"`       // Go layout, e.g. "02/01/2006"
-	SkipLines        int    `toml:"skip_lines"`        // lines before the header (account, balance…)
-	Header           bool   `toml:"header"`            // a line of column names comes first
+	SkipLines        int    `toml:"skip_lines"`        // lines to drop first; a header row is found anyway
+	Header           bool   `toml:"header"`            // a line of column names, found among the first 30
 	DateColumn       string `toml:"date_column"`
 	LabelColumn      string `toml:"label_column"`
 	AmountColumn     string `toml:"amount_column"` // signed amount, or…
@@ -47,10 +47,11 @@ var CreditMutuelProfile = BankProfile{Label: "Crédit Mutuel / CIC", Delimiter: 
 	DecimalSeparator: ",", DateFormat: "02/01/2006", Header: true, DateColumn: "Date",
 	LabelColumn: "Libellé", DebitColumn: "Débit", CreditColumn: "Crédit", Sign: "credit_positive"}
 
-// BanquePostaleProfile is La Banque Postale's CSV export: six lines about
-// the account, a blank line, then dates, labels and signed amounts.
+// BanquePostaleProfile is La Banque Postale's CSV export: six or seven
+// lines about the account (the header row is found, not counted), then
+// dates, labels and signed amounts.
 var BanquePostaleProfile = BankProfile{Label: "La Banque Postale", Delimiter: ";", Encoding: "iso-8859-1",
-	DecimalSeparator: ",", DateFormat: "02/01/2006", SkipLines: 7, Header: true, DateColumn: "Date",
+	DecimalSeparator: ",", DateFormat: "02/01/2006", Header: true, DateColumn: "Date",
 	LabelColumn: "Libellé", AmountColumn: "Montant(EUROS)", Sign: "credit_positive"}
 
 // BankEncodings are the character sets a CSV profile may name.

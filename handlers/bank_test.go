@@ -138,6 +138,35 @@ func TestBankImportUploadPreviewFixConfirm(t *testing.T) {
 	})
 }
 
+// The preview says how the file was read: a UTF-8 export under the
+// Windows-1252 profile, ending with a balance; a CAMT.053 statement
+// uploaded under a CSV profile.
+func TestBankPreviewSaysHowTheFileWasRead(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("tresorier", "treasurer", "treasurer-password")
+		b := a.browser()
+		b.login("tresorier", "treasurer-password")
+		b.get("/admin/bank-imports")
+		utf8CSV := []byte("\ufeffDate;Date de valeur;Débit;Crédit;Libellé;Solde\r\n" +
+			"02/03/2027;02/03/2027;;30,00;VIR SEPA LEFÈVRE ÉLODIE;1 030,00\r\n\r\nSolde en début de période;;;39916,24;;\r\n")
+		res := b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}}, map[string][]byte{"statement": utf8CSV})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("upload: %d\n%s", res.Status, res.Body)
+		}
+		page := b.get(res.Header.Get("Location"))
+		mustContain(t, page.Body, "LEFÈVRE ÉLODIE", "Read as CSV with the profile credit_mutuel, in the utf-8 encoding.",
+			"1 line after the last entry (a balance or total) was left out.")
+		camt := []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2027-03-02+01:00</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>`)
+		res = b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}}, map[string][]byte{"statement": camt})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("upload camt: %d\n%s", res.Status, res.Body)
+		}
+		page = b.get(res.Header.Get("Location"))
+		mustContain(t, page.Body, "Read as a CAMT.053 XML statement.")
+		mustNotContain(t, page.Body, "left out")
+	})
+}
+
 func TestBankImportRefusesBadFilesWritingNothing(t *testing.T) {
 	eachApp(t, func(c *config.Config) { c.Bank.MaxFileSize = 4096 }, func(t *testing.T, a *testApp) {
 		a.addMember("tresorier", "treasurer", "treasurer-password")
@@ -152,9 +181,10 @@ func TestBankImportRefusesBadFilesWritingNothing(t *testing.T) {
 			want   string
 		}{
 			"too large":   {"credit_mutuel", append(good, []byte(strings.Repeat(";\r\n", 3000))...), "larger than allowed"},
-			"xml as csv":  {"credit_mutuel", []byte(`<?xml version="1.0"?><Document/>`), "not in the chosen format"},
+			"xml as csv":  {"credit_mutuel", []byte(`<?xml version="1.0"?><Document/>`), "This file is XML but not a CAMT.053 statement"},
+			"zip":         {"credit_mutuel", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00\xff\xfe releve.csv"), "This looks like a ZIP archive"},
 			"bad format":  {"ofx", good, "not in the chosen format"},
-			"csv as camt": {"camt053", good, "cannot be read in the chosen format"},
+			"csv as camt": {"camt053", good, "This file is CSV, not a CAMT.053 XML statement: choose your bank&#39;s CSV format"},
 			"bad byte":    {"credit_mutuel", []byte("Date;Débit;Crédit;Libellé\n01/01/2027;;1,00;x\x81y\n"), "do not match the encoding"},
 			"bad line":    {"credit_mutuel", statement(t, "32/13/2027;;;30,00;VIR X;1,00"), "A line of this file cannot be read"},
 			"francs": {"camt053", []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CHF">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2027-03-02</Dt></BookgDt></Ntry></Stmt></BkToCstmrStmt></Document>`),

@@ -16,7 +16,9 @@ import (
 type BankImport struct {
 	ID          int64
 	FileName    string
-	Format      string
+	Format      string // the parser used: camt053 or a CSV profile
+	Encoding    string // the character set a CSV file was read in
+	Skipped     int    // lines after the last entry left out (balance, totals)
 	Status      string
 	CreatedBy   *int64
 	CreatedAt   time.Time
@@ -58,8 +60,9 @@ func (s *Store) CreateBankImport(ctx context.Context, imp *BankImport, lines []*
 	return s.Tx(ctx, func(tx *Store) error {
 		imp.Status = model.ImportPending
 		imp.CreatedAt = tx.now()
-		id, err := tx.insert(ctx, `INSERT INTO bank_imports (file_name, format, status, created_by, created_at,
-			expires_at) VALUES (?, ?, ?, ?, ?, ?)`, imp.FileName, imp.Format, imp.Status, imp.CreatedBy,
+		id, err := tx.insert(ctx, `INSERT INTO bank_imports (file_name, format, encoding, skipped_lines, status,
+			created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, imp.FileName, imp.Format,
+			imp.Encoding, imp.Skipped, imp.Status, imp.CreatedBy,
 			imp.CreatedAt, imp.ExpiresAt.UTC().Truncate(time.Microsecond))
 		if err != nil {
 			return fmt.Errorf("create bank import: %w", err)
@@ -82,9 +85,9 @@ func (s *Store) CreateBankImport(ctx context.Context, imp *BankImport, lines []*
 // BankImportByID returns an import.
 func (s *Store) BankImportByID(ctx context.Context, id int64) (*BankImport, error) {
 	var imp BankImport
-	err := s.queryRow(ctx, `SELECT id, file_name, format, status, created_by, created_at, expires_at,
-		confirmed_at FROM bank_imports WHERE id = ?`, id).Scan(&imp.ID, &imp.FileName, &imp.Format,
-		&imp.Status, &imp.CreatedBy, &imp.CreatedAt, &imp.ExpiresAt, &imp.ConfirmedAt)
+	err := s.queryRow(ctx, `SELECT id, file_name, format, encoding, skipped_lines, status, created_by, created_at,
+		expires_at, confirmed_at FROM bank_imports WHERE id = ?`, id).Scan(&imp.ID, &imp.FileName, &imp.Format,
+		&imp.Encoding, &imp.Skipped, &imp.Status, &imp.CreatedBy, &imp.CreatedAt, &imp.ExpiresAt, &imp.ConfirmedAt)
 	if err != nil {
 		return nil, notFound(err, "bank import", id)
 	}
