@@ -40,6 +40,27 @@ type MandateInput struct {
 // SEPA character set, no spaces.
 var referenceRE = regexp.MustCompile(`^[A-Za-z0-9+?/:().,'-]{1,35}$`)
 
+// badSlashes tells whether an identifier breaks the EPC rule for the
+// identifiers of a SEPA message (mandate reference, end-to-end id…): it
+// may not start or end with "/" nor hold "//" anywhere.
+func badSlashes(s string) bool {
+	return strings.HasPrefix(s, "/") || strings.HasSuffix(s, "/") || strings.Contains(s, "//")
+}
+
+// epcID makes an identifier coin writes (the invoice number as end-to-end
+// id) obey the EPC slash rule: "//" becomes "/", and slashes at either end
+// go. Statement lines are matched on letters and digits, so nothing is lost.
+func epcID(s string) string {
+	for strings.Contains(s, "//") {
+		s = strings.ReplaceAll(s, "//", "/")
+	}
+	s = strings.Trim(s, "/")
+	if s == "" {
+		s = "NOTPROVIDED"
+	}
+	return s
+}
+
 // CheckMandate validates a mandate form into d; today refuses mandates
 // signed in the future.
 func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Errors {
@@ -47,6 +68,8 @@ func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Error
 	d.Reference = strings.TrimSpace(in.Reference)
 	if errs.Required("reference", d.Reference); errs.Get("reference") == "" && !referenceRE.MatchString(d.Reference) {
 		errs.Add("reference", "sepa.err.reference")
+	} else if errs.Get("reference") == "" && badSlashes(d.Reference) {
+		errs.Add("reference", "sepa.err.reference_slash")
 	}
 	errs.Required("signature_date", in.SignatureDate)
 	d.SignatureDate = errs.Date("signature_date", in.SignatureDate)
@@ -187,7 +210,7 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 			if amount <= 0 {
 				continue
 			}
-			e2e := latin(c.Invoice.Number, 35)
+			e2e := epcID(latin(c.Invoice.Number, 35))
 			block.Transactions = append(block.Transactions, transaction{EndToEndID: e2e,
 				Amount:      amountXML{Currency: currency, Value: money.Plain(amount)},
 				Mandate:     mandateInfo{ID: c.Mandate.Reference, Signed: c.Mandate.SignatureDate.String()},

@@ -1,0 +1,52 @@
+package sepa_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"coin/date"
+	"coin/model"
+	"coin/sepa"
+	"coin/store"
+	"coin/store/storetest"
+)
+
+// The EPC rules for the identifiers of a SEPA message: no "/" first or
+// last, no "//" anywhere.
+func TestMandateReferenceSlashes(t *testing.T) {
+	today := date.MustParse("2027-03-01")
+	for ref, want := range map[string]string{
+		"/RUM1": "sepa.err.reference_slash", "RUM1/": "sepa.err.reference_slash", "RUM//1": "sepa.err.reference_slash",
+		"/": "sepa.err.reference_slash", "//": "sepa.err.reference_slash", "A///B": "sepa.err.reference_slash",
+		"RUM/2027/1": "", "R/U-M:1": "", "RUM 1": "sepa.err.reference",
+	} {
+		var d store.Mandate
+		errs := sepa.CheckMandate(sepa.MandateInput{Reference: ref, SignatureDate: "2027-02-15",
+			IBAN: "FR7630006000011234567890189", SequenceType: model.SeqFirst}, today, &d)
+		if got := errs.Get("reference"); got != want {
+			t.Errorf("%q: %q, want %q", ref, got, want)
+		}
+	}
+}
+
+func TestEndToEndIDObeysTheSlashRule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		svc := &sepa.Service{Store: s, Cfg: sepaConfig(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		m := member(t, s, "anna", "Anna", "A")
+		invoice(t, s, m, "/F//2027/7/", 1200)
+		mandate(t, s, m, "RUM-A", model.SeqFirst, "")
+		f, err := svc.Collect(ctx, date.MustParse("2027-03-01"), time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), sepa.Maker{}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x := string(f.XML); !strings.Contains(x, "<EndToEndId>F/2027/7</EndToEndId>") {
+			t.Fatalf("end-to-end id breaks the slash rule:\n%s", x)
+		}
+		validate(t, f.XML)
+	})
+}
