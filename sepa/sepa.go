@@ -125,9 +125,9 @@ type Maker struct {
 // MakerOf is the maker of a signed-in member.
 func MakerOf(m *store.Member) Maker { return Maker{ID: &m.ID, Login: m.Login} }
 
-// Collect writes the pain.008 file collecting, on day + lead_days, the
-// open invoices of members with an active mandate that no earlier file
-// asked for. Unless dryRun, in one transaction: the collections are
+// Collect writes the pain.008 file collecting, lead_days TARGET2 business
+// days after day (CollectionDate), the open invoices of members with an
+// active mandate that no earlier file asked for. Unless dryRun, in one transaction: the collections are
 // recorded (an invoice goes in one file only), first-time mandates become
 // recurring and the file itself is stored, to be downloaded again (Stored)
 // should it be lost on its way to the bank.
@@ -145,7 +145,7 @@ func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, by 
 		if len(cands) == 0 {
 			return ErrNothing
 		}
-		f, err = Build(s.Cfg.SEPA, s.Cfg.Billing.Currency, day.AddDays(s.Cfg.SEPA.LeadDays), now, cands)
+		f, err = Build(s.Cfg.SEPA, s.Cfg.Billing.Currency, CollectionDate(day, s.Cfg.SEPA.LeadDays), now, cands)
 		if err != nil || dryRun {
 			return err
 		}
