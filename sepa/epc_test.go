@@ -50,3 +50,24 @@ func TestEndToEndIDObeysTheSlashRule(t *testing.T) {
 		validate(t, f.XML)
 	})
 }
+
+// CreDtTm says its time zone: the instant, in UTC, with its "Z".
+func TestCreationTimeHasAnOffset(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip(err)
+	}
+	cands := []store.DebitCandidate{{
+		Invoice: &store.Invoice{ID: 1, Kind: model.KindInvoice, Number: "2026-000042", TotalCents: 2500, MemberName: "Anna A"},
+		Mandate: &store.Mandate{ID: 1, Reference: "RUM-A", SignatureDate: date.MustParse("2026-01-15"),
+			IBAN: "FR7630006000011234567890189", SequenceType: model.SeqRecurring, Active: true}}}
+	f, err := sepa.Build(sepaConfig().SEPA, "EUR", date.MustParse("2026-12-07"),
+		time.Date(2026, 12, 2, 16, 4, 5, 0, paris), cands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := string(f.XML); !strings.Contains(x, "<CreDtTm>2026-12-02T15:04:05Z</CreDtTm>") {
+		t.Fatalf("CreDtTm without its offset:\n%s", x)
+	}
+	validate(t, f.XML)
+}

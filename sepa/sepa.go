@@ -192,7 +192,7 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 	msgID := "COIN-" + now.UTC().Format("20060102-150405")
 	f := &File{MessageID: msgID, CollectionDate: collection}
 	doc := document{Xmlns: "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02",
-		Init: initiation{Header: groupHeader{MessageID: msgID, Created: now.UTC().Format("2006-01-02T15:04:05"),
+		Init: initiation{Header: groupHeader{MessageID: msgID, Created: now.UTC().Format("2006-01-02T15:04:05Z07:00"),
 			Party: party{Name: latin(cfg.CreditorName, 70)}}}}
 	for _, seq := range []string{model.SeqFirst, model.SeqRecurring} {
 		block := paymentInfo{ID: msgID + "-" + seq, Method: "DD", Batch: true,

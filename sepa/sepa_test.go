@@ -131,7 +131,7 @@ func TestCollectWritesAValidPain008Once(t *testing.T) {
 		for _, want := range []string{`<SeqTp>FRST</SeqTp>`, `<SeqTp>RCUR</SeqTp>`, `<EndToEndId>2027-000002</EndToEndId>`,
 			`<InstdAmt Ccy="EUR">30.50</InstdAmt>`, `<CtrlSum>60.50</CtrlSum>`, `<Id>FR72ZZZ123456</Id>`, `<MndtId>RUM-A</MndtId>`,
 			`<Nm>Anna-Li Odegard</Nm>`, `<Nm>Bob Martin + fils</Nm>`, `<Nm>Rezo + Cie associatif</Nm>`,
-			`<ReqdColltnDt>2027-03-08</ReqdColltnDt>`, `<Id>NOTPROVIDED</Id>`, `<BIC>CMCIFR2A</BIC>`} {
+			`<ReqdColltnDt>2027-03-08</ReqdColltnDt>`, `<CreDtTm>2027-03-01T09:30:00Z</CreDtTm>`, `<Id>NOTPROVIDED</Id>`, `<BIC>CMCIFR2A</BIC>`} {
 			if !strings.Contains(x, want) {
 				t.Errorf("file lacks %s", want)
 			}
