@@ -51,5 +51,10 @@ func (s *SEPA) validate() error {
 		return fmt.Errorf("sepa.creditor_bic: %q is not a BIC", s.CreditorBIC)
 	}
 	s.CreditorBIC = iban.NormalizeBIC(s.CreditorBIC)
+	if s.CreditorBIC != "" {
+		if err := iban.CheckBICCountry(s.CreditorBIC, s.CreditorIBAN); err != nil {
+			return fmt.Errorf("sepa.creditor_bic: %q does not go with the IBAN %s: %v", s.CreditorBIC, s.CreditorIBAN, err)
+		}
+	}
 	return nil
 }

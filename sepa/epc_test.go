@@ -71,3 +71,23 @@ func TestCreationTimeHasAnOffset(t *testing.T) {
 	}
 	validate(t, f.XML)
 }
+
+func TestMandateFrenchIBANAndBIC(t *testing.T) {
+	today := date.MustParse("2027-03-01")
+	for _, c := range []struct{ iban, bic, ibanErr, bicErr string }{
+		{"FR63 3000 3010 0500 0000 0004 217", "", "sepa.err.rib_key", ""}, // IBAN checksum right, RIB key wrong
+		{"FR7630006000011234567890189", "DEUTDEFF", "", "sepa.err.bic_country"},
+		{"FR7630006000011234567890189", "AGRIFRPP", "", ""},
+		{"FR7630006000011234567890189", "BNPAREREXXX", "", ""}, // Réunion
+		{"FR7630006000011234567890189", "CEPAMCM1", "", ""},    // Monaco
+		{"DE89370400440532013000", "DEUTDEFF", "", ""},
+		{"FR7630006000011234567890188", "DEUTDEFF", "sepa.err.iban", ""}, // one error at a time
+	} {
+		var d store.Mandate
+		errs := sepa.CheckMandate(sepa.MandateInput{Reference: "RUM-1", SignatureDate: "2027-02-15",
+			IBAN: c.iban, BIC: c.bic, SequenceType: model.SeqFirst}, today, &d)
+		if errs.Get("iban") != c.ibanErr || errs.Get("bic") != c.bicErr {
+			t.Errorf("%s %s: iban %q, bic %q; want %q, %q", c.iban, c.bic, errs.Get("iban"), errs.Get("bic"), c.ibanErr, c.bicErr)
+		}
+	}
+}

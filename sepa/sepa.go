@@ -77,12 +77,18 @@ func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Error
 		errs.Add("signature_date", "sepa.err.signature_future")
 	}
 	d.IBAN = iban.Normalize(in.IBAN)
-	if errs.Required("iban", d.IBAN); errs.Get("iban") == "" && iban.Check(d.IBAN) != nil {
-		errs.Add("iban", "sepa.err.iban")
+	if errs.Required("iban", d.IBAN); errs.Get("iban") == "" {
+		if err := iban.Check(d.IBAN); errors.Is(err, iban.ErrRIBKey) {
+			errs.Add("iban", "sepa.err.rib_key")
+		} else if err != nil {
+			errs.Add("iban", "sepa.err.iban")
+		}
 	}
 	d.BIC = iban.NormalizeBIC(in.BIC)
 	if d.BIC != "" && !iban.ValidBIC(d.BIC) {
 		errs.Add("bic", "sepa.err.bic")
+	} else if d.BIC != "" && errs.Get("iban") == "" && iban.CheckBICCountry(d.BIC, d.IBAN) != nil {
+		errs.Add("bic", "sepa.err.bic_country")
 	}
 	errs.OneOf("sequence_type", in.SequenceType, model.SeqFirst, model.SeqRecurring)
 	d.SequenceType, d.Active = in.SequenceType, in.Active

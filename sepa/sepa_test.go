@@ -69,7 +69,8 @@ func invoice(t *testing.T, s *store.Store, m *store.Member, number string, cents
 }
 
 func mandate(t *testing.T, s *store.Store, m *store.Member, ref, seq string, bic string) *store.Mandate {
-	bban := "300060000112345678901" + string(rune('0'+m.ID%10)) + "8"
+	account := "1234567890" + string(rune('0'+m.ID%10))
+	bban := "3000600001" + account + iban.RIBKey("30006", "00001", account)
 	d := &store.Mandate{MemberID: m.ID, Reference: ref, SignatureDate: date.MustParse("2027-01-15"),
 		IBAN: "FR" + iban.CheckDigits("FR", bban) + bban, BIC: bic, SequenceType: seq, Active: true}
 	if err := s.CreateMandate(context.Background(), d); err != nil {
