@@ -191,6 +191,28 @@ func Format(s string) string {
 	return b.String()
 }
 
+// bankCodes are where the national bank code sits in the BBAN of some
+// countries' IBANs (offset, length), from the SWIFT IBAN registry.
+var bankCodes = map[string][2]int{
+	"AT": {0, 5}, "BE": {0, 3}, "CH": {0, 5}, "DE": {0, 8}, "ES": {0, 4}, "FR": {0, 5}, "GB": {0, 4},
+	"IT": {1, 5}, "LU": {0, 3}, "MC": {0, 5}, "NL": {0, 4}, "PT": {0, 4},
+}
+
+// BankCode returns the country and national bank code of a valid IBAN
+// ("FR" and "30006" for FR76 3000 6…), and false for countries whose bank
+// code position is not listed here.
+func BankCode(s string) (string, bool) {
+	s = Normalize(s)
+	if len(s) < 4 {
+		return "", false
+	}
+	p, ok := bankCodes[s[:2]]
+	if !ok || len(s) < 4+p[0]+p[1] {
+		return "", false
+	}
+	return s[:2] + s[4+p[0]:4+p[0]+p[1]], true
+}
+
 // NormalizeBIC removes spaces and upper-cases.
 func NormalizeBIC(s string) string { return Normalize(s) }
 

@@ -217,9 +217,11 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 				continue
 			}
 			e2e := epcID(latin(c.Invoice.Number, 35))
+			amendment := amendmentOf(c.Mandate)
 			block.Transactions = append(block.Transactions, transaction{EndToEndID: e2e,
-				Amount:      amountXML{Currency: currency, Value: money.Plain(amount)},
-				Mandate:     mandateInfo{ID: c.Mandate.Reference, Signed: c.Mandate.SignatureDate.String()},
+				Amount: amountXML{Currency: currency, Value: money.Plain(amount)},
+				Mandate: mandateInfo{ID: c.Mandate.Reference, Signed: c.Mandate.SignatureDate.String(),
+					Amended: amendment != nil, Amendment: amendment},
 				DebtorAgent: agentOf(c.Mandate.BIC), Debtor: party{Name: latin(c.Invoice.MemberName, 70)},
 				DebtorAccount: account{IBAN: c.Mandate.IBAN},
 				Remittance:    latin("Facture "+c.Invoice.Number, 140)})
@@ -245,6 +247,40 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 	}
 	f.XML = append([]byte(xml.Header), append(out, '\n')...)
 	return f, nil
+}
+
+// amendmentOf is the amendment a collection on mandate m announces: none
+// before its first collection, nor when the IBAN is the one collected last
+// (a BIC typed again or completed is no new account). A new account in the
+// same bank gives the original debtor account (the IBAN collected last); a
+// new bank gives "SMNDA" (same mandate, new debtor agent) as the original
+// debtor agent, the EPC rule. The bank is new when the IBAN's country or
+// national bank code changed, or the first 8 characters (the institution)
+// of two BICs differ. RecordDebit then makes the new account the last
+// collected: only the next file announces the amendment.
+func amendmentOf(m *store.Mandate) *amendment {
+	if m.CollectedIBAN == "" || m.CollectedIBAN == m.IBAN {
+		return nil
+	}
+	if sameBank(m.CollectedIBAN, m.CollectedBIC, m.IBAN, m.BIC) {
+		return &amendment{DebtorAccount: &account{IBAN: m.CollectedIBAN}}
+	}
+	return &amendment{DebtorAgent: &agent{Other: &otherID{ID: "SMNDA"}}}
+}
+
+func sameBank(oldIBAN, oldBIC, newIBAN, newBIC string) bool {
+	if oldIBAN[:2] != newIBAN[:2] {
+		return false
+	}
+	if a, ok := iban.BankCode(oldIBAN); ok {
+		if b, _ := iban.BankCode(newIBAN); a != b {
+			return false
+		}
+	}
+	if len(oldBIC) >= 8 && len(newBIC) >= 8 && oldBIC[:8] != newBIC[:8] {
+		return false
+	}
+	return true
 }
 
 func agentOf(bic string) agent {
@@ -371,6 +407,14 @@ type amountXML struct {
 }
 
 type mandateInfo struct {
-	ID     string `xml:"MndtId"`
-	Signed string `xml:"DtOfSgntr"`
+	ID        string     `xml:"MndtId"`
+	Signed    string     `xml:"DtOfSgntr"`
+	Amended   bool       `xml:"AmdmntInd,omitempty"`
+	Amendment *amendment `xml:"AmdmntInfDtls,omitempty"`
+}
+
+// amendment is what changed on a mandate since its last collection.
+type amendment struct {
+	DebtorAccount *account `xml:"OrgnlDbtrAcct,omitempty"`
+	DebtorAgent   *agent   `xml:"OrgnlDbtrAgt,omitempty"`
 }
