@@ -207,3 +207,18 @@ func TestCheckBICCountry(t *testing.T) {
 		t.Errorf("other IBAN countries are not held to the rule here: %v", err)
 	}
 }
+
+func TestBankCode(t *testing.T) {
+	for s, want := range map[string]string{
+		"FR76 3000 6000 0112 3456 7890 189":      "FR30006",
+		"DE89 3704 0044 0532 0130 00":            "DE37040044",
+		"BE68 5390 0754 7034":                    "BE539",
+		"GB82 WEST 1234 5698 7654 32":            "GBWEST",
+		"MT84 MALT 0110 0001 2345 MTLC AST0 01S": "", // not listed
+	} {
+		got, ok := BankCode(s)
+		if got != want || ok != (want != "") {
+			t.Errorf("BankCode(%q) = %q %v, want %q", s, got, ok, want)
+		}
+	}
+}
