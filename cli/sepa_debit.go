@@ -15,7 +15,7 @@ import (
 // SEPADebitCmd writes the direct debit file for the bank, or writes again
 // a file made before.
 type SEPADebitCmd struct {
-	Date   string `help:"Day of the file (YYYY-MM-DD, default today); the collection is asked for sepa.lead_days later." placeholder:"YYYY-MM-DD" xor:"file-date"`
+	Date   string `help:"Day of the file (YYYY-MM-DD, default today); the collection is asked for sepa.lead_days TARGET2 business days later." placeholder:"YYYY-MM-DD" xor:"file-date"`
 	Output string `help:"Write the pain.008 XML to FILE (replaced atomically) instead of standard output." short:"o" placeholder:"FILE" type:"path"`
 	DryRun bool   `help:"Write the file but record nothing: the same invoices stay to collect." name:"dry-run" xor:"file-dry-run"`
 	File   string `help:"Write again the stored file of this message id (COIN-…), as it was made; records nothing." placeholder:"MSGID" xor:"file-date,file-dry-run"`

@@ -202,15 +202,17 @@ func TestBankProfilesSEPAAndAccounting(t *testing.T) {
 		t.Errorf("example differs from defaults")
 	}
 	for body, key := range map[string]string{
-		"[bank.profiles.x]\ndelimiter = \";\"\nencoding = \"ebcdic\"\n":    "bank.profiles.x.encoding",
-		"[bank.profiles.x]\ndelimiter = \"#\"\n":                           "bank.profiles.x.delimiter",
-		"[bank]\ndefault_profile = \"nope\"\n":                             "bank.default_profile",
-		"[bank]\nmax_file_size = 10\n":                                     "bank.max_file_size",
-		"[sepa]\ncreditor_id = \"FR73ZZZ123456\"\ncreditor_name = \"X\"\n": "sepa.creditor_id",
-		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\ncreditor_name = \"X\"\n": "sepa.creditor_iban",
-		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\n":                        "sepa.creditor_name",
-		"[accounting]\naccount_bank = \"5 12\"\n":                          "accounting.account_bank",
-		"[accounting]\nfec_separator = \";\"\n":                            "accounting.fec_separator",
+		"[bank.profiles.x]\ndelimiter = \";\"\nencoding = \"ebcdic\"\n":                                                     "bank.profiles.x.encoding",
+		"[bank.profiles.x]\ndelimiter = \"#\"\n":                                                                            "bank.profiles.x.delimiter",
+		"[bank]\ndefault_profile = \"nope\"\n":                                                                              "bank.default_profile",
+		"[bank]\nmax_file_size = 10\n":                                                                                      "bank.max_file_size",
+		"[sepa]\ncreditor_id = \"FR73ZZZ123456\"\ncreditor_name = \"X\"\n":                                                  "sepa.creditor_id",
+		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\ncreditor_name = \"X\"\n":                                                  "sepa.creditor_iban",
+		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\n":                                                                         "sepa.creditor_name",
+		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\ncreditor_name = \"X\"\ncreditor_iban = \"FR6330003010050000000004217\"\n": "RIB key",
+		"[sepa]\ncreditor_id = \"FR72ZZZ123456\"\ncreditor_name = \"X\"\ncreditor_iban = \"FR7630006000011234567890189\"\ncreditor_bic = \"DEUTDEFF\"\n": "sepa.creditor_bic",
+		"[accounting]\naccount_bank = \"5 12\"\n": "accounting.account_bank",
+		"[accounting]\nfec_separator = \";\"\n":   "accounting.fec_separator",
 		"[bank.profiles.y]\ndelimiter = \";\"\nencoding = \"utf-8\"\ndecimal_separator = \",\"\ndate_format = \"2006-01-02\"\nsign = \"credit_positive\"\ndate_column = \"1\"\nlabel_column = \"2\"\n": "bank.profiles.y.amount_column",
 	} {
 		if _, err := Load(write(t, body), nil); err == nil || !strings.Contains(err.Error(), key) {

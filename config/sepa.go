@@ -17,7 +17,8 @@ type SEPA struct {
 	CreditorID   string `toml:"creditor_id" env:"CREDITOR_ID"`
 	CreditorIBAN string `toml:"creditor_iban" env:"CREDITOR_IBAN"`
 	CreditorBIC  string `toml:"creditor_bic" env:"CREDITOR_BIC"`
-	// LeadDays is how many days after the file's day the collection is asked for.
+	// LeadDays is how many TARGET2 business days after the file's day the
+	// collection is asked for (sepa.CollectionDate).
 	LeadDays int `toml:"lead_days" env:"LEAD_DAYS"`
 }
 
@@ -50,5 +51,10 @@ func (s *SEPA) validate() error {
 		return fmt.Errorf("sepa.creditor_bic: %q is not a BIC", s.CreditorBIC)
 	}
 	s.CreditorBIC = iban.NormalizeBIC(s.CreditorBIC)
+	if s.CreditorBIC != "" {
+		if err := iban.CheckBICCountry(s.CreditorBIC, s.CreditorIBAN); err != nil {
+			return fmt.Errorf("sepa.creditor_bic: %q does not go with the IBAN %s: %v", s.CreditorBIC, s.CreditorIBAN, err)
+		}
+	}
 	return nil
 }

@@ -25,12 +25,17 @@ func SEPACreditor(c *config.SEPA) {
 	}
 	c.CreditorName = "Traboule"
 	c.CreditorID = "FR" + iban.CreditorIDCheckDigits("FR", "123456") + "ZZZ123456"
-	c.CreditorIBAN = frenchIBAN(fmt.Sprintf("10278%05d%011d%02d", 7300, 1901, 42))
+	c.CreditorIBAN = frenchIBAN("10278", "07300", fmt.Sprintf("%011d", 1901))
 	c.CreditorBIC = "CMCIFR2A"
 }
 
-// frenchIBAN completes a 23-character French BBAN into an IBAN.
-func frenchIBAN(bban string) string { return "FR" + iban.CheckDigits("FR", bban) + bban }
+// frenchIBAN makes a French IBAN of a bank code (5 digits), branch code (5
+// digits) and account number (11 characters): its RIB key, then its IBAN
+// check digits, are computed, so that the demo's IBANs pass both checks.
+func frenchIBAN(bank, branch, account string) string {
+	bban := bank + branch + account + iban.RIBKey(bank, branch, account)
+	return "FR" + iban.CheckDigits("FR", bban) + bban
+}
 
 // mandateCount is how many demo members pay by direct debit.
 const mandateCount = 5
@@ -52,7 +57,7 @@ func loadMandates(ctx context.Context, tx *store.Store, today date.Date) error {
 		}
 		seen[inv.MemberID] = true
 		m := &store.Mandate{MemberID: inv.MemberID, Reference: fmt.Sprintf("TRABOULE-%06d", inv.MemberID),
-			SignatureDate: today.AddMonths(-6), IBAN: frenchIBAN(fmt.Sprintf("30003%05d%011d%02d", 1000+len(seen), inv.MemberID, 17)),
+			SignatureDate: today.AddMonths(-6), IBAN: frenchIBAN("30003", fmt.Sprintf("%05d", 1000+len(seen)), fmt.Sprintf("%011d", inv.MemberID)),
 			BIC: "SOGEFRPP", SequenceType: model.SeqFirst, Active: true}
 		if err := tx.CreateMandate(ctx, m); err != nil {
 			return err

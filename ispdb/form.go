@@ -196,6 +196,8 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 	if f.IBAN != "" {
 		if err := iban.Check(f.IBAN); errors.Is(err, iban.ErrChecksum) {
 			errs.Add("iban", "ispdb.err.iban")
+		} else if errors.Is(err, iban.ErrRIBKey) {
+			errs.Add("iban", "ispdb.err.rib_key")
 		} else if err != nil {
 			errs.Add("iban", "ispdb.err.iban_format")
 		} else {

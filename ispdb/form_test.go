@@ -71,6 +71,7 @@ func TestFormRefusesWhatBreaksTheFormat(t *testing.T) {
 		{"upload too large", func(f *Form) { f.Areas[0].UploadTooLarge = true }, AreaGeoJSONField(0), "ispdb.err.geojson_too_large"},
 		{"bad IBAN", func(f *Form) { f.IBAN = "FR76 3000 6000 0112 3456 7890 188" }, "iban", "ispdb.err.iban"},
 		{"short IBAN", func(f *Form) { f.IBAN = "FR76 0000" }, "iban", "ispdb.err.iban_format"},
+		{"wrong RIB key", func(f *Form) { f.IBAN = "FR63 3000 3010 0500 0000 0004 217" }, "iban", "ispdb.err.rib_key"},
 		{"bad BIC", func(f *Form) { f.BIC = "AGRI-FR" }, "bic", "ispdb.err.bic"},
 		{"bad admin e-mail", func(f *Form) { f.AdminEmail = "treso@" }, "admin_email", "err.email_invalid"},
 	}

@@ -40,6 +40,27 @@ type MandateInput struct {
 // SEPA character set, no spaces.
 var referenceRE = regexp.MustCompile(`^[A-Za-z0-9+?/:().,'-]{1,35}$`)
 
+// badSlashes tells whether an identifier breaks the EPC rule for the
+// identifiers of a SEPA message (mandate reference, end-to-end id…): it
+// may not start or end with "/" nor hold "//" anywhere.
+func badSlashes(s string) bool {
+	return strings.HasPrefix(s, "/") || strings.HasSuffix(s, "/") || strings.Contains(s, "//")
+}
+
+// epcID makes an identifier coin writes (the invoice number as end-to-end
+// id) obey the EPC slash rule: "//" becomes "/", and slashes at either end
+// go. Statement lines are matched on letters and digits, so nothing is lost.
+func epcID(s string) string {
+	for strings.Contains(s, "//") {
+		s = strings.ReplaceAll(s, "//", "/")
+	}
+	s = strings.Trim(s, "/")
+	if s == "" {
+		s = "NOTPROVIDED"
+	}
+	return s
+}
+
 // CheckMandate validates a mandate form into d; today refuses mandates
 // signed in the future.
 func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Errors {
@@ -47,6 +68,8 @@ func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Error
 	d.Reference = strings.TrimSpace(in.Reference)
 	if errs.Required("reference", d.Reference); errs.Get("reference") == "" && !referenceRE.MatchString(d.Reference) {
 		errs.Add("reference", "sepa.err.reference")
+	} else if errs.Get("reference") == "" && badSlashes(d.Reference) {
+		errs.Add("reference", "sepa.err.reference_slash")
 	}
 	errs.Required("signature_date", in.SignatureDate)
 	d.SignatureDate = errs.Date("signature_date", in.SignatureDate)
@@ -54,12 +77,18 @@ func CheckMandate(in MandateInput, today date.Date, d *store.Mandate) form.Error
 		errs.Add("signature_date", "sepa.err.signature_future")
 	}
 	d.IBAN = iban.Normalize(in.IBAN)
-	if errs.Required("iban", d.IBAN); errs.Get("iban") == "" && iban.Check(d.IBAN) != nil {
-		errs.Add("iban", "sepa.err.iban")
+	if errs.Required("iban", d.IBAN); errs.Get("iban") == "" {
+		if err := iban.Check(d.IBAN); errors.Is(err, iban.ErrRIBKey) {
+			errs.Add("iban", "sepa.err.rib_key")
+		} else if err != nil {
+			errs.Add("iban", "sepa.err.iban")
+		}
 	}
 	d.BIC = iban.NormalizeBIC(in.BIC)
 	if d.BIC != "" && !iban.ValidBIC(d.BIC) {
 		errs.Add("bic", "sepa.err.bic")
+	} else if d.BIC != "" && errs.Get("iban") == "" && iban.CheckBICCountry(d.BIC, d.IBAN) != nil {
+		errs.Add("bic", "sepa.err.bic_country")
 	}
 	errs.OneOf("sequence_type", in.SequenceType, model.SeqFirst, model.SeqRecurring)
 	d.SequenceType, d.Active = in.SequenceType, in.Active
@@ -102,9 +131,9 @@ type Maker struct {
 // MakerOf is the maker of a signed-in member.
 func MakerOf(m *store.Member) Maker { return Maker{ID: &m.ID, Login: m.Login} }
 
-// Collect writes the pain.008 file collecting, on day + lead_days, the
-// open invoices of members with an active mandate that no earlier file
-// asked for. Unless dryRun, in one transaction: the collections are
+// Collect writes the pain.008 file collecting, lead_days TARGET2 business
+// days after day (CollectionDate), the open invoices of members with an
+// active mandate that no earlier file asked for. Unless dryRun, in one transaction: the collections are
 // recorded (an invoice goes in one file only), first-time mandates become
 // recurring and the file itself is stored, to be downloaded again (Stored)
 // should it be lost on its way to the bank.
@@ -122,7 +151,7 @@ func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, by 
 		if len(cands) == 0 {
 			return ErrNothing
 		}
-		f, err = Build(s.Cfg.SEPA, s.Cfg.Billing.Currency, day.AddDays(s.Cfg.SEPA.LeadDays), now, cands)
+		f, err = Build(s.Cfg.SEPA, s.Cfg.Billing.Currency, CollectionDate(day, s.Cfg.SEPA.LeadDays), now, cands)
 		if err != nil || dryRun {
 			return err
 		}
@@ -169,7 +198,7 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 	msgID := "COIN-" + now.UTC().Format("20060102-150405")
 	f := &File{MessageID: msgID, CollectionDate: collection}
 	doc := document{Xmlns: "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02",
-		Init: initiation{Header: groupHeader{MessageID: msgID, Created: now.UTC().Format("2006-01-02T15:04:05"),
+		Init: initiation{Header: groupHeader{MessageID: msgID, Created: now.UTC().Format("2006-01-02T15:04:05Z07:00"),
 			Party: party{Name: latin(cfg.CreditorName, 70)}}}}
 	for _, seq := range []string{model.SeqFirst, model.SeqRecurring} {
 		block := paymentInfo{ID: msgID + "-" + seq, Method: "DD", Batch: true,
@@ -187,10 +216,12 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 			if amount <= 0 {
 				continue
 			}
-			e2e := latin(c.Invoice.Number, 35)
+			e2e := epcID(latin(c.Invoice.Number, 35))
+			amendment := amendmentOf(c.Mandate)
 			block.Transactions = append(block.Transactions, transaction{EndToEndID: e2e,
-				Amount:      amountXML{Currency: currency, Value: money.Plain(amount)},
-				Mandate:     mandateInfo{ID: c.Mandate.Reference, Signed: c.Mandate.SignatureDate.String()},
+				Amount: amountXML{Currency: currency, Value: money.Plain(amount)},
+				Mandate: mandateInfo{ID: c.Mandate.Reference, Signed: c.Mandate.SignatureDate.String(),
+					Amended: amendment != nil, Amendment: amendment},
 				DebtorAgent: agentOf(c.Mandate.BIC), Debtor: party{Name: latin(c.Invoice.MemberName, 70)},
 				DebtorAccount: account{IBAN: c.Mandate.IBAN},
 				Remittance:    latin("Facture "+c.Invoice.Number, 140)})
@@ -216,6 +247,40 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 	}
 	f.XML = append([]byte(xml.Header), append(out, '\n')...)
 	return f, nil
+}
+
+// amendmentOf is the amendment a collection on mandate m announces: none
+// before its first collection, nor when the IBAN is the one collected last
+// (a BIC typed again or completed is no new account). A new account in the
+// same bank gives the original debtor account (the IBAN collected last); a
+// new bank gives "SMNDA" (same mandate, new debtor agent) as the original
+// debtor agent, the EPC rule. The bank is new when the IBAN's country or
+// national bank code changed, or the first 8 characters (the institution)
+// of two BICs differ. RecordDebit then makes the new account the last
+// collected: only the next file announces the amendment.
+func amendmentOf(m *store.Mandate) *amendment {
+	if m.CollectedIBAN == "" || m.CollectedIBAN == m.IBAN {
+		return nil
+	}
+	if sameBank(m.CollectedIBAN, m.CollectedBIC, m.IBAN, m.BIC) {
+		return &amendment{DebtorAccount: &account{IBAN: m.CollectedIBAN}}
+	}
+	return &amendment{DebtorAgent: &agent{Other: &otherID{ID: "SMNDA"}}}
+}
+
+func sameBank(oldIBAN, oldBIC, newIBAN, newBIC string) bool {
+	if oldIBAN[:2] != newIBAN[:2] {
+		return false
+	}
+	if a, ok := iban.BankCode(oldIBAN); ok {
+		if b, _ := iban.BankCode(newIBAN); a != b {
+			return false
+		}
+	}
+	if len(oldBIC) >= 8 && len(newBIC) >= 8 && oldBIC[:8] != newBIC[:8] {
+		return false
+	}
+	return true
 }
 
 func agentOf(bic string) agent {
@@ -342,6 +407,14 @@ type amountXML struct {
 }
 
 type mandateInfo struct {
-	ID     string `xml:"MndtId"`
-	Signed string `xml:"DtOfSgntr"`
+	ID        string     `xml:"MndtId"`
+	Signed    string     `xml:"DtOfSgntr"`
+	Amended   bool       `xml:"AmdmntInd,omitempty"`
+	Amendment *amendment `xml:"AmdmntInfDtls,omitempty"`
+}
+
+// amendment is what changed on a mandate since its last collection.
+type amendment struct {
+	DebtorAccount *account `xml:"OrgnlDbtrAcct,omitempty"`
+	DebtorAgent   *agent   `xml:"OrgnlDbtrAgt,omitempty"`
 }

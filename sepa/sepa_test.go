@@ -69,7 +69,8 @@ func invoice(t *testing.T, s *store.Store, m *store.Member, number string, cents
 }
 
 func mandate(t *testing.T, s *store.Store, m *store.Member, ref, seq string, bic string) *store.Mandate {
-	bban := "300060000112345678901" + string(rune('0'+m.ID%10)) + "8"
+	account := "1234567890" + string(rune('0'+m.ID%10))
+	bban := "3000600001" + account + iban.RIBKey("30006", "00001", account)
 	d := &store.Mandate{MemberID: m.ID, Reference: ref, SignatureDate: date.MustParse("2027-01-15"),
 		IBAN: "FR" + iban.CheckDigits("FR", bban) + bban, BIC: bic, SequenceType: seq, Active: true}
 	if err := s.CreateMandate(context.Background(), d); err != nil {
@@ -124,14 +125,14 @@ func TestCollectWritesAValidPain008Once(t *testing.T) {
 			t.Fatal(err)
 		}
 		validate(t, dry.XML)
-		if dry.Count != 3 || dry.TotalCents != 6050 || dry.CollectionDate.String() != "2027-03-06" {
+		if dry.Count != 3 || dry.TotalCents != 6050 || dry.CollectionDate.String() != "2027-03-08" {
 			t.Fatalf("dry run: %d debits, %d cents, on %s", dry.Count, dry.TotalCents, dry.CollectionDate)
 		}
 		x := string(dry.XML)
 		for _, want := range []string{`<SeqTp>FRST</SeqTp>`, `<SeqTp>RCUR</SeqTp>`, `<EndToEndId>2027-000002</EndToEndId>`,
 			`<InstdAmt Ccy="EUR">30.50</InstdAmt>`, `<CtrlSum>60.50</CtrlSum>`, `<Id>FR72ZZZ123456</Id>`, `<MndtId>RUM-A</MndtId>`,
 			`<Nm>Anna-Li Odegard</Nm>`, `<Nm>Bob Martin + fils</Nm>`, `<Nm>Rezo + Cie associatif</Nm>`,
-			`<ReqdColltnDt>2027-03-06</ReqdColltnDt>`, `<Id>NOTPROVIDED</Id>`, `<BIC>CMCIFR2A</BIC>`} {
+			`<ReqdColltnDt>2027-03-08</ReqdColltnDt>`, `<CreDtTm>2027-03-01T09:30:00Z</CreDtTm>`, `<Id>NOTPROVIDED</Id>`, `<BIC>CMCIFR2A</BIC>`} {
 			if !strings.Contains(x, want) {
 				t.Errorf("file lacks %s", want)
 			}

@@ -20,12 +20,18 @@ type Mandate struct {
 	Active        bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// CollectedIBAN and CollectedBIC are the account and bank of the last
+	// collection asked on this mandate ("" before the first): the next
+	// file announces a change since then as an amendment. RecordDebit
+	// sets them; forms never do.
+	CollectedIBAN string
+	CollectedBIC  string
 
 	MemberName string // filled by queries
 }
 
 const mandateColumns = `d.id, d.member_id, d.reference, d.signature_date, d.iban, d.bic, d.sequence_type,
-	d.active, d.created_at, d.updated_at,
+	d.active, d.created_at, d.updated_at, d.collected_iban, d.collected_bic,
 	CASE WHEN m.person_type = 'legal' AND m.organization_name <> '' THEN m.organization_name
 	     ELSE TRIM(m.first_name || ' ' || m.last_name) END`
 
@@ -34,7 +40,7 @@ const mandateFrom = ` FROM sepa_mandates d JOIN members m ON m.id = d.member_id`
 func scanMandate(row scanner) (*Mandate, error) {
 	var d Mandate
 	err := row.Scan(&d.ID, &d.MemberID, &d.Reference, &d.SignatureDate, &d.IBAN, &d.BIC, &d.SequenceType,
-		&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.MemberName)
+		&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.CollectedIBAN, &d.CollectedBIC, &d.MemberName)
 	return &d, err
 }
 
@@ -135,7 +141,7 @@ func (s *Store) DebitCandidates(ctx context.Context) ([]DebitCandidate, error) {
 			&inv.CreditedInvoiceID, &inv.TotalExclCents, &inv.TaxCents, &inv.TotalCents, &inv.PaidCents, &inv.Language,
 			&inv.HasPDF, &inv.CreatedAt, &inv.ValidatedAt, &inv.MemberLogin, &inv.MemberName,
 			&d.ID, &d.MemberID, &d.Reference, &d.SignatureDate, &d.IBAN, &d.BIC, &d.SequenceType,
-			&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.MemberName); err != nil {
+			&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.CollectedIBAN, &d.CollectedBIC, &d.MemberName); err != nil {
 			return nil, fmt.Errorf("scan direct debit candidate: %w", err)
 		}
 		if number != nil {
@@ -159,8 +165,9 @@ type Debit struct {
 	CreatedAt      time.Time
 }
 
-// RecordDebit remembers a collection asked, and moves a first-time mandate
-// to recurring: the next file announces it as such.
+// RecordDebit remembers a collection asked, moves a first-time mandate to
+// recurring (the next file announces it as such) and records the mandate's
+// account and bank as the last collected: an amendment is announced once.
 func (s *Store) RecordDebit(ctx context.Context, d *Debit) error {
 	d.CreatedAt = s.now()
 	id, err := s.insert(ctx, `INSERT INTO sepa_debits (invoice_id, mandate_id, message_id, end_to_end_id,
@@ -176,6 +183,10 @@ func (s *Store) RecordDebit(ctx context.Context, d *Debit) error {
 	if _, err := s.exec(ctx, `UPDATE sepa_mandates SET sequence_type = 'RCUR', updated_at = ?
 		WHERE id = ? AND sequence_type = 'FRST'`, d.CreatedAt, d.MandateID); err != nil {
 		return fmt.Errorf("mandate %d to recurring: %w", d.MandateID, err)
+	}
+	if _, err := s.exec(ctx, `UPDATE sepa_mandates SET collected_iban = iban, collected_bic = bic
+		WHERE id = ?`, d.MandateID); err != nil {
+		return fmt.Errorf("mandate %d account collected: %w", d.MandateID, err)
 	}
 	return nil
 }
