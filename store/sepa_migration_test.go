@@ -16,7 +16,7 @@ import (
 	"coin/store"
 )
 
-// Migration 0011 takes the present account of a mandate collected before
+// Migration 0013 takes the present account of a mandate collected before
 // it as the last collected, leaves a mandate never collected without one,
 // and goes down and up again.
 func TestMigrationRemembersTheAccountCollected(t *testing.T) {
@@ -76,11 +76,11 @@ func TestMigrationRemembersTheAccountCollected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Migrate(10); err != nil {
-		t.Fatalf("down to 0010: %v", err)
+	if err := m.Migrate(12); err != nil {
+		t.Fatalf("down to 0012: %v", err)
 	}
-	if err := m.Migrate(11); err != nil {
-		t.Fatalf("up to 0011: %v", err)
+	if err := m.Migrate(13); err != nil {
+		t.Fatalf("up to 0013: %v", err)
 	}
 	for i, want := range []string{"FR7630006000011234567890189", ""} {
 		var got string
