@@ -135,7 +135,8 @@ func ispFormFromRequest(c *fiber.Ctx) (ispdb.Form, error) {
 			PostalCode: v.get("office_postal_code"), Locality: v.get("office_locality"),
 			Region: v.get("office_region"), CountryName: v.get("office_country_name")},
 		PostalAddress: v.get("postal_address"), Phone: v.get("phone"), AdminEmail: v.get("admin_email"),
-		IBAN: v.get("iban"), BIC: v.get("bic"), BankName: v.get("bank_name"), LegalMentions: v.get("legal_mentions")}
+		IBAN: v.get("iban"), BIC: v.get("bic"), BankName: v.get("bank_name"), LegalMentions: v.get("legal_mentions"),
+		SIREN: v.get("siren")}
 	for i := 0; i < v.count("website_count"); i++ {
 		f.Websites = append(f.Websites, ispdb.WebsiteRow{Name: v.get(ispdb.WebsiteNameField(i)),
 			URL: v.get(ispdb.WebsiteURLField(i)), Remove: v.get("website_remove_"+strconv.Itoa(i)) != ""})

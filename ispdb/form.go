@@ -51,6 +51,7 @@ type Form struct {
 	BIC           string
 	BankName      string
 	LegalMentions string
+	SIREN         string
 }
 
 // WebsiteRow is one "other website" line of the form.
@@ -103,7 +104,7 @@ func FromRecord(r *store.ISP) Form {
 		CreationDate: r.CreationDate.String(), FFDNMemberSince: r.FFDNMemberSince.String(),
 		Chatrooms: strings.Join(r.Chatrooms, "\n"), Office: r.Office, PostalAddress: r.PostalAddress,
 		Phone: r.Phone, AdminEmail: r.AdminEmail, IBAN: iban.Format(r.IBAN), BIC: r.BIC,
-		BankName: r.BankName, LegalMentions: r.LegalMentions}
+		BankName: r.BankName, LegalMentions: r.LegalMentions, SIREN: r.SIREN}
 	if r.ProgressStatus > 0 {
 		f.ProgressStatus = strconv.Itoa(r.ProgressStatus)
 	}
@@ -219,6 +220,14 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 	out.BankName = f.BankName
 	errs.MaxLen("legal_mentions", f.LegalMentions, 4000)
 	out.LegalMentions = f.LegalMentions
+	if f.SIREN != "" {
+		s := strings.NewReplacer(" ", "", "\u00a0", "", ".", "", "-", "").Replace(f.SIREN)
+		if !ValidSIREN(s) {
+			errs.Add("siren", "ispdb.err.siren")
+		} else {
+			out.SIREN, f.SIREN = s, s
+		}
+	}
 
 	if errs.Any() {
 		return errs
@@ -236,7 +245,7 @@ func (f *Form) trim() {
 	for _, p := range []*string{&f.Name, &f.ShortName, &f.Description, &f.LogoURL, &f.Website,
 		&f.Email, &f.MainMailingList, &f.CreationDate, &f.FFDNMemberSince, &f.ProgressStatus,
 		&f.Latitude, &f.Longitude, &f.Chatrooms, &f.PostalAddress, &f.Phone, &f.AdminEmail,
-		&f.IBAN, &f.BIC, &f.BankName, &f.LegalMentions, &f.Office.StreetAddress,
+		&f.IBAN, &f.BIC, &f.BankName, &f.LegalMentions, &f.SIREN, &f.Office.StreetAddress,
 		&f.Office.ExtendedAddress, &f.Office.PostOfficeBox, &f.Office.PostalCode,
 		&f.Office.Locality, &f.Office.Region, &f.Office.CountryName} {
 		*p = strings.TrimSpace(*p)
