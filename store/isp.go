@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"coin/date"
 )
 
 // ISP is the association's own record: its entry in the FFDN database
@@ -23,9 +21,9 @@ type ISP struct {
 	OtherWebsites   []ISPWebsite
 	Email           string
 	MainMailingList string
-	CreationDate    date.Date
-	FFDNMemberSince date.Date
-	ProgressStatus  int // 1–7; 0 when not given
+	CreationDate    string // ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD; "" when not given
+	FFDNMemberSince string // the same
+	ProgressStatus  int    // 1–7; 0 when not given
 	Latitude        *float64
 	Longitude       *float64
 	Chatrooms       []string

@@ -485,11 +485,11 @@ func ISPForm(d ISPData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input("creation_date", t(ctx, "ispdb.creation_date"), "date", d.Form.CreationDate, d.Errs, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input("creation_date", t(ctx, "ispdb.creation_date"), "text", d.Form.CreationDate, d.Errs, templ.Attributes{"placeholder": t(ctx, "ispdb.iso_date_placeholder"), "inputmode": "numeric", "maxlength": "10"}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Input("ffdn_member_since", t(ctx, "ispdb.ffdn_member_since"), "date", d.Form.FFDNMemberSince, d.Errs, nil).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Input("ffdn_member_since", t(ctx, "ispdb.ffdn_member_since"), "text", d.Form.FFDNMemberSince, d.Errs, templ.Attributes{"placeholder": t(ctx, "ispdb.iso_date_placeholder"), "inputmode": "numeric", "maxlength": "10"}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
