@@ -104,6 +104,14 @@ func TestSEPADebitAndExportCommands(t *testing.T) {
 	if r.status != 1 || !strings.Contains(r.stderr, "before --from") {
 		t.Fatalf("reversed range: %d %q", r.status, r.stderr)
 	}
+	// Article A47 A-1 LPF: ISO 8859-15 by default, UTF-8 on request, nothing else.
+	if r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--format", "fec", "--charset", "utf-8"); r.status != 0 ||
+		!strings.HasPrefix(r.stdout, "JournalCode|") {
+		t.Fatalf("fec utf-8: %d %q", r.status, r.stderr)
+	}
+	if r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--format", "fec", "--charset", "ebcdic"); r.status != 2 {
+		t.Fatalf("unknown charset: %d %q", r.status, r.stderr)
+	}
 	if r = run(t, "", env, "export-accounting", "--from", "2027-01-01", "--to", "2027-12-31", "--format", "xls"); r.status != 2 {
 		t.Fatalf("unknown format: %d %q", r.status, r.stderr)
 	}

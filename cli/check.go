@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"time"
 
+	"coin/ispdb"
 	"coin/overrides"
 	"coin/provision"
 	"coin/store"
@@ -81,7 +82,7 @@ func (c CheckCmd) Run(g *Globals) error {
 	} else {
 		fmt.Fprintf(g.Stdout, "ok   %s database reachable (schema %d of %d; serve applies what is pending)\n", st.Dialect(), ms.Current, ms.Latest)
 		if ms.Current == ms.Latest {
-			checkISPRecord(ctx, g, st)
+			problems += checkISPRecord(ctx, g, st)
 		}
 	}
 	if problems > 0 {
@@ -90,8 +91,11 @@ func (c CheckCmd) Run(g *Globals) error {
 	return nil
 }
 
-// checkISPRecord warns, without failing, while /isp.json cannot be served.
-func checkISPRecord(ctx context.Context, g *Globals, st *store.Store) {
+// checkISPRecord warns, without failing, while /isp.json cannot be served,
+// and fails when the stored record gives an /isp.json that db.ffdn.org's
+// crawler would refuse (e.g. a covered area saved before a rule existed).
+// It returns the number of problems.
+func checkISPRecord(ctx context.Context, g *Globals, st *store.Store) int {
 	r, err := st.ISP(ctx)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || err == nil && (r.Name == "" || r.Email == ""):
@@ -99,6 +103,19 @@ func checkISPRecord(ctx context.Context, g *Globals, st *store.Store) {
 	case err != nil:
 		fmt.Fprintf(g.Stdout, "warn ISP record: %v\n", err)
 	default:
+		schema, err := ispdb.NewSchema()
+		if err != nil {
+			fmt.Fprintf(g.Stdout, "FAIL ISP schema: %v\n", err)
+			return 1
+		}
+		bad := ispdb.CheckStored(r, schema)
+		for _, p := range bad {
+			fmt.Fprintf(g.Stdout, "FAIL ISP record, /isp.json would be refused by db.ffdn.org: %s\n", p)
+		}
+		if len(bad) > 0 {
+			return len(bad)
+		}
 		fmt.Fprintf(g.Stdout, "ok   ISP record of %s\n", r.Name)
 	}
+	return 0
 }

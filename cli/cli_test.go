@@ -150,3 +150,31 @@ func TestOfferSubscriptionsCount(t *testing.T) {
 		t.Fatalf("bad date: %d %q", r.status, r.stderr)
 	}
 }
+
+// TestMigrateStatusCreatesNothing: issue 20 ("Small"): coin migrate status
+// pointed at a database path that does not exist says so, exits non-zero
+// and creates neither the file nor its folder.
+func TestMigrateStatusCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no", "such", "folder")
+	for _, env := range [][]string{{"COIN_SERVER_DATA_DIR=" + missing},
+		{"COIN_SERVER_DATA_DIR=" + dir, "COIN_DATABASE_URL=sqlite:" + filepath.Join(missing, "coin.db")},
+		{"COIN_SERVER_DATA_DIR=" + dir, "COIN_DATABASE_URL=sqlite:absent.db"}} {
+		r := run(t, "", env, "migrate", "status")
+		if r.status == 0 || !strings.Contains(r.stderr, "database does not exist") {
+			t.Errorf("%v: status %d, stdout %q, stderr %q", env, r.status, r.stdout, r.stderr)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil || len(entries) != 0 {
+			t.Fatalf("%v: migrate status created %v (%v)", env, entries, err)
+		}
+	}
+	// Once migrated, status reports.
+	env := []string{"COIN_SERVER_DATA_DIR=" + dir}
+	if r := run(t, "", env, "migrate"); r.status != 0 {
+		t.Fatalf("migrate: %+v", r)
+	}
+	if r := run(t, "", env, "migrate", "status"); r.status != 0 || !strings.Contains(r.stdout, "up to date") {
+		t.Fatalf("status: %+v", r)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"coin/accounting"
 	"coin/config"
 	"coin/date"
 	"coin/money"
@@ -12,10 +13,11 @@ import (
 
 // ExportAccountingCmd exports a period for the accountant.
 type ExportAccountingCmd struct {
-	From   string `help:"First day (YYYY-MM-DD)." required:"" placeholder:"YYYY-MM-DD"`
-	To     string `help:"Last day, included (YYYY-MM-DD)." required:"" placeholder:"YYYY-MM-DD"`
-	Format string `help:"csv (invoices, credit notes, payments) or fec (French FEC, double entry)." enum:"csv,fec" default:"csv"`
-	Output string `help:"Write to FILE (replaced atomically) instead of standard output." short:"o" placeholder:"FILE" type:"path"`
+	From    string `help:"First day (YYYY-MM-DD)." required:"" placeholder:"YYYY-MM-DD"`
+	To      string `help:"Last day, included (YYYY-MM-DD)." required:"" placeholder:"YYYY-MM-DD"`
+	Format  string `help:"csv (invoices, credit notes, payments) or fec (French FEC, double entry)." enum:"csv,fec" default:"csv"`
+	Charset string `help:"Character set of the FEC: iso-8859-15 (article A47 A-1 LPF; refused with the line at fault when a character does not fit) or utf-8." enum:"iso-8859-15,utf-8" default:"iso-8859-15"`
+	Output  string `help:"Write to FILE (replaced atomically) instead of standard output." short:"o" placeholder:"FILE" type:"path"`
 }
 
 func (c *ExportAccountingCmd) Run(g *Globals) error {
@@ -37,7 +39,15 @@ func (c *ExportAccountingCmd) Run(g *Globals) error {
 	}, func(a *app) (err error) {
 		var buf bytes.Buffer
 		if c.Format == "fec" {
-			err = a.books.WriteFEC(ctx, &buf, from, to)
+			if err = a.books.WriteFEC(ctx, &buf, from, to); err != nil {
+				return err
+			}
+			var b []byte
+			if b, err = accounting.EncodeFEC(buf.Bytes(), c.Charset); err != nil {
+				return err
+			}
+			buf.Reset()
+			buf.Write(b)
 		} else {
 			err = a.books.WriteCSV(ctx, &buf, from, to)
 		}

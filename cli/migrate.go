@@ -39,7 +39,17 @@ func (MigrateUpCmd) Run(g *Globals) error {
 type MigrateStatusCmd struct{}
 
 func (MigrateStatusCmd) Run(g *Globals) error {
-	st, err := g.openStore()
+	// Only report: a path that names no database is an error, and creates
+	// nothing (no file, no folder).
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	driver, dsn, err := cfg.DatabaseTarget()
+	if err != nil {
+		return err
+	}
+	st, err := store.OpenExisting(context.Background(), driver, dsn)
 	if err != nil {
 		return err
 	}

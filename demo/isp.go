@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"coin/date"
 	"coin/ispdb"
 	"coin/store"
 )
@@ -41,8 +40,8 @@ func ISPRecord() *store.ISP {
 		OtherWebsites:   []store.ISPWebsite{{Name: "wiki", URL: "https://wiki.traboule.example/"}, {Name: "pad", URL: "https://pad.traboule.example/"}, {Name: "statuts", URL: "https://traboule.example/statuts.pdf"}},
 		Email:           "contact@traboule.example",
 		MainMailingList: "discussions@listes.traboule.example",
-		CreationDate:    date.MustParse("2012-05-12"),
-		FFDNMemberSince: date.MustParse("2013-02-16"),
+		CreationDate:    "2012-05-12",
+		FFDNMemberSince: "2013-02-16",
 		ProgressStatus:  7,
 		Latitude:        &lat,
 		Longitude:       &lon,

@@ -4,6 +4,7 @@ import (
 	"io"
 	"mime/multipart"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,7 +21,7 @@ const maxRows = 200
 // (nil when none), for the logo and the /isp.json link.
 func (h *Handler) ispFormPage(c *fiber.Ctx, status int, f ispdb.Form, errs form.Errors, current *store.ISP) error {
 	d := views.ISPData{Form: f.WithBlankRows(), Errs: errs, JSONURL: h.Cfg.AbsoluteURL("/isp.json"),
-		Ready: current != nil && current.Name != "" && current.Email != ""}
+		Ready: current != nil && current.Name != "" && current.Email != "", NameChanged: nameChanged(current, f)}
 	if current != nil && current.LogoHash != "" {
 		d.LogoURL = h.Cfg.URL("/isp/logo/" + current.LogoHash)
 	}
@@ -68,6 +69,10 @@ func (h *Handler) ispSave(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("isp record saved", "by", user(c).ID)
+	if nameChanged(current, f) {
+		h.flash(c, "ispdb.saved_name_changed", true)
+		return h.reload(c, "/admin/isp")
+	}
 	h.flash(c, "ispdb.saved", false)
 	return h.reload(c, "/admin/isp")
 }
@@ -135,7 +140,8 @@ func ispFormFromRequest(c *fiber.Ctx) (ispdb.Form, error) {
 			PostalCode: v.get("office_postal_code"), Locality: v.get("office_locality"),
 			Region: v.get("office_region"), CountryName: v.get("office_country_name")},
 		PostalAddress: v.get("postal_address"), Phone: v.get("phone"), AdminEmail: v.get("admin_email"),
-		IBAN: v.get("iban"), BIC: v.get("bic"), BankName: v.get("bank_name"), LegalMentions: v.get("legal_mentions")}
+		IBAN: v.get("iban"), BIC: v.get("bic"), BankName: v.get("bank_name"), LegalMentions: v.get("legal_mentions"),
+		SIREN: v.get("siren")}
 	for i := 0; i < v.count("website_count"); i++ {
 		f.Websites = append(f.Websites, ispdb.WebsiteRow{Name: v.get(ispdb.WebsiteNameField(i)),
 			URL: v.get(ispdb.WebsiteURLField(i)), Remove: v.get("website_remove_"+strconv.Itoa(i)) != ""})
@@ -161,4 +167,14 @@ func (h *Handler) reload(c *fiber.Ctx, path string) error {
 		return c.SendStatus(fiber.StatusOK)
 	}
 	return c.Redirect(h.Cfg.URL(path), fiber.StatusSeeOther)
+}
+
+// nameChanged tells whether the form renames a record already saved:
+// db.ffdn.org refuses an update of an entry whose name or short name
+// changed, so the admin is told to make the change there too.
+func nameChanged(current *store.ISP, f ispdb.Form) bool {
+	if current == nil || current.Name == "" {
+		return false
+	}
+	return strings.TrimSpace(f.Name) != current.Name || strings.TrimSpace(f.ShortName) != current.ShortName
 }

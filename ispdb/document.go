@@ -76,7 +76,7 @@ func Build(r *store.ISP, n Counts, logoURL string) *Document {
 	d := &Document{
 		Name: r.Name, ShortName: r.ShortName, Description: r.Description, LogoURL: r.LogoURL,
 		Website: r.Website, Email: r.Email, MainMailingList: r.MainMailingList,
-		CreationDate: r.CreationDate.String(), FFDNMemberSince: r.FFDNMemberSince.String(),
+		CreationDate: r.CreationDate, FFDNMemberSince: r.FFDNMemberSince,
 		ProgressStatus: r.ProgressStatus, MemberCount: n.Members, SubscriberCount: n.Subscribers,
 		CoveredAreas: []CoveredArea{}, Version: Version,
 	}

@@ -55,7 +55,7 @@ func TestFormRefusesWhatBreaksTheFormat(t *testing.T) {
 		{"other websites same name", func(f *Form) { f.Websites[1].Name = "wiki" }, WebsiteNameField(1), "ispdb.err.duplicate_name"},
 		{"chatroom without scheme", func(f *Form) { f.Chatrooms = "#rezo on geeknode" }, "chatrooms", "ispdb.err.uri"},
 		{"progress 8", func(f *Form) { f.ProgressStatus = "8" }, "progress_status", "err.choice_invalid"},
-		{"bad date", func(f *Form) { f.CreationDate = "12/03/2011" }, "creation_date", "err.date_invalid"},
+		{"bad date", func(f *Form) { f.CreationDate = "12/03/2011" }, "creation_date", "ispdb.err.iso_date"},
 		{"latitude alone", func(f *Form) { f.Longitude = "" }, "longitude", "ispdb.err.coordinates_pair"},
 		{"latitude 91", func(f *Form) { f.Latitude = "91" }, "latitude", "ispdb.err.latitude"},
 		{"longitude text", func(f *Form) { f.Longitude = "east" }, "longitude", "ispdb.err.longitude"},

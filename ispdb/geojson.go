@@ -24,6 +24,15 @@ func areaErr(msg, format string, args ...any) *AreaError {
 }
 
 // position is [longitude, latitude] with an optional altitude.
+//
+// Reference: shared/ffdn/geojson/geojson.json, the geometry schema
+// db.ffdn.org registers, defines a position as an array of numbers with
+// minItems 2 and no maxItems: a 3-D position such as [4.8, 45.7, 170] is
+// valid there. Issue 20 says the real geometry schema allows exactly two
+// numbers; the files in shared/ffdn disagree, and coin follows the files:
+// 3-D positions are accepted. Positions of more than three numbers are
+// refused, as RFC 7946 §3.1.1 gives two or three elements (and the README
+// asks for a geometry a spatial database accepts).
 type position []float64
 
 // UnmarshalJSON refuses null numbers, which encoding/json would read as 0.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"coin/date"
 	"coin/store"
 )
 
@@ -31,7 +30,7 @@ func fullRecord() *store.ISP {
 		LogoURL: "https://rezo.example/logo.png", Website: "https://rezo.example/",
 		OtherWebsites: []store.ISPWebsite{{Name: "wiki", URL: "https://wiki.rezo.example/"}, {Name: "pad", URL: "http://pad.rezo.example/"}},
 		Email:         "contact@rezo.example", MainMailingList: "discussions@listes.rezo.example",
-		CreationDate: date.MustParse("2011-03-12"), FFDNMemberSince: date.MustParse("2012-01-20"),
+		CreationDate: "2011-03-12", FFDNMemberSince: "2012-01-20",
 		ProgressStatus: 7, Latitude: &lat, Longitude: &lon,
 		Chatrooms: []string{"irc://irc.geeknode.org/#rezo", "xmpp:rezo@conference.rezo.example?join"},
 		CoveredAreas: []store.CoveredArea{{Name: "Lyon 1er", Technologies: []string{"wifi", "ftth"}, Area: json.RawMessage(lyonPolygon)},

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"coin/date"
 )
 
 // ISP is the association's own record: its entry in the FFDN database
@@ -23,9 +21,9 @@ type ISP struct {
 	OtherWebsites   []ISPWebsite
 	Email           string
 	MainMailingList string
-	CreationDate    date.Date
-	FFDNMemberSince date.Date
-	ProgressStatus  int // 1–7; 0 when not given
+	CreationDate    string // ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD; "" when not given
+	FFDNMemberSince string // the same
+	ProgressStatus  int    // 1–7; 0 when not given
 	Latitude        *float64
 	Longitude       *float64
 	Chatrooms       []string
@@ -39,6 +37,7 @@ type ISP struct {
 	BIC           string
 	BankName      string
 	LegalMentions string
+	SIREN         string // 9 digits (Luhn-checked by the form); "" when not given
 
 	// The logo file itself is read with ISPLogo; these describe it.
 	LogoContentType string
@@ -79,7 +78,7 @@ const ispColumns = `name, short_name, description, logo_url, website, other_webs
 	chatrooms, covered_areas, office_street_address, office_extended_address,
 	office_post_office_box, office_postal_code, office_locality, office_region,
 	office_country_name, postal_address, phone, admin_email, iban, bic, bank_name,
-	legal_mentions, logo_content_type, logo_hash, updated_at`
+	legal_mentions, siren, logo_content_type, logo_hash, updated_at`
 
 // ISP returns the record, or ErrNotFound when none was saved yet.
 func (s *Store) ISP(ctx context.Context) (*ISP, error) {
@@ -91,7 +90,7 @@ func (s *Store) ISP(ctx context.Context) (*ISP, error) {
 		&r.Longitude, &chatrooms, &areas, &r.Office.StreetAddress, &r.Office.ExtendedAddress,
 		&r.Office.PostOfficeBox, &r.Office.PostalCode, &r.Office.Locality, &r.Office.Region,
 		&r.Office.CountryName, &r.PostalAddress, &r.Phone, &r.AdminEmail, &r.IBAN, &r.BIC,
-		&r.BankName, &r.LegalMentions, &r.LogoContentType, &r.LogoHash, &r.UpdatedAt)
+		&r.BankName, &r.LegalMentions, &r.SIREN, &r.LogoContentType, &r.LogoHash, &r.UpdatedAt)
 	if err != nil {
 		return nil, notFound(err, "isp record", 1)
 	}
@@ -128,7 +127,7 @@ func (s *Store) SaveISP(ctx context.Context, r *ISP) error {
 		latitude, longitude, chatrooms, covered_areas, office_street_address,
 		office_extended_address, office_post_office_box, office_postal_code, office_locality,
 		office_region, office_country_name, postal_address, phone, admin_email, iban, bic,
-		bank_name, legal_mentions, updated_at`, ",", " "))
+		bank_name, legal_mentions, siren, updated_at`, ",", " "))
 	sets := make([]string, len(cols))
 	for i, c := range cols {
 		sets[i] = c + " = excluded." + c
@@ -141,7 +140,7 @@ func (s *Store) SaveISP(ctx context.Context, r *ISP) error {
 		r.Longitude, chatrooms, areas, r.Office.StreetAddress, r.Office.ExtendedAddress,
 		r.Office.PostOfficeBox, r.Office.PostalCode, r.Office.Locality, r.Office.Region,
 		r.Office.CountryName, r.PostalAddress, r.Phone, r.AdminEmail, r.IBAN, r.BIC, r.BankName,
-		r.LegalMentions, r.UpdatedAt)
+		r.LegalMentions, r.SIREN, r.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("save isp record: %w", err)
 	}

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/golang-migrate/migrate/v4"
 	"github.com/golang-migrate/migrate/v4/database"
@@ -128,4 +131,27 @@ func KnownMigration(d Dialect, v uint) bool {
 	}
 	r.Close()
 	return true
+}
+
+// ErrNoDatabase says that an SQLite database file does not exist.
+var ErrNoDatabase = errors.New("database does not exist")
+
+// OpenExisting connects like Open, but an SQLite database must already
+// exist: nothing is created, neither the file nor its folder. Commands
+// that only report (coin migrate status) use it, so that a mistyped path
+// says so instead of leaving an empty database behind.
+func OpenExisting(ctx context.Context, driver, dsn string) (*Store, error) {
+	if Dialect(driver) == SQLite {
+		p := strings.TrimPrefix(dsn, "file:")
+		if i := strings.IndexByte(p, '?'); i >= 0 && strings.HasPrefix(dsn, "file:") {
+			p = p[:i]
+		}
+		if _, err := os.Stat(p); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%w: %s (coin migrate creates it)", ErrNoDatabase, p)
+			}
+			return nil, fmt.Errorf("database %s: %w", p, err)
+		}
+	}
+	return Open(ctx, driver, dsn)
 }

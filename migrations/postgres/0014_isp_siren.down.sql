@@ -1,0 +1,1 @@
+ALTER TABLE isp DROP COLUMN siren;
