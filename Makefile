@@ -1,18 +1,22 @@
 # Static release binaries with the cgo SQLite driver inside.
-# amd64 with the host gcc; arm64 (Raspberry Pi) with Debian's gcc-aarch64-linux-gnu.
+# amd64 with the host gcc; for the Raspberry Pi, arm64 (64-bit Pi OS) with Debian's
+# gcc-aarch64-linux-gnu and armv7 (32-bit Pi OS) with gcc-arm-linux-gnueabihf.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 TAGS    := netgo osusergo sqlite_omit_load_extension
 LDFLAGS := -s -w -X coin/cli.version=$(VERSION) -linkmode external -extldflags '-static'
 
 .PHONY: release test generate check clean
 
-release: dist/coin-linux-amd64 dist/coin-linux-arm64
+release: dist/coin-linux-amd64 dist/coin-linux-arm64 dist/coin-linux-armv7
 
 dist/coin-linux-amd64: FORCE
 	CGO_ENABLED=1 GOOS=linux GOARCH=amd64 CC=gcc go build -trimpath -tags '$(TAGS)' -ldflags "$(LDFLAGS)" -o $@ .
 
 dist/coin-linux-arm64: FORCE
 	CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc go build -trimpath -tags '$(TAGS)' -ldflags "$(LDFLAGS)" -o $@ .
+
+dist/coin-linux-armv7: FORCE
+	CGO_ENABLED=1 GOOS=linux GOARCH=arm GOARM=7 CC=arm-linux-gnueabihf-gcc go build -trimpath -tags '$(TAGS)' -ldflags "$(LDFLAGS)" -o $@ .
 
 test:
 	go test -race ./...
