@@ -38,11 +38,15 @@ func TestCheckReportsStoredAreaTheCrawlerRefuses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A 3-D position ([lon, lat, altitude]) passes shared/ffdn/geojson/geojson.json
-	// (minItems 2, no maxItems): coin check says ok.
+	// A 3-D position ([lon, lat, altitude]) makes db.ffdn.org's crawler fail
+	// the whole file (issue 20): coin check says so.
 	save(`{"type":"Polygon","coordinates":[[[4.8,45.7,170],[4.9,45.7,170],[4.9,45.8,170],[4.8,45.7,170]]]}`)
-	if r := run(t, "", env, "check"); r.status != 0 || !strings.Contains(r.stdout, "ok   ISP record of Rézo") {
+	if r := run(t, "", env, "check"); r.status == 0 || !strings.Contains(r.stdout, "position 1 has 3 numbers") {
 		t.Fatalf("3-D area: %d %q", r.status, r.stdout)
+	}
+	save(`{"type":"Polygon","coordinates":[[[4.8,45.7],[4.9,45.7],[4.9,45.8],[4.8,45.7]]]}`)
+	if r := run(t, "", env, "check"); r.status != 0 || !strings.Contains(r.stdout, "ok   ISP record of Rézo") {
+		t.Fatalf("2-D area: %d %q", r.status, r.stdout)
 	}
 	for name, area := range map[string]string{
 		"one-number position (geojson.json position minItems 2)": `{"type":"Polygon","coordinates":[[[4.8],[4.9,45.7],[4.9,45.8],[4.8]]]}`,

@@ -132,7 +132,6 @@ func TestParseArea(t *testing.T) {
 		"feature":      `{"type":"Feature","properties":{"name":"x"},"geometry":` + lyonPolygon + `}`,
 		"collection": `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":` + lyonPolygon +
 			`},{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`,
-		"altitude": `{"type":"Polygon","coordinates":[[[0,0,100],[1,0,100],[1,1,100],[0,0,100]]]}`,
 		"extremes": `{"type":"Polygon","coordinates":[[[-180,-90],[180,-90],[180,90],[-180,-90]]]}`,
 	}
 	for name, in := range good {
