@@ -26,7 +26,7 @@ import (
 )
 
 // services assembles what Generate writes through, as cli/app.go does.
-func services(t *testing.T, s *store.Store) Services {
+func services(t testing.TB, s *store.Store) Services {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Billing.AccountingLog = filepath.Join(t.TempDir(), "accounting.log")
@@ -194,4 +194,19 @@ func TestGenerateHistory(t *testing.T) {
 			t.Errorf("payments differ: %s, then %s", a.payments, b.payments)
 		}
 	})
+}
+
+// BenchmarkGenerate builds a history of 1 000 members over 2 months on
+// SQLite: go test ./demo -run X -bench Generate -benchtime 1x -cpuprofile cpu.out
+// tells where a big history spends its time.
+func BenchmarkGenerate(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		s := storetest.SQLite(b)
+		sv := services(b, s)
+		b.StartTimer()
+		if _, err := Generate(context.Background(), sv, Options{Members: 1000, Months: 2, Seed: 1, Today: date.MustParse("2026-06-15")}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
