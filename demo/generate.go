@@ -275,8 +275,8 @@ func (g *generator) createMembers(ctx context.Context) error {
 			Language:         []string{"", "fr", "fr", "fr", "en"}[rng.IntN(5)],
 			SendFeeReminders: rng.IntN(10) > 0,
 		}
-		// Four in five joined before the history, the others during it.
-		if rng.IntN(5) > 0 {
+		// Seven in eight joined before the history, the others during it.
+		if rng.IntN(8) > 0 {
 			m.DateJoined = g.first.AddDays(-1 - rng.IntN(6*365))
 		} else {
 			m.DateJoined = g.first.AddDays(rng.IntN(histDays))
@@ -365,11 +365,11 @@ type genSub struct {
 func (g *generator) subscriptions(ctx context.Context) error {
 	rng := g.rng
 	// Offers by weight: the monthly VPN first, the closed DSL offer never.
-	weights := []int{0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 4, 4, 5, 6}
+	weights := []int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 3, 4, 4, 4, 5, 6}
 	var subs []genSub
 	for _, gm := range g.members {
 		m := gm.m
-		if m.Status == model.StatusPending || (m.Role == model.RoleMember && m.Login != "member" && rng.IntN(10) == 0) {
+		if m.Status == model.StatusPending || (m.Role == model.RoleMember && m.Login != "member" && rng.IntN(25) == 0) {
 			continue
 		}
 		start := m.DateJoined.AddDays(rng.IntN(30))
@@ -388,7 +388,7 @@ func (g *generator) subscriptions(ctx context.Context) error {
 			s.resign = s.start.AddMonths(1)
 		}
 		subs = append(subs, s)
-		if rng.IntN(5) == 0 && s.resign.IsZero() {
+		if rng.IntN(4) == 0 && s.resign.IsZero() {
 			later := s.start.AddDays(rng.IntN(s.start.DaysUntil(g.o.Today) + 1))
 			subs = append(subs, genSub{gm: gm, offer: g.offers[[]int{0, 4, 4, 5, 6}[rng.IntN(5)]], start: later, second: true})
 		}
