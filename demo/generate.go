@@ -448,7 +448,7 @@ func (g *generator) extras(ctx context.Context) error {
 				continue
 			}
 			m := gm.m
-			sig := m.DateJoined.AddDays(7)
+			sig := date.Min(m.DateJoined.AddDays(7), g.o.Today)
 			d := &store.Mandate{MemberID: m.ID, Reference: fmt.Sprintf("TRABOULE-%06d", m.ID),
 				SignatureDate: sig, IBAN: frenchIBAN(fmt.Sprintf("30003%05d%011d%02d", 1000+m.ID%9000, m.ID, 17)),
 				BIC: "SOGEFRPP", SequenceType: model.SeqRecurring, Active: true}
