@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
 
 	"coin/date"
 	"coin/demo"
@@ -53,8 +57,22 @@ func (d *DemoCmd) Run(g *Globals) error {
 				return err
 			}
 			sv := demo.Services{Store: a.store, Cfg: a.cfg, Billing: a.billing, IPAM: quiet, Bank: a.bank, Log: a.log}
-			_, err = demo.Generate(ctx, sv, demo.Options{Members: d.Members, Months: d.Months, Seed: d.Seed,
-				Today: date.Today(a.cfg.Location()), Progress: g.Stderr})
+			opts := demo.Options{Members: d.Members, Months: d.Months, Seed: d.Seed,
+				Today: date.Today(a.cfg.Location()), Progress: g.Stderr}
+			if f, ok := g.Stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+				opts.Charging = func(month int) func(done, total int) {
+					var bar *progressbar.ProgressBar
+					return func(done, total int) {
+						if bar == nil {
+							bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(g.Stderr),
+								progressbar.OptionSetDescription(fmt.Sprintf("month %d/%d: charging members", month, d.Months)),
+								progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+						}
+						bar.Set(done)
+					}
+				}
+			}
+			_, err = demo.Generate(ctx, sv, opts)
 			if err != nil {
 				return err
 			}

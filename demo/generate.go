@@ -46,6 +46,9 @@ type Options struct {
 	Today   date.Date // the last day of the history
 	// Progress, when set, gets one line per step and per month.
 	Progress io.Writer
+	// Charging, when set, gives the progress callback of each month's
+	// charge run (months from 1), e.g. a progress bar on a terminal.
+	Charging func(month int) func(done, total int)
 }
 
 // Stats count what Generate wrote.
@@ -547,7 +550,11 @@ func (g *generator) history(ctx context.Context) error {
 	}
 	for k := 0; k < g.o.Months; k++ {
 		day := g.first.AddMonths(k)
-		sum, err := b.Charge(ctx, day, false, nil)
+		var progress func(done, total int)
+		if g.o.Charging != nil {
+			progress = g.o.Charging(k + 1)
+		}
+		sum, err := b.Charge(ctx, day, false, progress)
 		if err != nil {
 			return err
 		}
