@@ -96,7 +96,7 @@ func Load(ctx context.Context, s *store.Store, loc *time.Location) error {
 		if err := loadHardware(ctx, tx, members, today); err != nil {
 			return err
 		}
-		if err := loadMaillists(ctx, tx, members); err != nil {
+		if _, err := loadMaillists(ctx, tx, members); err != nil {
 			return err
 		}
 		return loadISP(ctx, tx)

@@ -11,7 +11,8 @@ import (
 // loadMaillists creates three lists with subscribers. The demo account
 // "member" is on adherents and annonces, not on technique, so that the
 // portal shows both buttons.
-func loadMaillists(ctx context.Context, tx *store.Store, members []*store.Member) error {
+// It returns how many subscriptions it made.
+func loadMaillists(ctx context.Context, tx *store.Store, members []*store.Member) (int, error) {
 	lists := []*store.MailingList{
 		{ShortName: "adherents", Email: "adherents@listes.demo.coin.example", Name: "Adhérents",
 			Description: "La liste de tous les adhérents : assemblées générales, votes, vie de l'association."},
@@ -22,9 +23,10 @@ func loadMaillists(ctx context.Context, tx *store.Store, members []*store.Member
 	}
 	for _, l := range lists {
 		if err := tx.CreateMailingList(ctx, l); err != nil {
-			return fmt.Errorf("demo list %s: %w", l.ShortName, err)
+			return 0, fmt.Errorf("demo list %s: %w", l.ShortName, err)
 		}
 	}
+	n := 0
 	for i, m := range members {
 		var on []*store.MailingList
 		if m.Status == model.StatusMember {
@@ -38,9 +40,10 @@ func loadMaillists(ctx context.Context, tx *store.Store, members []*store.Member
 		}
 		for _, l := range on {
 			if _, err := tx.Subscribe(ctx, l.ID, m.ID); err != nil {
-				return fmt.Errorf("demo subscription of %s to %s: %w", m.Login, l.ShortName, err)
+				return 0, fmt.Errorf("demo subscription of %s to %s: %w", m.Login, l.ShortName, err)
 			}
+			n++
 		}
 	}
-	return nil
+	return n, nil
 }
