@@ -453,7 +453,7 @@ func (g *generator) extras(ctx context.Context) error {
 			m := gm.m
 			sig := date.Min(m.DateJoined.AddDays(7), g.o.Today)
 			d := &store.Mandate{MemberID: m.ID, Reference: fmt.Sprintf("TRABOULE-%06d", m.ID),
-				SignatureDate: sig, IBAN: frenchIBAN(fmt.Sprintf("30003%05d%011d%02d", 1000+m.ID%9000, m.ID, 17)),
+				SignatureDate: sig, IBAN: frenchIBAN("30003", fmt.Sprintf("%05d", 1000+m.ID%9000), fmt.Sprintf("%011d", m.ID)),
 				BIC: "SOGEFRPP", SequenceType: model.SeqRecurring, Active: true}
 			if err := tx.CreateMandate(ctx, d); err != nil {
 				return fmt.Errorf("mandate of %s: %w", m.Login, err)
