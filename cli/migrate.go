@@ -71,12 +71,3 @@ func (MigrateStatusCmd) Run(g *Globals) error {
 	}
 	return nil
 }
-
-// openStore connects to the configured database without migrating.
-func (g *Globals) openStore() (*store.Store, error) {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return nil, err
-	}
-	return connect(context.Background(), cfg)
-}
