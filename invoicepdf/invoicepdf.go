@@ -138,8 +138,11 @@ func Render(d *Document) ([]byte, error) {
 		p.AddFontFromBytes("dejavu", "B", boldJSON, boldZ)
 		tr = toWindows1252
 	} else {
-		p.AddUTF8FontFromBytes("dejavu", "", regularTTF)
-		p.AddUTF8FontFromBytes("dejavu", "B", boldTTF)
+		// fpdf writes into the font's bytes while it subsets them: each
+		// document gets its own copy, or invoices rendered in parallel (the
+		// charge) corrupt each other's fonts.
+		p.AddUTF8FontFromBytes("dejavu", "", bytes.Clone(regularTTF))
+		p.AddUTF8FontFromBytes("dejavu", "B", bytes.Clone(boldTTF))
 	}
 	title := d.Locale.T("pdf.invoice")
 	if d.CreditNote {

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,4 +179,21 @@ func mustRender(t *testing.T, d *Document) []byte {
 		t.Fatal(err)
 	}
 	return pdf
+}
+
+// Invoices whose text needs the UTF-8 font, rendered at once as the charge
+// does, do not share the font's bytes (run with -race: fpdf writes into them).
+func TestParallelUTF8Renders(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := sample(t, "fr", "Małgorzata Łukasiewicz")
+			if _, err := Render(d); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
 }
