@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"coin/date"
@@ -30,19 +33,124 @@ type Summary struct {
 	TotalCents int64
 	First      string // first and last numbers given
 	Last       string
+	// A dry run lists the invoices it would create, the first
+	// SummaryListCap of them; More counts the others.
+	List []MemberCharge
+	More int
 }
 
+// SummaryListCap is how many members' invoices a dry run's summary lists.
+const SummaryListCap = 200
+
+// MemberCharge is what a dry run would invoice one member.
+type MemberCharge struct {
+	MemberID   int64
+	Name       string
+	TotalCents int64
+	Lines      []LineCharge
+}
+
+// LineCharge is a line a dry run would invoice; From and To are zero for a
+// line without a period (a setup fee).
+type LineCharge struct {
+	Label       string
+	From, To    date.Date
+	AmountCents int64 // tax included
+}
+
+func plural(n int, one, other string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, other)
+}
+
+// String is the summary the job records: a first line for the history,
+// then, for a dry run, one line per member and one indented line per
+// invoice line (label, period, amount, separated by tabs), which
+// ParseSummary reads back.
 func (s Summary) String() string {
 	verb := "created"
 	if s.DryRun {
 		verb = "would create"
 	}
-	out := fmt.Sprintf("%s: %d members checked, %s %d invoices (%d lines), total %s", s.Day, s.Members, verb,
-		s.Invoices, s.Lines, money.Plain(s.TotalCents))
+	out := fmt.Sprintf("%s: %s checked, %s %s (%s), total %s", s.Day, plural(s.Members, "member", "members"), verb,
+		plural(s.Invoices, "invoice", "invoices"), plural(s.Lines, "line", "lines"), money.Plain(s.TotalCents))
 	if s.First != "" {
 		out += fmt.Sprintf(", numbers %s to %s", s.First, s.Last)
 	}
-	return out
+	var b strings.Builder
+	b.WriteString(out)
+	more := s.More
+	for i, m := range s.List {
+		var mb strings.Builder
+		fmt.Fprintf(&mb, "\n#%d %s: %s", m.MemberID, oneLine(m.Name), money.Plain(m.TotalCents))
+		for _, l := range m.Lines {
+			from, to := "-", "-"
+			if !l.From.IsZero() {
+				from, to = l.From.String(), l.To.String()
+			}
+			fmt.Fprintf(&mb, "\n\t%s\t%s\t%s\t%s", oneLine(l.Label), from, to, money.Plain(l.AmountCents))
+		}
+		if b.Len()+mb.Len() > summaryBudget {
+			// The run record keeps so much of a summary: the members past
+			// it are counted, not listed.
+			more += len(s.List) - i
+			break
+		}
+		b.WriteString(mb.String())
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "\nand %d more", more)
+	}
+	return b.String()
+}
+
+// summaryBudget is how long a summary's list may grow, under the 20 000
+// bytes a job run record keeps of it.
+const summaryBudget = 18000
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var (
+	summaryRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}): (\d+) members? checked, (created|would create) (\d+) invoices? \((\d+) lines?\), total (-?\d+\.\d{2})(?:, numbers (\S+) to (\S+))?$`)
+	memberRE  = regexp.MustCompile(`^#(\d+) (.*): (-?\d+\.\d{2})$`)
+	moreRE    = regexp.MustCompile(`^and (\d+) more$`)
+)
+
+// ParseSummary reads back Summary.String(), or answers false when s does
+// not read as one.
+func ParseSummary(s string) (*Summary, bool) {
+	rows := strings.Split(s, "\n")
+	m := summaryRE.FindStringSubmatch(rows[0])
+	if m == nil {
+		return nil, false
+	}
+	day, err := date.Parse(m[1])
+	if err != nil {
+		return nil, false
+	}
+	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
+	cents := func(s string) int64 { v, _ := money.Parse(s); return v }
+	sum := &Summary{Day: day, DryRun: m[3] == "would create", Members: n(m[2]), Invoices: n(m[4]),
+		Lines: n(m[5]), TotalCents: cents(m[6]), First: m[7], Last: m[8]}
+	for _, r := range rows[1:] {
+		if f := strings.Split(r, "\t"); len(f) == 5 && f[0] == "" && len(sum.List) > 0 {
+			l := LineCharge{Label: f[1], AmountCents: cents(f[4])}
+			l.From, _ = date.Parse(f[2])
+			l.To, _ = date.Parse(f[3])
+			mc := &sum.List[len(sum.List)-1]
+			mc.Lines = append(mc.Lines, l)
+		} else if mm := memberRE.FindStringSubmatch(r); mm != nil {
+			id, _ := strconv.ParseInt(mm[1], 10, 64)
+			sum.List = append(sum.List, MemberCharge{MemberID: id, Name: mm[2], TotalCents: cents(mm[3])})
+		} else if mm := moreRE.FindStringSubmatch(r); mm != nil {
+			sum.More = n(mm[1])
+		}
+	}
+	return sum, true
 }
 
 // draft is an invoice being built for one member during a run.
@@ -101,14 +209,23 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 		}
 		drafts := s.buildDrafts(batch, subs, members, day)
 		for _, d := range drafts {
-			if n := countLines(d.lines); n > 0 {
-				local.Invoices++
-				local.Lines += n
+			n := countLines(d.lines)
+			if n == 0 {
+				continue
 			}
+			local.Invoices++
+			local.Lines += n
+			mc := MemberCharge{MemberID: d.member.ID, Name: d.member.DisplayName()}
 			for _, l := range d.lines {
 				if l != nil {
 					local.TotalCents += l.AmountCents + l.TaxCents
+					mc.TotalCents += l.AmountCents + l.TaxCents
+					mc.Lines = append(mc.Lines, LineCharge{Label: l.Label, From: l.PeriodFrom, To: l.PeriodTo,
+						AmountCents: l.AmountCents + l.TaxCents})
 				}
+			}
+			if dryRun {
+				local.List = append(local.List, mc)
 			}
 		}
 		if dryRun || len(drafts) == 0 {
@@ -153,6 +270,13 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 	sum.Invoices += local.Invoices
 	sum.Lines += local.Lines
 	sum.TotalCents += local.TotalCents
+	for _, mc := range local.List {
+		if len(sum.List) < SummaryListCap {
+			sum.List = append(sum.List, mc)
+		} else {
+			sum.More++
+		}
+	}
 	if local.First != "" {
 		if sum.First == "" {
 			sum.First = local.First

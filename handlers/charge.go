@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -129,31 +128,7 @@ func (h *Handler) chargeState(c *fiber.Ctx, id string) (views.ChargeState, error
 	if done, total, ok := jobs.RunProgress(st.Run); ok {
 		st.Done, st.Total = done, total
 	} else if st.Run.Status != model.RunRunning {
-		st.Result = parseChargeSummary(st.Run.Summary)
+		st.Result, _ = billing.ParseSummary(st.Run.Summary)
 	}
 	return st, nil
-}
-
-// chargeSummaryRE reads back billing.Summary.String(), the summary the job
-// records, so that the page says it in the reader's language.
-var chargeSummaryRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}): (\d+) members checked, (created|would create) (\d+) invoices \((\d+) lines\), total (-?)(\d+)\.(\d{2})(?:, numbers (\S+) to (\S+))?$`)
-
-// parseChargeSummary is the summary of a charge run, or nil when it does
-// not read as one (the page then shows it as recorded).
-func parseChargeSummary(s string) *billing.Summary {
-	m := chargeSummaryRE.FindStringSubmatch(s)
-	if m == nil {
-		return nil
-	}
-	day, err := date.Parse(m[1])
-	if err != nil {
-		return nil
-	}
-	n := func(s string) int { v, _ := strconv.Atoi(s); return v }
-	cents := int64(n(m[7]))*100 + int64(n(m[8]))
-	if m[6] == "-" {
-		cents = -cents
-	}
-	return &billing.Summary{Day: day, DryRun: m[3] == "would create", Members: n(m[2]), Invoices: n(m[4]),
-		Lines: n(m[5]), TotalCents: cents, First: m[9], Last: m[10]}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"coin/billing"
 	"coin/date"
 	"coin/jobs"
 	"coin/model"
@@ -128,7 +129,8 @@ func TestChargeFromTheWebIsAJobRun(t *testing.T) {
 
 		close(release)
 		done := waitCharge(t, b, id)
-		mustContain(t, done, "1 invoice created (1 lines), total €5.00", "Numbers 2026-000001 to 2026-000001", "See the invoices")
+		mustContain(t, done, "1 member checked, 1 invoice created (1 line), total €5.00", "Number 2026-000001.", "See the invoices")
+		mustNotContain(t, done, "1 lines", "Numbers", "charge-list")
 		if invs, _, _ := a.store.ListInvoices(ctx, store.InvoiceFilter{MemberID: zoe.ID}); len(invs) != 1 {
 			t.Fatalf("%d invoices for zoe", len(invs))
 		}
@@ -136,10 +138,10 @@ func TestChargeFromTheWebIsAJobRun(t *testing.T) {
 		if len(runs) != 1 || runs[0].ID != id || runs[0].Status != model.RunOK || *runs[0].StartedBy != tr.ID {
 			t.Fatalf("history: %+v", runs)
 		}
-		mustContain(t, b.get(fmt.Sprintf("/admin/jobs/runs/%d", id)).Body, "(tresorier)", "1 invoices")
+		mustContain(t, b.get(fmt.Sprintf("/admin/jobs/runs/%d", id)).Body, "(tresorier)", "1 member checked, created 1 invoice (1 line)")
 		// The page shows a finished run asked for, in the reader's language.
 		b.lang = "fr"
-		mustContain(t, b.get(fmt.Sprintf("/admin/charge?run=%d", id)).Body, "1 facture créée")
+		mustContain(t, b.get(fmt.Sprintf("/admin/charge?run=%d", id)).Body, "1 adhérent examiné, 1 facture créée (1 ligne)", "Numéro 2026-000001.")
 		mustNotContain(t, b.get("/admin/charge").Body, "charge-run")
 		// Once it has ended, another run can start (a dry run, without a date).
 		b.lang = "en"
@@ -196,5 +198,65 @@ func TestChargeStopsWithTheScheduler(t *testing.T) {
 			t.Fatalf("run after shutdown: %+v", run)
 		}
 		mustContain(t, waitCharge(t, b, id), "The charge failed")
+	})
+}
+
+// TestChargeDryRunListsMembersAndLines: a dry run shows, member by member,
+// the lines (label, period, amount) it would invoice, with the counts'
+// plurals right in both languages; the history keeps a one-line summary.
+func TestChargeDryRunListsMembersAndLines(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		zoe, _, b := chargeSetup(t, a)
+		vps := addOffer(t, a, "VPS", "vpn", true)
+		yann := a.addMemberQuick("yann")
+		for _, m := range []*store.Member{zoe, yann} {
+			if err := a.store.CreateSubscription(ctx, &store.Subscription{MemberID: m.ID, OfferID: vps.ID,
+				StartDate: date.MustParse("2026-11-01")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res := b.post("/admin/charge", url.Values{"date": {"2026-11-01"}, "dry_run": {"1"}})
+		id, _ := strconv.ParseInt(strings.SplitN(res.Header.Get("Location"), "run=", 2)[1], 10, 64)
+		done := waitCharge(t, b, id)
+		mustContain(t, done, "2 members checked, 2 invoices would be created (3 lines), total €15.00",
+			`id="charge-list"`, "Zoé zoe", "Zoé yann", "Offer VPN", "Offer VPS", "Total (2 lines)", "€10.00", "€5.00", "from 1 Nov 2026 to 30 Nov 2026")
+		mustNotContain(t, done, "Numbers", "more member")
+		if invs, _, _ := a.store.ListInvoices(ctx, store.InvoiceFilter{}); len(invs) != 0 {
+			t.Fatalf("the dry run invoiced: %d", len(invs))
+		}
+		run, _ := a.store.JobRunByID(ctx, id)
+		if got := jobs.FirstLine(run.Summary); got != "2026-11-01: 2 members checked, would create 2 invoices (3 lines), total 15.00" {
+			t.Fatalf("history line: %q", got)
+		}
+		b.lang = "fr"
+		page := b.get(fmt.Sprintf("/admin/charge?run=%d", id)).Body
+		mustContain(t, page, "2 adhérents examinés, 2 factures seraient créées (3 lignes)", "Ce qui serait facturé", "Total (2 lignes)")
+	})
+}
+
+// TestChargeDryRunListIsCapped: past the listed members the page says how
+// many more there are, the totals still counting them.
+func TestChargeDryRunListIsCapped(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		_, _, b := chargeSetup(t, a)
+		sum := billing.Summary{Day: date.MustParse("2026-11-01"), DryRun: true, Members: 203, Invoices: 203,
+			Lines: 203, TotalCents: 203 * 500, More: 3,
+			List: []billing.MemberCharge{{MemberID: 1, Name: "Zoé zoe", TotalCents: 500,
+				Lines: []billing.LineCharge{{Label: "Offer VPN", AmountCents: 500}}}}}
+		run := &store.JobRun{Job: "charge-subscriptions", Trigger: model.TriggerManual, Day: sum.Day, DryRun: true}
+		if err := a.store.StartJobRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		run.Status, run.Summary = model.RunOK, sum.String()
+		if err := a.store.FinishJobRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		page := b.get(fmt.Sprintf("/admin/charge?run=%d", run.ID)).Body
+		mustContain(t, page, "203 members checked, 203 invoices would be created (203 lines), total €1,015.00",
+			"and 3 more members (counted in the totals above).", "Zoé zoe")
+		b.lang = "fr"
+		mustContain(t, b.get(fmt.Sprintf("/admin/charge?run=%d", run.ID)).Body, "et 3 autres adhérents")
 	})
 }

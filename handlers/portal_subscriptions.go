@@ -22,6 +22,9 @@ func (h *Handler) portalSubscription(c *fiber.Ctx, row *store.SubscriptionRow) (
 	if p.Allocations, err = h.Store.SubscriptionIPAllocations(ctx, row.ID); err != nil {
 		return p, err
 	}
+	if p.Billing, err = h.subscriptionBilling(c, row); err != nil {
+		return p, err
+	}
 	b := h.Subs.Backends.Get(row.Backend)
 	if b == nil {
 		return p, nil

@@ -47,6 +47,9 @@ func (h *Handler) subscriptionDetail(c *fiber.Ctx, id int64, res *subscription.R
 	if d.Config, err = h.Store.ConfigurationOf(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	if d.Billing, err = h.subscriptionBilling(c, row); err != nil {
+		return err
+	}
 	if d.Runs, err = h.Store.HookRuns(ctx, id, 50); err != nil {
 		return err
 	}
@@ -61,4 +64,21 @@ func (h *Handler) subscriptionDetail(c *fiber.Ctx, id int64, res *subscription.R
 		}
 	}
 	return h.page(c, fiber.StatusOK, d.Reference, views.SubscriptionDetail(d))
+}
+
+// subscriptionBilling is the offer's price and period and how far the
+// subscription has been invoiced, for its page in the back office or the
+// portal.
+func (h *Handler) subscriptionBilling(c *fiber.Ctx, row *store.SubscriptionRow) (views.SubscriptionBilling, error) {
+	var b views.SubscriptionBilling
+	ctx := c.UserContext()
+	o, err := h.Store.OfferByID(ctx, row.OfferID)
+	if err != nil {
+		return b, err
+	}
+	b.Offer = o
+	if b.InvoicedUntil, err = h.Store.InvoicedUntil(ctx, row.ID); err != nil {
+		return b, err
+	}
+	return b, nil
 }

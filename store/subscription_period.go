@@ -135,3 +135,15 @@ func configComment(data string) string {
 	}
 	return fields["comment"]
 }
+
+// InvoicedUntil is the last day of the periods of a subscription recorded
+// as invoiced (or billed outside coin), zero when none is.
+func (s *Store) InvoicedUntil(ctx context.Context, subscriptionID int64) (date.Date, error) {
+	var d date.Date
+	err := s.queryRow(ctx, `SELECT MAX(period_to) FROM subscription_periods WHERE subscription_id = ?`,
+		subscriptionID).Scan(&d)
+	if err != nil {
+		return d, fmt.Errorf("subscription %d invoiced until: %w", subscriptionID, err)
+	}
+	return d, nil
+}
