@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"coin/form"
-	"coin/money"
 	"coin/store"
 )
 
@@ -95,7 +94,7 @@ func argvText(argv []string) string {
 
 // allocationValue is the amount of a payment allocated to an invoice, for
 // the re-allocation form.
-func allocationValue(allocs []*store.Allocation, invoiceID int64) string {
+func allocationValue(ctx context.Context, allocs []*store.Allocation, invoiceID int64) string {
 	var sum int64
 	for _, a := range allocs {
 		if a.InvoiceID == invoiceID {
@@ -105,7 +104,7 @@ func allocationValue(allocs []*store.Allocation, invoiceID int64) string {
 	if sum == 0 {
 		return ""
 	}
-	return money.Decimal(sum, ",")
+	return loc(ctx).AmountInput(sum)
 }
 
 // errorText translates a form error, with the data it names, if any.
