@@ -30,3 +30,19 @@ func TestLabelColonAndDecimalMarkFollowTheLanguage(t *testing.T) {
 		mustContain(t, page.Body, "Membre\u00a0: <strong>", `value="45,00"`, `value="0,00"`)
 	})
 }
+
+// The French status badge is not gendered: "Membre", not "Adhérent".
+func TestFrenchStatusBadgeSaysMembre(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		emilie := a.addMember("emilie", "member", "emilie-password")
+		a.addMember("admin", "admin", "admin-password")
+		b := a.browser()
+		b.lang = "fr"
+		b.login("admin", "admin-password")
+		page := b.get(fmt.Sprintf("/admin/members/%d", emilie.ID))
+		mustContain(t, page.Body, `<span class="badge ok">Membre</span>`)
+		mustNotContain(t, page.Body, ">Adhérent<")
+		list := b.get("/admin/members")
+		mustContain(t, list.Body, `<span class="badge ok">Membre</span>`)
+	})
+}
