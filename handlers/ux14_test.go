@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+
+	"coin/date"
+	"coin/store"
 )
 
 // English pages write "Member: …" and 45.00; French ones "Membre : …" and 45,00.
@@ -44,5 +47,40 @@ func TestFrenchStatusBadgeSaysMembre(t *testing.T) {
 		mustNotContain(t, page.Body, ">Adhérent<")
 		list := b.get("/admin/members")
 		mustContain(t, list.Body, `<span class="badge ok">Membre</span>`)
+	})
+}
+
+// An offer whose name already says its reference and backend is named once:
+// "Serveur virtuel (VPS)", not "VPS — Serveur virtuel (VPS) (VPS)".
+func TestOfferLabelSaysEachPieceOnce(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("admin", "admin", "admin-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		vps := &store.Offer{Name: "Serveur virtuel (VPS)", Reference: "VPS", Backend: "vps", BillingPeriodMonths: 1, PeriodFeeCents: 800, Open: true}
+		if err := a.store.CreateOffer(t.Context(), vps); err != nil {
+			t.Fatal(err)
+		}
+		vpnAn := &store.Offer{Name: "Baie", Reference: "HEB-1U", Backend: "housing", BillingPeriodMonths: 12, PeriodFeeCents: 5000, Open: true}
+		if err := a.store.CreateOffer(t.Context(), vpnAn); err != nil {
+			t.Fatal(err)
+		}
+		s := &store.Subscription{MemberID: alice.ID, OfferID: vps.ID, StartDate: date.MustParse("2026-11-01")}
+		if err := a.store.CreateSubscription(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+		s2 := &store.Subscription{MemberID: alice.ID, OfferID: vpnAn.ID, StartDate: date.MustParse("2026-11-01")}
+		if err := a.store.CreateSubscription(t.Context(), s2); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login("admin", "admin-password")
+		page := b.get(fmt.Sprintf("/admin/subscriptions/%d", s.ID))
+		mustContain(t, page.Body, "<dd>Serveur virtuel (VPS)</dd>")
+		mustNotContain(t, page.Body, "(VPS) (VPS)", "VPS — Serveur virtuel")
+		page = b.get(fmt.Sprintf("/admin/subscriptions/%d", s2.ID))
+		mustContain(t, page.Body, "<dd>HEB-1U — Baie (Housing)</dd>")
+		form := b.get("/admin/subscriptions/new")
+		mustContain(t, form.Body, "Serveur virtuel (VPS)")
+		mustNotContain(t, form.Body, "VPS — Serveur virtuel")
 	})
 }

@@ -115,3 +115,43 @@ func errorText(ctx context.Context, v string) string {
 	}
 	return tf(ctx, id, data)
 }
+
+// offerLabel names an offer by its reference and name, each piece once: the
+// reference is left out when the name already says it ("Serveur virtuel
+// (VPS)", not "VPS — Serveur virtuel (VPS)"), and each extra piece (the
+// backend's label) is added in brackets only when not already said.
+func offerLabel(reference, name string, extra ...string) string {
+	label := name
+	switch {
+	case name == "":
+		label = reference
+	case reference != "" && !saysWord(name, reference):
+		label = reference + " — " + name
+	}
+	for _, e := range extra {
+		if e != "" && !saysWord(label, e) {
+			label += " (" + e + ")"
+		}
+	}
+	return label
+}
+
+// saysWord tells whether text holds word as a whole word, ignoring case.
+func saysWord(text, word string) bool {
+	text, word = strings.ToLower(text), strings.ToLower(word)
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(word)
+		if (start == 0 || !isWordByte(text[start-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
