@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"coin/date"
@@ -82,5 +83,35 @@ func TestOfferLabelSaysEachPieceOnce(t *testing.T) {
 		form := b.get("/admin/subscriptions/new")
 		mustContain(t, form.Body, "Serveur virtuel (VPS)")
 		mustNotContain(t, form.Body, "VPS — Serveur virtuel")
+	})
+}
+
+// A free offer that is not billed is not a warning; a priced one is.
+func TestFreeOfferIsNotWarnedAsNotBilled(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("admin", "admin", "admin-password")
+		for _, o := range []*store.Offer{
+			{Name: "VPN solidaire", Reference: "VPN-SOL", Backend: "vpn", BillingPeriodMonths: 1, NonBillable: true, Open: true},
+			{Name: "VPN offert", Reference: "VPN-OFF", Backend: "vpn", BillingPeriodMonths: 1, PeriodFeeCents: 500, NonBillable: true, Open: true},
+		} {
+			if err := a.store.CreateOffer(t.Context(), o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := a.browser()
+		b.login("admin", "admin-password")
+		page := b.get("/admin/offers").Body
+		row := func(ref string) string {
+			for _, r := range strings.Split(page, "<tr>") {
+				if strings.Contains(r, ">"+ref+"<") {
+					return r
+				}
+			}
+			t.Fatalf("no row for %s:\n%s", ref, page)
+			return ""
+		}
+		mustContain(t, row("VPN-SOL"), `<span class="badge ">Free</span>`)
+		mustNotContain(t, row("VPN-SOL"), "Not billed")
+		mustContain(t, row("VPN-OFF"), `<span class="badge warn">Not billed</span>`)
 	})
 }
