@@ -241,8 +241,12 @@ type MemberFilter struct {
 
 // MemberSorts maps the sort keys offered to users to SQL; nothing else is
 // ever put into ORDER BY.
+//
+// By name, a legal person sorts under its organisation's name, a natural
+// person under their last name. (The expression is not indexed yet; an
+// expression index on it would serve it on both databases.)
 var MemberSorts = map[string]string{
-	"name":   "LOWER(last_name), LOWER(first_name), LOWER(organization_name)",
+	"name":   "LOWER(CASE WHEN person_type = 'legal' AND organization_name <> '' THEN organization_name ELSE last_name END), LOWER(first_name), LOWER(organization_name)",
 	"login":  "login",
 	"joined": "date_joined",
 	"status": "status",
