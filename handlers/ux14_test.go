@@ -115,3 +115,16 @@ func TestFreeOfferIsNotWarnedAsNotBilled(t *testing.T) {
 		mustContain(t, row("VPN-OFF"), `<span class="badge warn">Not billed</span>`)
 	})
 }
+
+// The accounting export proposes the current year so far, not last year.
+func TestAccountingExportDefaultsToThisYearSoFar(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("tres", "treasurer", "tres-password")
+		b := a.browser()
+		b.login("tres", "tres-password")
+		today := date.Today(a.cfg.Location())
+		page := b.get("/admin/accounting").Body
+		mustContain(t, page, fmt.Sprintf(`value="%d-01-01"`, today.Year()), fmt.Sprintf(`value="%s"`, today))
+		mustNotContain(t, page, fmt.Sprintf(`value="%d-12-31"`, today.Year()-1))
+	})
+}
