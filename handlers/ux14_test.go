@@ -128,3 +128,31 @@ func TestAccountingExportDefaultsToThisYearSoFar(t *testing.T) {
 		mustNotContain(t, page, fmt.Sprintf(`value="%d-12-31"`, today.Year()-1))
 	})
 }
+
+// A configuration field left empty shows a dash to staff and is left out
+// for the member, instead of a label with nothing after it.
+func TestEmptyConfigurationFieldsAreNotListedBlank(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("admin", "admin", "admin-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		vps := addOffer(t, a, "VPS", "vps", true)
+		s := &store.Subscription{MemberID: alice.ID, OfferID: vps.ID, StartDate: date.MustParse("2026-01-01")}
+		if err := a.store.CreateSubscription(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+		c := &store.Configuration{SubscriptionID: s.ID, Backend: "vps", Data: map[string]string{"hostname": "alice.example.org", "os": "debian"}}
+		if err := a.store.SaveConfiguration(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login("admin", "admin-password")
+		page := b.get(fmt.Sprintf("/admin/subscriptions/%d", s.ID)).Body
+		mustContain(t, page, "<dd class=\"wrap\">alice.example.org</dd>", "<dt>Comment</dt><dd class=\"muted\" aria-label=\"Not set\">—</dd>")
+		mustNotContain(t, page, `<dd class="wrap"></dd>`)
+		m := a.browser()
+		m.login("alice", "alice-password")
+		mine := m.get("/subscriptions").Body
+		mustContain(t, mine, "alice.example.org")
+		mustNotContain(t, mine, `<dd class="wrap"></dd>`, "<dt>Comment</dt>")
+	})
+}
