@@ -3,6 +3,9 @@ package handlers_test
 import (
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -154,5 +157,38 @@ func TestEmptyConfigurationFieldsAreNotListedBlank(t *testing.T) {
 		mine := m.get("/subscriptions").Body
 		mustContain(t, mine, "alice.example.org")
 		mustNotContain(t, mine, `<dd class="wrap"></dd>`, "<dt>Comment</dt>")
+	})
+}
+
+// The invoice PDF footer carries the record's legal mentions but not the
+// website's publication director, which the legal notice page keeps.
+func TestInvoiceFooterLeavesOutThePublicationDirector(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		r := &store.ISP{Name: "FAI Test", Email: "bureau@isp.test", IBAN: "FR7630006000011234567890189", BIC: "AGRIFRPP",
+			LegalMentions: "Association loi 1901 — SIRET 812 345 678 00015\n" +
+				"TVA non applicable, article 293 B du CGI. Directeur de la publication : le bureau de l'association."}
+		if err := a.isp.Save(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+		_, inv := chargedMember(t, a, "zoe")
+		pdf, err := a.store.InvoicePDF(t.Context(), inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "inv.pdf")
+		if err := os.WriteFile(p, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", p, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(out)), " ")
+		mustContain(t, text, "SIRET 812 345 678 00015", "TVA non applicable, article 293 B du CGI.")
+		mustNotContain(t, text, "publication")
+		mustContain(t, a.browser().get("/legal").Body, "Directeur de la publication")
 	})
 }
