@@ -97,6 +97,18 @@ func TestListMembersSearchSortPage(t *testing.T) {
 		if got := strings.Join(logins(list), " "); got != "zoe carla bob ffdn dan" {
 			t.Fatalf("by name, descending: %s", got)
 		}
+		// So do the fee list and a mailing list's subscribers.
+		fees, _, err := s.ListMemberFees(ctx, store.FeeListFilter{Day: date.MustParse("2026-01-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var feeOrder []string
+		for _, r := range fees {
+			feeOrder = append(feeOrder, r.Member.Login)
+		}
+		if got := strings.Join(feeOrder, " "); got != "dan ffdn bob carla zoe" {
+			t.Fatalf("fee list by name: %s", got)
+		}
 		// LIKE wildcards in the search are literal.
 		if _, total, _ = s.ListMembers(ctx, store.MemberFilter{Search: "%"}); total != 0 {
 			t.Fatalf("%% matched %d members", total)
