@@ -309,6 +309,9 @@ func (s *Service) issuer(ctx context.Context) issuer {
 	if s.Identity != nil {
 		id = s.Identity(ctx)
 	}
+	// The record's mentions serve the website too: the invoice, and its
+	// footer template, get them without the publication director.
+	id.LegalMentions = id.InvoiceMentions()
 	is := invoicepdf.Issuer{Name: id.Name, AddressLines: id.AddressLines, Email: id.Email, Phone: id.Phone,
 		Website: id.Website, IBAN: id.IBANFormatted(), BIC: id.BIC, LegalMentions: id.LegalMentions}
 	if s.Logo != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"golang.org/x/text/encoding/charmap"
@@ -101,7 +102,9 @@ func Statement(ctx context.Context, s *store.Store, cfg *config.Config, today da
 		if i == len(open)-1 && i > 0 {
 			label = "VIR DE " + strings.ToUpper(inv.MemberName)
 		}
-		entries = append(entries, entry{today.AddDays(-4 + i), inv.Remaining(), label})
+		// A few days back, but never before the invoice was issued.
+		day := date.Min(date.Max(today.AddDays(-4+i), inv.IssueDate.AddDays(1)), today)
+		entries = append(entries, entry{day, inv.Remaining(), label})
 	}
 	if m, err := s.MemberByLogin(ctx, "member"); err == nil {
 		ref, _ := fees.ReferenceFunc(cfg.Fees.MembershipReference)(m) // ADH-ID on error
@@ -110,6 +113,8 @@ func Statement(ctx context.Context, s *store.Store, cfg *config.Config, today da
 	}
 	entries = append(entries, entry{today.AddDays(-1), 5000, "VIR SEPA DON ANONYME SOUTIEN"},
 		entry{today, -12000, "PRLV SEPA TRANSIT IP FACTURE 2611"})
+
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].day.Before(entries[j].day) })
 
 	var b bytes.Buffer
 	b.WriteString("Date;Date de valeur;Débit;Crédit;Libellé;Solde\r\n")

@@ -14,10 +14,11 @@ import (
 	"coin/views"
 )
 
-// accountingPage proposes last year, the usual request of an accountant.
+// accountingPage proposes the current year so far, from 1 January to today
+// (coin knows of no other financial year than the calendar one).
 func (h *Handler) accountingPage(c *fiber.Ctx) error {
-	y := date.Today(h.Cfg.Location()).Year() - 1
-	d := views.AccountingData{From: date.New(y, 1, 1).String(), To: date.New(y, 12, 31).String(), Format: "fec",
+	today := date.Today(h.Cfg.Location())
+	d := views.AccountingData{From: date.New(today.Year(), 1, 1).String(), To: today.String(), Format: "fec",
 		Charset: accounting.CharsetLatin9}
 	siren, err := h.siren(c)
 	if err != nil {

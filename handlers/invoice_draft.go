@@ -10,8 +10,8 @@ import (
 
 	"coin/billing"
 	"coin/form"
+	"coin/i18n"
 	"coin/model"
-	"coin/money"
 	"coin/store"
 	"coin/views"
 )
@@ -49,7 +49,7 @@ func (h *Handler) invoiceNewPage(c *fiber.Ctx) error {
 // problem is the message key for the whole form, "" when all is well.
 func (h *Handler) readDraftLines(c *fiber.Ctx) (inputs []billing.LineInput, rows []map[string]string, errs []form.Errors, problem string) {
 	bad := false
-	defaultRate := money.Decimal(int64(h.Cfg.Billing.TaxRateBP()), ",")
+	defaultRate := i18n.From(c.UserContext()).AmountInput(int64(h.Cfg.Billing.TaxRateBP()))
 	for i := 0; i < 50; i++ {
 		p := "line" + strconv.Itoa(i) + "_"
 		row := map[string]string{"label": strings.TrimSpace(c.FormValue(p + "label")), "quantity": strings.TrimSpace(c.FormValue(p + "quantity")),
@@ -140,9 +140,10 @@ func (h *Handler) invoiceEditPage(c *fiber.Ctx) error {
 		return err
 	}
 	var rows []map[string]string
+	locale := i18n.From(ctx)
 	for _, l := range lines {
 		rows = append(rows, map[string]string{"label": l.Label, "quantity": strconv.FormatInt(l.Quantity, 10),
-			"unit_price": money.Decimal(l.UnitPriceCents, ","), "tax_rate": money.Decimal(int64(l.TaxRateBP), ",")})
+			"unit_price": locale.AmountInput(l.UnitPriceCents), "tax_rate": locale.AmountInput(int64(l.TaxRateBP))})
 	}
 	return h.draftForm(c, fiber.StatusOK, views.DraftFormData{ID: id, Member: m, Lines: rows})
 }

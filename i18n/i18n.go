@@ -174,6 +174,15 @@ func (l *Locale) Percent(bp int) string {
 	return s + "%"
 }
 
+// Colon is what comes between a label and its value: a no-break space
+// before the colon in French ("Membre : …"), none in English ("Member: …").
+func (l *Locale) Colon() string {
+	if l.Lang == "fr" {
+		return "\u00a0: "
+	}
+	return ": "
+}
+
 // mark gives a number written with a decimal point the locale's decimal mark.
 func (l *Locale) mark(s string) string {
 	if l.Lang == "fr" {

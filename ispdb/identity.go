@@ -1,6 +1,7 @@
 package ispdb
 
 import (
+	"regexp"
 	"strings"
 
 	"coin/iban"
@@ -68,6 +69,48 @@ func lines(s string) []string {
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// publicationDirector finds a sentence naming the website's publication
+// director, a mention of the site (loi pour la confiance dans l'économie
+// numérique, art. 6) that has no place on an invoice.
+var publicationDirector = regexp.MustCompile(`(?i)(directeur|directrice|directeur·rice|directeur\.rice|direction|responsable)s?\s+de\s+(la\s+)?publication|publication\s+director|director\s+of\s+(the\s+)?publication|publishing\s+director`)
+
+// InvoiceMentions is the legal mentions an invoice carries: the record's,
+// less the sentences about the website's publication director.
+func (id Identity) InvoiceMentions() string {
+	var lines []string
+	for _, line := range strings.Split(id.LegalMentions, "\n") {
+		var kept []string
+		for _, s := range sentences(line) {
+			if !publicationDirector.MatchString(s) {
+				kept = append(kept, s)
+			}
+		}
+		if l := strings.Join(kept, " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sentences cuts a line after each ".", "!" or "?" followed by a space or
+// the end; the pieces are trimmed, empty ones left out.
+func sentences(line string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; (c == '.' || c == '!' || c == '?') && (i+1 == len(line) || line[i+1] == ' ') {
+			if s := strings.TrimSpace(line[start : i+1]); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(line[start:]); s != "" {
+		out = append(out, s)
 	}
 	return out
 }

@@ -123,7 +123,7 @@ func (s *Store) SubscribeToLists(ctx context.Context, memberID int64, shortNames
 func (s *Store) ListSubscribers(ctx context.Context, listID int64) ([]*Member, error) {
 	rows, err := s.query(ctx, `SELECT `+prefixed("m.", memberColumns)+` FROM members m
 		JOIN mailing_list_subscriptions ls ON ls.member_id = m.id WHERE ls.list_id = ?
-		ORDER BY LOWER(m.last_name), LOWER(m.first_name), LOWER(m.organization_name), m.id`, listID)
+		ORDER BY `+byName("m.")+`, m.id`, listID)
 	if err != nil {
 		return nil, fmt.Errorf("subscribers of list %d: %w", listID, err)
 	}

@@ -241,12 +241,24 @@ type MemberFilter struct {
 
 // MemberSorts maps the sort keys offered to users to SQL; nothing else is
 // ever put into ORDER BY.
+//
+// By name, a legal person sorts under its organisation's name, a natural
+// person under their last name. (The expression is not indexed yet; an
+// expression index on it would serve it on both databases.)
 var MemberSorts = map[string]string{
-	"name":   "LOWER(last_name), LOWER(first_name), LOWER(organization_name)",
+	"name":   byName(""),
 	"login":  "login",
 	"joined": "date_joined",
 	"status": "status",
 	"id":     "id",
+}
+
+// byName orders members by name, the columns prefixed ("m." or ""): a
+// legal person under its organisation's name, a natural person under their
+// last name, then first name.
+func byName(p string) string {
+	return "LOWER(CASE WHEN " + p + "person_type = 'legal' AND " + p + "organization_name <> '' THEN " + p +
+		"organization_name ELSE " + p + "last_name END), LOWER(" + p + "first_name), LOWER(" + p + "organization_name)"
 }
 
 func (f MemberFilter) where() (string, []any) {

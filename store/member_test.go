@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,32 @@ func TestListMembersSearchSortPage(t *testing.T) {
 		list, _, _ = s.ListMembers(ctx, store.MemberFilter{Sort: "login", Desc: true, Limit: 1})
 		if list[0].Login != "zoe" {
 			t.Fatalf("login desc: %v", logins(list))
+		}
+		// An organisation sorts under its name, not its contact's last name.
+		org := newMember("ffdn", "Jean", "Zorro")
+		org.PersonType, org.OrganizationName = model.LegalPerson, "Bretagne Libre"
+		if err := s.CreateMember(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		list, _, _ = s.ListMembers(ctx, store.MemberFilter{Sort: "name"})
+		if got := strings.Join(logins(list), " "); got != "dan ffdn bob carla zoe" {
+			t.Fatalf("by name: %s", got)
+		}
+		list, _, _ = s.ListMembers(ctx, store.MemberFilter{Sort: "name", Desc: true})
+		if got := strings.Join(logins(list), " "); got != "zoe carla bob ffdn dan" {
+			t.Fatalf("by name, descending: %s", got)
+		}
+		// So do the fee list and a mailing list's subscribers.
+		fees, _, err := s.ListMemberFees(ctx, store.FeeListFilter{Day: date.MustParse("2026-01-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var feeOrder []string
+		for _, r := range fees {
+			feeOrder = append(feeOrder, r.Member.Login)
+		}
+		if got := strings.Join(feeOrder, " "); got != "dan ffdn bob carla zoe" {
+			t.Fatalf("fee list by name: %s", got)
 		}
 		// LIKE wildcards in the search are literal.
 		if _, total, _ = s.ListMembers(ctx, store.MemberFilter{Search: "%"}); total != 0 {

@@ -204,7 +204,7 @@ func (s *Store) ListMemberFees(ctx context.Context, f FeeListFilter) ([]MemberFe
 	rows, err := s.query(ctx, `SELECT `+cols+`, `+fcols+`, `+covered+` FROM members m
 		LEFT JOIN membership_fees lf ON lf.id = (SELECT l.id FROM membership_fees l
 			WHERE l.member_id = m.id ORDER BY l.end_date DESC, l.id DESC LIMIT 1)`+where+`
-		ORDER BY LOWER(m.last_name), LOWER(m.first_name), LOWER(m.organization_name), m.id
+		ORDER BY `+byName("m.")+`, m.id
 		LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list member fees: %w", err)

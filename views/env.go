@@ -92,6 +92,9 @@ func (e *Env) Staff() bool { return e.Can(auth.ViewBackOffice) }
 // t translates id in the request's language.
 func t(ctx context.Context, id string) string { return i18n.T(ctx, id) }
 
+// colon separates a label from its value the locale's way.
+func colon(ctx context.Context) string { return loc(ctx).Colon() }
+
 // tf translates id with template data.
 func tf(ctx context.Context, id string, data map[string]any) string { return i18n.Tf(ctx, id, data) }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"coin/form"
-	"coin/money"
 	"coin/store"
 )
 
@@ -95,7 +94,7 @@ func argvText(argv []string) string {
 
 // allocationValue is the amount of a payment allocated to an invoice, for
 // the re-allocation form.
-func allocationValue(allocs []*store.Allocation, invoiceID int64) string {
+func allocationValue(ctx context.Context, allocs []*store.Allocation, invoiceID int64) string {
 	var sum int64
 	for _, a := range allocs {
 		if a.InvoiceID == invoiceID {
@@ -105,7 +104,7 @@ func allocationValue(allocs []*store.Allocation, invoiceID int64) string {
 	if sum == 0 {
 		return ""
 	}
-	return money.Decimal(sum, ",")
+	return loc(ctx).AmountInput(sum)
 }
 
 // errorText translates a form error, with the data it names, if any.
@@ -115,4 +114,44 @@ func errorText(ctx context.Context, v string) string {
 		return t(ctx, id)
 	}
 	return tf(ctx, id, data)
+}
+
+// offerLabel names an offer by its reference and name, each piece once: the
+// reference is left out when the name already says it ("Serveur virtuel
+// (VPS)", not "VPS — Serveur virtuel (VPS)"), and each extra piece (the
+// backend's label) is added in brackets only when not already said.
+func offerLabel(reference, name string, extra ...string) string {
+	label := name
+	switch {
+	case name == "":
+		label = reference
+	case reference != "" && !saysWord(name, reference):
+		label = reference + " — " + name
+	}
+	for _, e := range extra {
+		if e != "" && !saysWord(label, e) {
+			label += " (" + e + ")"
+		}
+	}
+	return label
+}
+
+// saysWord tells whether text holds word as a whole word, ignoring case.
+func saysWord(text, word string) bool {
+	text, word = strings.ToLower(text), strings.ToLower(word)
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(word)
+		if (start == 0 || !isWordByte(text[start-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
