@@ -98,6 +98,16 @@ func (g *Globals) withApp(ctx context.Context, prepare func(*config.Config) erro
 }
 
 // connect opens the database cfg names, without migrating.
+// database loads the configuration and names its database (driver and
+// DSN), for the commands that handle the database without opening the app.
+func (g *Globals) database() (cfg *config.Config, driver, dsn string, err error) {
+	if cfg, err = g.loadConfig(); err != nil {
+		return nil, "", "", err
+	}
+	driver, dsn, err = cfg.DatabaseTarget()
+	return cfg, driver, dsn, err
+}
+
 func connect(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	driver, dsn, err := cfg.DatabaseTarget()
 	if err != nil {

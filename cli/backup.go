@@ -27,11 +27,7 @@ type BackupCmd struct {
 }
 
 func (c *BackupCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	driver, dsn, err := cfg.DatabaseTarget()
+	cfg, driver, dsn, err := g.database()
 	if err != nil {
 		return err
 	}
@@ -166,11 +162,7 @@ type RestoreCmd struct {
 }
 
 func (c *RestoreCmd) Run(g *Globals) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	driver, dsn, err := cfg.DatabaseTarget()
+	cfg, driver, dsn, err := g.database()
 	if err != nil {
 		return err
 	}

@@ -41,11 +41,7 @@ type MigrateStatusCmd struct{}
 func (MigrateStatusCmd) Run(g *Globals) error {
 	// Only report: a path that names no database is an error, and creates
 	// nothing (no file, no folder).
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	driver, dsn, err := cfg.DatabaseTarget()
+	_, driver, dsn, err := g.database()
 	if err != nil {
 		return err
 	}

@@ -382,10 +382,7 @@ var resetLinkRE = regexp.MustCompile(`/password-reset/([A-Za-z0-9_-]{20,})`)
 func (a *testApp) resetLinks(m *store.Member) []string {
 	a.t.Helper()
 	q := `SELECT text_body FROM outbox WHERE member_id = ? AND kind = 'password_reset' ORDER BY id`
-	if a.store.Dialect() == store.Postgres {
-		q = strings.Replace(q, "?", "$1", 1)
-	}
-	rows, err := a.store.DB().Query(q, m.ID)
+	rows, err := a.store.DB().Query(a.sql(q), m.ID)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -447,15 +444,20 @@ func TestResetLinksOnePerAccount(t *testing.T) {
 	})
 }
 
+// sql writes a test's query with one "?" in the store's dialect.
+func (a *testApp) sql(q string) string {
+	if a.store.Dialect() == store.Postgres {
+		return strings.Replace(q, "?", "$1", 1)
+	}
+	return q
+}
+
 // outboxCount counts the e-mails of kind queued so far.
 func (a *testApp) outboxCount(kind string) int {
 	a.t.Helper()
 	q := `SELECT COUNT(*) FROM outbox WHERE kind = ?`
-	if a.store.Dialect() == store.Postgres {
-		q = strings.Replace(q, "?", "$1", 1)
-	}
 	var n int
-	if err := a.store.DB().QueryRow(q, kind).Scan(&n); err != nil {
+	if err := a.store.DB().QueryRow(a.sql(q), kind).Scan(&n); err != nil {
 		a.t.Fatal(err)
 	}
 	return n
@@ -517,10 +519,7 @@ func TestSessionAbsoluteAge(t *testing.T) {
 		b.login("alice", "correct horse")
 		old := time.Now().Add(-31 * 24 * time.Hour)
 		q := `UPDATE sessions SET created_at = ?`
-		if a.store.Dialect() == store.Postgres {
-			q = strings.Replace(q, "?", "$1", 1)
-		}
-		if _, err := a.store.DB().Exec(q, old.UTC()); err != nil {
+		if _, err := a.store.DB().Exec(a.sql(q), old.UTC()); err != nil {
 			t.Fatal(err)
 		}
 		if res := b.get("/profile"); res.Status != http.StatusSeeOther {
