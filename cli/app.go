@@ -140,7 +140,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		templates: overrides.New(cfg.Server.OverridesDir, log)}
 	a.isp = ispdb.NewService(st, schema, cfg.Location(), a.publicLogoURL, log)
 	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo,
-		AdminFrom: func() string { return a.isp.Identity(context.Background()).AdminEmail }}
+		Senders:  mail.Senders{Account: cfg.Mail.FromAccount, Billing: cfg.Mail.FromBilling, Membership: cfg.Mail.FromMembership},
+		Identity: func() ispdb.Identity { return a.isp.Identity(context.Background()) }}
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	logFile := &accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: cfg.Billing.Currency, Log: log}
 	st.SetHooks(store.Hooks{Logged: logFile.Write, Queued: a.sender.Wake})
