@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"coin/iban"
 	"io"
 	"mime/multipart"
 	"strconv"
@@ -22,6 +23,9 @@ const maxRows = 200
 func (h *Handler) ispFormPage(c *fiber.Ctx, status int, f ispdb.Form, errs form.Errors, current *store.ISP) error {
 	d := views.ISPData{Form: f.WithBlankRows(), Errs: errs, JSONURL: h.Cfg.AbsoluteURL("/isp.json"),
 		Ready: current != nil && current.Name != "" && current.Email != "", NameChanged: nameChanged(current, f)}
+	if h.Cfg.SEPA.Enabled() {
+		d.CreditorIBAN = iban.Format(h.Cfg.SEPA.CreditorIBAN)
+	}
 	if current != nil && current.LogoHash != "" {
 		d.LogoURL = h.Cfg.URL("/isp/logo/" + current.LogoHash)
 	}
