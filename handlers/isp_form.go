@@ -145,6 +145,7 @@ func ispFormFromRequest(c *fiber.Ctx) (ispdb.Form, error) {
 			Region: v.get("office_region"), CountryName: v.get("office_country_name")},
 		PostalAddress: v.get("postal_address"), Phone: v.get("phone"), AdminEmail: v.get("admin_email"),
 		IBAN: v.get("iban"), BIC: v.get("bic"), BankName: v.get("bank_name"), LegalMentions: v.get("legal_mentions"),
+		StatutesURL: v.get("statutes_url"), PrivacyURL: v.get("privacy_url"),
 		SIREN: v.get("siren")}
 	for i := 0; i < v.count("website_count"); i++ {
 		f.Websites = append(f.Websites, ispdb.WebsiteRow{Name: v.get(ispdb.WebsiteNameField(i)),

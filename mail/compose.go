@@ -147,4 +147,6 @@ type Site struct {
 	BIC           string
 	BankName      string
 	LegalMentions string
+	StatutesURL   string // "" when the record has none
+	PrivacyURL    string
 }
