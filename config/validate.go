@@ -1,9 +1,9 @@
 package config
 
 import (
-	netmail "net/mail"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"time"
