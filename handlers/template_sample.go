@@ -23,8 +23,8 @@ func (h *Handler) templateSample(ctx context.Context, name string) map[string]an
 		"Member": mail.MemberOf(m), "Link": link, "ValidDays": 7, "ValidHours": 24,
 		"Invoice": map[string]any{"Number": "2026-000042", "Total": "15,00 €", "DueDate": "15/12/2026",
 			"Link": h.Cfg.AbsoluteURL("/invoices/42")},
-		"Payment":  map[string]any{"Amount": "15,00 €", "Date": "01/12/2026", "Label": "VIR CAMILLE DUPONT"},
-		"EndDate":  "31/12/2026", "Expired": false, "EndsToday": false, "Offset": "-1m", "Amount": "15,00 €",
+		"Payment": map[string]any{"Amount": "15,00 €", "Date": "01/12/2026", "Label": "VIR CAMILLE DUPONT"},
+		"EndDate": "31/12/2026", "Expired": false, "EndsToday": false, "Offset": "-1m", "Amount": "15,00 €",
 		"Reference": "ADH-42", "InfoURL": h.Cfg.AbsoluteURL("/membership"), "Number": "2026-000042",
 		"Items": []map[string]string{{"Text": "1 sign-up waits for you", "Link": h.Cfg.AbsoluteURL("/admin/members?status=pending")}},
 		"Count": 1, "Day": "03/12/2026",
@@ -44,4 +44,3 @@ func (h *Handler) templateSample(ctx context.Context, name string) map[string]an
 
 // templateEditable tells whether the back office may write overrides.
 func (h *Handler) templateEditable() bool { return h.Templates.Dir() != "" }
-
