@@ -18,6 +18,7 @@ import (
 	"coin/auth"
 	"coin/bank"
 	"coin/billing"
+	"coin/bulkmail"
 	"coin/config"
 	"coin/fees"
 	"coin/hardware"
@@ -67,6 +68,9 @@ type Deps struct {
 	Offers *subscription.Offers
 	// MailLists writes mailing lists; nil: built from Store and Lists.
 	MailLists *maillists.Service
+	// BulkMail sends messages composed in the back office; nil: built from
+	// Store, Mail and the ISP identity.
+	BulkMail *bulkmail.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -104,6 +108,10 @@ func New(d Deps) *fiber.App {
 	}
 	if d.MailLists == nil {
 		d.MailLists = &maillists.Service{Store: d.Store, Sync: d.Lists, Log: d.Log}
+	}
+	if d.BulkMail == nil {
+		d.BulkMail = &bulkmail.Service{Store: d.Store, Mail: d.Mail, DefaultLanguage: d.Cfg.Server.DefaultLanguage, Log: d.Log,
+			Site: func(ctx context.Context) mail.Site { return mail.SiteOf(d.ISP.Identity(ctx), d.Cfg.AbsoluteURL("/")) }}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -181,6 +189,8 @@ func (h *Handler) routes(r fiber.Router) {
 	members := admin.Group("/members", h.require(auth.ManageMembers))
 	members.Get("/", h.memberList)
 	members.Get("/new", h.memberNewPage)
+	members.Post("/bulk", h.memberBulk)
+	members.Post("/bulk/email", h.memberBulkEmail)
 	members.Post("/new", h.memberCreate)
 	members.Get("/:id<int>", h.memberShow)
 	members.Get("/:id<int>/edit", h.memberEditPage)
@@ -216,6 +226,7 @@ func (h *Handler) routes(r fiber.Router) {
 	view, manage := h.require(auth.ViewBilling), h.require(auth.ManageBilling)
 	admin.Get("/invoices", view, h.invoiceList)
 	admin.Get("/invoices.csv", view, h.invoiceCSV)
+	admin.Post("/invoices/bulk/email", manage, h.invoiceBulkEmail)
 	admin.Get("/invoices/new", manage, h.invoiceNewPage)
 	admin.Post("/invoices/new", manage, h.invoiceCreate)
 	viewOne := h.require(auth.ViewMemberBilling)

@@ -18,30 +18,36 @@ const invoicesPerPage = 50
 
 // invoiceFilter reads the list filters; unknown values are dropped.
 func (h *Handler) invoiceFilter(c *fiber.Ctx) (store.InvoiceFilter, url.Values) {
+	return h.invoiceFilterOf(func(key string, _ ...string) string { return c.Query(key) })
+}
+
+// invoiceFilterOf reads the invoice list's filters from the query string or
+// a form (value gives a parameter's value).
+func (h *Handler) invoiceFilterOf(value func(key string, def ...string) string) (store.InvoiceFilter, url.Values) {
 	q := url.Values{}
-	f := store.InvoiceFilter{Search: c.Query("q")}
+	f := store.InvoiceFilter{Search: value("q")}
 	if f.Search != "" {
 		q.Set("q", f.Search)
 	}
-	switch s := c.Query("status"); s {
+	switch s := value("status"); s {
 	case "draft", "open", "paid", "validated":
 		f.Status = s
 		q.Set("status", s)
 	}
-	switch k := c.Query("kind"); k {
+	switch k := value("kind"); k {
 	case model.KindInvoice, model.KindCreditNote:
 		f.Kind = k
 		q.Set("kind", k)
 	}
-	if d, err := date.Parse(c.Query("from")); err == nil && !d.IsZero() {
+	if d, err := date.Parse(value("from")); err == nil && !d.IsZero() {
 		f.From = d
 		q.Set("from", d.String())
 	}
-	if d, err := date.Parse(c.Query("to")); err == nil && !d.IsZero() {
+	if d, err := date.Parse(value("to")); err == nil && !d.IsZero() {
 		f.To = d
 		q.Set("to", d.String())
 	}
-	if c.Query("overdue") == "1" {
+	if value("overdue") == "1" {
 		f.Overdue = date.Today(h.Cfg.Location())
 		q.Set("overdue", "1")
 	}

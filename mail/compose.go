@@ -48,7 +48,7 @@ const (
 
 // groups lists the kinds that are not account mail; every other kind is.
 var groups = map[string]Group{
-	"welcome": Membership, "fee_reminder": Membership,
+	"welcome": Membership, "fee_reminder": Membership, "bulk": Membership,
 	"invoice_new": Billing, "payment_received": Billing,
 }
 

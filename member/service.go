@@ -92,6 +92,44 @@ func (s *Service) Update(ctx context.Context, m *store.Member, f Form, scope Sco
 	return nil, nil
 }
 
+// SetStatus gives the members of ids the status, in one transaction (all
+// or none), on behalf of staff member by; it returns how many changed.
+// Each changed member's mailing lists are marked for a push, as an edit
+// does.
+func (s *Service) SetStatus(ctx context.Context, ids []int64, status string, by *store.Member) (int, error) {
+	switch status {
+	case model.StatusPending, model.StatusMember, model.StatusNotMember:
+	default:
+		return 0, fmt.Errorf("set status: %q is not a status", status)
+	}
+	n := 0
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		for _, id := range ids {
+			m, err := tx.MemberByID(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if m.Status == status {
+				continue
+			}
+			m.Status = status
+			if err := tx.UpdateMember(ctx, m); err != nil {
+				return err
+			}
+			n++
+		}
+		tx.AfterCommit(func() { s.Log.Info("members' status changed", "count", n, "status", status, "by", actorID(by)) })
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("set the status of %d members: %w", len(ids), err)
+	}
+	return n, nil
+}
+
 // SetLanguage records the language a member chose, for their e-mails.
 func (s *Service) SetLanguage(ctx context.Context, memberID int64, lang string) error {
 	if err := s.Store.SetMemberLanguage(ctx, memberID, lang); err != nil {

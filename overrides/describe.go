@@ -20,6 +20,8 @@ var descriptions = map[string]string{
 		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
 	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
 		".Payment.Date, .Payment.Label)",
+	"email/bulk": "Layout of a message written in the back office to chosen members (.Subject, .Body, " +
+		".Member, .Site)",
 	"email/staff_digest": "Daily e-mail to each staff member of what needs them (.Member, .Site, .Items " +
 		"with .Text and .Link, .Count, .Day, .Link to the back office)",
 }

@@ -397,3 +397,24 @@ func (s *Store) CreditedByRate(ctx context.Context, invoiceID int64) (map[int]Ta
 	}
 	return out, rows.Err()
 }
+
+// InvoiceMemberIDs returns the members of the invoices matching f, each
+// once, at most limit: those a message about these invoices goes to.
+func (s *Store) InvoiceMemberIDs(ctx context.Context, f InvoiceFilter, limit int) ([]int64, error) {
+	where, args := f.where()
+	rows, err := s.query(ctx, `SELECT DISTINCT i.member_id`+invoiceFrom+where+` ORDER BY i.member_id LIMIT ?`,
+		append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("members of invoices: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("members of invoices: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
