@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -185,4 +186,20 @@ func (s *Store) logFreeSpace(ctx context.Context, log *slog.Logger) {
 		log.Info("the database file has free space only VACUUM gives back: with coin stopped, run sqlite3 on it with VACUUM (it needs as much free disk as the database)",
 			"free_mb", mb)
 	}
+}
+
+// OpenSnapshot opens an SQLite file that nothing writes (a backup copy),
+// read-only, for checks: dsn is a file: URI with mode=ro&immutable=1.
+func OpenSnapshot(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database copy: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, q: db, dialect: SQLite, dsn: dsn, Now: time.Now, shared: newPreparedSet(db), hooks: &Hooks{}}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database copy: %w", err)
+	}
+	return s, nil
 }
