@@ -127,6 +127,32 @@ func checkDatabase(ctx context.Context, m *Manifest, db string) error {
 	if !store.KnownMigration(store.SQLite, info.version) {
 		return fmt.Errorf("schema version %d is not a version of coin's migrations", info.version)
 	}
+	if info.version >= pdfTableVersion {
+		return checkPDFs(ctx, db)
+	}
+	return nil
+}
+
+// pdfTableVersion is the migration that gave invoice PDFs their table,
+// with the sha256 of each.
+const pdfTableVersion = 16
+
+// checkPDFs reads every invoice PDF of the copy and compares it with the
+// size and sha256 recorded when it was validated: integrity_check vouches
+// for the pages, not for the documents of record.
+func checkPDFs(ctx context.Context, db string) error {
+	st, err := store.OpenSnapshot(ctx, fileDSN(db))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := st.CheckInvoicePDFs(ctx)
+	if err != nil {
+		return err
+	}
+	if len(c.Bad) > 0 {
+		return fmt.Errorf("%d of %d invoice PDFs differ from their recorded sha256 (invoices %v)", len(c.Bad), c.Checked, c.Bad[:min(len(c.Bad), 10)])
+	}
 	return nil
 }
 

@@ -326,6 +326,21 @@ type issuer struct {
 	identity ispdb.Identity
 }
 
+// Document gathers what a validated invoice prints, as its validation did
+// but with today's ISP record and templates: for checks that draw it again
+// and compare (the stored PDF is the document of record).
+func (s *Service) Document(ctx context.Context, inv *store.Invoice) (*invoicepdf.Document, error) {
+	lines, err := s.Store.InvoiceLines(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Store.MemberByID(ctx, inv.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	return s.document(ctx, s.Store, inv, lines, m, s.issuer(ctx))
+}
+
 // document gathers what an invoice prints.
 func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, is issuer) (*invoicepdf.Document, error) {
 	lang := inv.Language

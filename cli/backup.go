@@ -239,5 +239,5 @@ func migrate(ctx context.Context, cfg *config.Config, st *store.Store, log *slog
 			log.Info("database backed up before migrating", "file", out, "from", ms.Current, "to", ms.Latest)
 		}
 	}
-	return st.Migrate(ctx)
+	return st.MigrateLogged(ctx, log)
 }

@@ -107,7 +107,7 @@ func killAndResume(t *testing.T, driver, dsn string, env []string) {
 	db := s.DB()
 	db.QueryRow(`SELECT COUNT(*) FROM invoices WHERE status = 'validated'`).Scan(&invoices)
 	db.QueryRow(`SELECT COUNT(*) FROM invoices WHERE status = 'draft'`).Scan(&drafts)
-	db.QueryRow(`SELECT COUNT(*) FROM invoices WHERE pdf IS NULL`).Scan(&noPDF)
+	db.QueryRow(`SELECT COUNT(*) FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM invoice_pdfs p WHERE p.invoice_id = i.id)`).Scan(&noPDF)
 	db.QueryRow(`SELECT COUNT(DISTINCT number) FROM invoices`).Scan(&numbers)
 	db.QueryRow(`SELECT MIN(CAST(SUBSTR(number, 6) AS INTEGER)), MAX(CAST(SUBSTR(number, 6) AS INTEGER)) FROM invoices`).Scan(&minNum, &maxNum)
 	db.QueryRow(`SELECT COUNT(*) FROM subscription_periods`).Scan(&periods)

@@ -1,20 +1,23 @@
 // Package invoicepdf renders invoices and credit notes as PDF with
-// go-pdf/fpdf and an embedded DejaVu Sans font.
+// go-pdf/fpdf.
 //
-// Two paths, same look: when every character of a document fits Windows-1252
-// (French, English, German… with é, ç, €, ß, œ), the font is embedded with
-// a precomputed single-byte definition and the document takes about half a
-// millisecond; otherwise (ł, ő, ș…) the TrueType font is embedded as UTF-8,
-// which costs about ten milliseconds because fpdf parses and subsets it for
-// each document. Streams are left uncompressed: creating a zlib writer per
-// stream was most of the cost, and the font file is compressed already.
+// Two paths, same text: when every character of a document fits
+// Windows-1252 (French, English, German… with é, ç, €, ß, œ), it is drawn
+// with the PDF core font Helvetica, which every reader has, so nothing is
+// embedded and a stored invoice weighs a few kilobytes; otherwise (ł, ő, Ş,
+// Cyrillic…) the DejaVu Sans TrueType font is embedded as a UTF-8 subset,
+// which costs about ten milliseconds (fpdf parses and subsets it for each
+// document) and some twenty kilobytes more. Streams are compressed.
 package invoicepdf
 
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
@@ -25,17 +28,33 @@ import (
 	"coin/money"
 )
 
-//go:embed fonts/*.json fonts/*.z fonts/*.ttf
+//go:embed fonts/*.ttf fonts/*.json
 var fonts embed.FS
 
 var (
-	regularJSON, _ = fonts.ReadFile("fonts/DejaVuSans.json")
-	regularZ, _    = fonts.ReadFile("fonts/DejaVuSans.z")
-	boldJSON, _    = fonts.ReadFile("fonts/DejaVuSans-Bold.json")
-	boldZ, _       = fonts.ReadFile("fonts/DejaVuSans-Bold.z")
-	regularTTF, _  = fonts.ReadFile("fonts/DejaVuSans.ttf")
-	boldTTF, _     = fonts.ReadFile("fonts/DejaVuSans-Bold.ttf")
+	regularTTF, _ = fonts.ReadFile("fonts/DejaVuSans.ttf")
+	boldTTF, _    = fonts.ReadFile("fonts/DejaVuSans-Bold.ttf")
 )
+
+// dejavuWidths are the widths (1/1000 em) of the Windows-1252 characters in
+// DejaVu Sans, regular and bold. The core font path wraps text with them,
+// not with Helvetica's (narrower), so that every line breaks where it does
+// with the embedded font: both paths print the same lines.
+var dejavuWidths = sync.OnceValue(func() map[string][]int {
+	out := map[string][]int{}
+	for style, name := range map[string]string{"": "fonts/DejaVuSans.json", "B": "fonts/DejaVuSans-Bold.json"} {
+		var def struct{ Cw []int }
+		b, err := fonts.ReadFile(name)
+		if err == nil {
+			err = json.Unmarshal(b, &def)
+		}
+		if err != nil || len(def.Cw) != 256 {
+			panic(fmt.Sprintf("invoicepdf: embedded widths %s: %v", name, err)) // a build without its fonts
+		}
+		out[style] = def.Cw
+	}
+	return out
+})
 
 // Issuer is the ISP as it appears on its invoices.
 type Issuer struct {
@@ -97,9 +116,10 @@ func (d *Document) texts() []string {
 	return t
 }
 
-// toWindows1252 converts text for the single-byte font. fpdf's own
-// translator re-reads its code page table on every call to build it, which
-// cost more than drawing the page; x/text's encoder needs no table to build.
+// toWindows1252 converts text for the core font, whose encoding is
+// WinAnsi (Windows-1252). It is fpdf's cp1252 translator's job, done with
+// x/text: fpdf's UnicodeTranslatorFromDescriptor re-reads its code page
+// table each time it is built, which cost more than drawing the page.
 func toWindows1252(s string) string {
 	out, err := charmap.Windows1252.NewEncoder().String(s)
 	if err != nil {
@@ -124,19 +144,27 @@ func fitsWindows1252(ss []string) bool {
 	return true
 }
 
-// Render draws the document and returns the PDF.
+// Render draws the document and returns the PDF: with the core font when
+// its text fits Windows-1252, else with the embedded UTF-8 font.
 func Render(d *Document) ([]byte, error) {
+	// The labels of the page are part of what must fit the encoding.
+	return render(d, fitsWindows1252(append(d.texts(), labelTexts(d)...)))
+}
+
+// RenderEmbedded draws the document with the embedded UTF-8 font whatever
+// its text: the reference the core-font path is compared with (tests check
+// that both give the same text).
+func RenderEmbedded(d *Document) ([]byte, error) { return render(d, false) }
+
+func render(d *Document, fast bool) ([]byte, error) {
 	p := fpdf.New("P", "mm", "A4", "")
-	p.SetCompression(false)
+	p.SetCompression(true)
 	p.SetMargins(18, 16, 18)
 	p.SetAutoPageBreak(true, 28)
 	tr := func(s string) string { return s }
-	// The labels of the page are part of what must fit the encoding.
-	fast := fitsWindows1252(append(d.texts(), labelTexts(d)...))
+	family := "dejavu"
 	if fast {
-		p.AddFontFromBytes("dejavu", "", regularJSON, regularZ)
-		p.AddFontFromBytes("dejavu", "B", boldJSON, boldZ)
-		tr = toWindows1252
+		family, tr = "helvetica", toWindows1252
 	} else {
 		// fpdf writes into the font's bytes while it subsets them: each
 		// document gets its own copy, or invoices rendered in parallel (the
@@ -154,7 +182,7 @@ func Render(d *Document) ([]byte, error) {
 	// A fixed date keeps the PDF identical for the same content.
 	p.SetCreationDate(d.IssueDate.Time())
 	p.SetModificationDate(d.IssueDate.Time())
-	r := &renderer{p: p, d: d, tr: tr, l: d.Locale, fast: fast, cols: cols}
+	r := &renderer{p: p, d: d, tr: tr, l: d.Locale, fast: fast, family: family, cols: cols}
 	if d.withoutVAT() {
 		r.cols = colsNoVAT
 	}
@@ -175,24 +203,83 @@ func Render(d *Document) ([]byte, error) {
 }
 
 type renderer struct {
-	p    *fpdf.Fpdf
-	d    *Document
-	tr   func(string) string
-	l    *i18n.Locale
-	fast bool      // single-byte font: text is Windows-1252 bytes
-	cols []float64 // table column widths; a VAT column of 0 is not drawn
+	p      *fpdf.Fpdf
+	d      *Document
+	tr     func(string) string
+	l      *i18n.Locale
+	fast   bool      // core font: text is Windows-1252 bytes
+	family string    // the font family: core or embedded
+	style  string    // the current font style, "" or "B"
+	cols   []float64 // table column widths; a VAT column of 0 is not drawn
 }
 
-// split wraps translated text to a width with the current font.
+// split wraps translated text to a width as the embedded font does.
 func (r *renderer) split(s string, w float64) []string {
 	if !r.fast {
 		return r.p.SplitText(s, w)
 	}
+	return r.wrap(s, w)
+}
+
+// wrap breaks Windows-1252 text into lines of at most w with DejaVu Sans's
+// widths at the current size, as fpdf's SplitLines and MultiCell do: at
+// the last space that fits, inside a word too long for a line, and at
+// every newline.
+func (r *renderer) wrap(s string, w float64) []string {
+	cw := dejavuWidths()[r.style]
+	_, size := r.p.GetFontSize()
+	wmax := int(math.Ceil((w - 2*r.p.GetCellMargin()) * 1000 / size))
+	s = strings.TrimRight(strings.ReplaceAll(s, "\r", ""), "\n")
 	var out []string
-	for _, b := range r.p.SplitLines([]byte(s), w) {
-		out = append(out, string(b))
+	sep, i, j, l := -1, 0, 0, 0
+	for i < len(s) {
+		c := s[i]
+		if c == '\n' {
+			out = append(out, s[j:i])
+			i++
+			sep, j, l = -1, i, 0
+			continue
+		}
+		if c == ' ' {
+			sep = i
+		}
+		l += cw[c]
+		if l > wmax {
+			if sep == -1 {
+				if i == j {
+					i++
+				}
+				out = append(out, s[j:i])
+			} else {
+				out = append(out, s[j:sep])
+				i = sep + 1
+			}
+			sep, j, l = -1, i, 0
+			continue
+		}
+		i++
+	}
+	if i != j {
+		out = append(out, s[j:])
 	}
 	return out
+}
+
+// multiCell draws translated text wrapped to w, one cell of height h per
+// line, like fpdf's MultiCell; the core font path wraps as the embedded
+// font does (wrap).
+func (r *renderer) multiCell(w, h float64, s, align string, fill bool) {
+	if !r.fast {
+		r.p.MultiCell(w, h, s, "", align, fill)
+		return
+	}
+	x := r.p.GetX()
+	for _, line := range r.wrap(s, w) {
+		r.p.SetX(x)
+		r.p.CellFormat(w, h, line, "", 2, align, fill, 0, "")
+	}
+	lm, _, _, _ := r.p.GetMargins()
+	r.p.SetX(lm)
 }
 
 var labelIDs = []string{"pdf.invoice", "pdf.credit_note", "pdf.number", "pdf.issue_date", "pdf.due_date",
@@ -210,7 +297,10 @@ func labelTexts(d *Document) []string {
 
 func (r *renderer) text(s string) string { return r.tr(s) }
 
-func (r *renderer) font(style string, size float64) { r.p.SetFont("dejavu", style, size) }
+func (r *renderer) font(style string, size float64) {
+	r.style = style
+	r.p.SetFont(r.family, style, size)
+}
 
 func (r *renderer) header(title string) {
 	p, d := r.p, r.d
@@ -404,7 +494,7 @@ func (r *renderer) totals() {
 	if d.VATMention != "" {
 		p.Ln(2)
 		r.font("", 8.5)
-		p.MultiCell(174, 4.2, r.text(d.VATMention), "", "R", false)
+		r.multiCell(174, 4.2, r.text(d.VATMention), "R", false)
 	}
 }
 
@@ -424,7 +514,7 @@ func (r *renderer) payment() {
 	if d.PaymentReference != "" {
 		msg += "\n" + r.l.Tf("pdf.reference", map[string]any{"Reference": d.PaymentReference})
 	}
-	p.MultiCell(174, 5.2, r.text(msg), "", "L", true)
+	r.multiCell(174, 5.2, r.text(msg), "L", true)
 }
 
 func (r *renderer) footer() {
@@ -435,7 +525,7 @@ func (r *renderer) footer() {
 	// The footer template (overridable) says what goes there: by default
 	// the address, bank account and legal mentions.
 	if f := strings.TrimSpace(d.Footer); f != "" {
-		p.MultiCell(174, 3.4, r.text(f), "", "C", false)
+		r.multiCell(174, 3.4, r.text(f), "C", false)
 	}
 	p.SetY(-10)
 	p.CellFormat(174, 4, r.text(r.l.Tf("pdf.page", map[string]any{"Page": p.PageNo(), "Number": d.Number})), "", 0, "R", false, 0, "")

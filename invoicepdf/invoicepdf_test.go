@@ -66,8 +66,80 @@ func TestRenderFrenchInvoiceKeepsAccents(t *testing.T) {
 			t.Errorf("PDF text lacks %q:\n%s", want, text)
 		}
 	}
-	if bytes.Contains(pdf, []byte("/FontFile2")) == false {
-		t.Error("the font is not embedded")
+	// Helvetica, a core font, is in every reader: nothing is embedded.
+	if bytes.Contains(pdf, []byte("/FontFile2")) || !bytes.Contains(pdf, []byte("/BaseFont /Helvetica")) {
+		t.Error("a Windows-1252 document embeds a font instead of using Helvetica")
+	}
+	if !bytes.Contains(pdf, []byte("/FlateDecode")) {
+		t.Error("the page is not compressed")
+	}
+	if len(pdf) > 8<<10 {
+		t.Errorf("a one-page invoice weighs %d bytes, want at most 8 KiB", len(pdf))
+	}
+}
+
+// textLines is what a reader gets out of a PDF: pdftotext's lines with
+// their runs of spaces (which depend on the font's widths) made one.
+func textLines(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	var out []string
+	for _, l := range strings.Split(pdftotext(t, pdf), "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// The core font prints the same text as the embedded font did, line by
+// line, in French, English and German, with long lines that wrap.
+func TestCoreFontPrintsTheSameTextAsTheEmbeddedFont(t *testing.T) {
+	de := sample(t, "en", "Jürgen Groß-Öztürk")
+	de.Lines[0].Label = "Glasfaseranschluss für die Gemeinschaftsräume, Straße der Einheit, Erdgeschoß — « monatlich »"
+	de.Footer = "Traboule — 12 rue de la Charité, 69002 Lyon — IBAN FR76 3000 6000 0112 3456 7890 189 — Association loi 1901, SIRET 123 456 789 00012, déclarée en préfecture du Rhône"
+	for name, d := range map[string]*Document{"fr": sample(t, "fr", "Zoé Straße-Éluard"), "en": sample(t, "en", "Chloë O'Brien"), "de": de} {
+		t.Run(name, func(t *testing.T) {
+			core, embedded := mustRender(t, d), mustRenderEmbedded(t, d)
+			if bytes.Contains(core, []byte("/FontFile2")) || !bytes.Contains(embedded, []byte("/FontFile2")) {
+				t.Fatal("the two paths are not the core font and the embedded one")
+			}
+			got, want := textLines(t, core), textLines(t, embedded)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("core font text:\n%s\n\nembedded font text:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+func mustRenderEmbedded(t *testing.T, d *Document) []byte {
+	t.Helper()
+	pdf, err := RenderEmbedded(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+// Characters outside Windows-1252 (Polish, Hungarian, Turkish, Romanian,
+// Cyrillic, Greek) are printed, through the embedded font.
+func TestCharactersOutsideWindows1252ArePrinted(t *testing.T) {
+	names := []string{"Małgorzata Łukasiewicz", "Erdős Pál", "Şule Yılmaz", "Ștefan Țăranu", "Дмитрий Шостакович", "Ελένη Παπαδοπούλου"}
+	for _, name := range names {
+		d := sample(t, "fr", name)
+		d.Lines[0].Comment = "box de " + name
+		pdf := mustRender(t, d)
+		if !bytes.Contains(pdf, []byte("/FontFile2")) {
+			t.Errorf("%s: the font is not embedded", name)
+		}
+		text := pdftotext(t, pdf)
+		for _, want := range []string{name, "box de " + name, "Zoé", "52,50 €"} {
+			if want == "Zoé" {
+				want = "Rézo Lyonnais"
+			}
+			if !strings.Contains(text, want) {
+				t.Errorf("PDF text lacks %q:\n%s", want, text)
+			}
+		}
 	}
 }
 

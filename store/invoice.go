@@ -64,7 +64,7 @@ type InvoiceLine struct {
 
 const invoiceColumns = `i.id, i.kind, i.member_id, i.status, i.number, i.issue_date, i.due_date,
 	i.credited_invoice_id, i.total_excl_cents, i.tax_cents, i.total_cents, i.paid_cents, i.language,
-	i.pdf IS NOT NULL, i.created_at, i.validated_at, m.login,
+	` + hasPDFColumn + `, i.created_at, i.validated_at, m.login,
 	CASE WHEN m.person_type = 'legal' AND m.organization_name <> '' THEN m.organization_name
 	     ELSE TRIM(m.first_name || ' ' || m.last_name) END`
 
@@ -142,13 +142,13 @@ func (s *Store) ReplaceInvoiceLines(ctx context.Context, inv *Invoice, lines []*
 	return nil
 }
 
-// ValidateInvoice freezes a draft with its number, dates and PDF. Call it
-// in the transaction that took the number.
+// ValidateInvoice freezes a draft with its number, dates and PDF (stored
+// in invoice_pdfs). Call it in the transaction that took the number.
 func (s *Store) ValidateInvoice(ctx context.Context, inv *Invoice, pdf []byte) error {
 	now := s.now()
 	res, err := s.exec(ctx, `UPDATE invoices SET status = 'validated', number = ?, issue_date = ?,
-		due_date = ?, pdf = ?, validated_at = ? WHERE id = ? AND status = 'draft'`,
-		inv.Number, inv.IssueDate, inv.DueDate, pdf, now, inv.ID)
+		due_date = ?, validated_at = ? WHERE id = ? AND status = 'draft'`,
+		inv.Number, inv.IssueDate, inv.DueDate, now, inv.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("validate invoice %d as %s: %w", inv.ID, inv.Number, ErrConflict)
 	}
@@ -157,6 +157,11 @@ func (s *Store) ValidateInvoice(ctx context.Context, inv *Invoice, pdf []byte) e
 	}
 	if err := expectOne(res, "draft invoice", inv.ID); err != nil {
 		return err
+	}
+	if pdf != nil {
+		if err := s.savePDF(ctx, inv.ID, pdf); err != nil {
+			return err
+		}
 	}
 	inv.Status, inv.ValidatedAt, inv.HasPDF = model.InvoiceValidated, &now, pdf != nil
 	return nil
@@ -189,16 +194,6 @@ func (s *Store) MemberInvoice(ctx context.Context, memberID, id int64) (*Invoice
 		return nil, notFound(err, "invoice", id)
 	}
 	return inv, nil
-}
-
-// InvoicePDF returns the stored PDF of a validated invoice.
-func (s *Store) InvoicePDF(ctx context.Context, id int64) ([]byte, error) {
-	var pdf []byte
-	err := s.queryRow(ctx, `SELECT pdf FROM invoices WHERE id = ? AND pdf IS NOT NULL`, id).Scan(&pdf)
-	if err != nil {
-		return nil, notFound(err, "invoice pdf", id)
-	}
-	return pdf, nil
 }
 
 // InvoiceLines returns the lines of an invoice in order.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -62,8 +63,13 @@ func (s *Store) migrator() (*migrate.Migrate, error) {
 	return m, nil
 }
 
-// Migrate applies every pending migration.
-func (s *Store) Migrate(ctx context.Context) error {
+// Migrate applies every pending migration, silently.
+func (s *Store) Migrate(ctx context.Context) error { return s.MigrateLogged(ctx, nil) }
+
+// MigrateLogged applies every pending migration, then the data moves that
+// follow some of them (they are resumed at every start until done), and
+// logs their progress to log when not nil.
+func (s *Store) MigrateLogged(ctx context.Context, log *slog.Logger) error {
 	m, err := s.migrator()
 	if err != nil {
 		return err
@@ -71,6 +77,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("apply migrations: %w", err)
+	}
+	// 0016: PDFs out of the invoices row, in batches (minutes on gigabytes).
+	if _, err := s.MoveInvoicePDFs(ctx, PDFMoveBatch, log); err != nil {
+		return err
 	}
 	return s.backfillMemberSearch(ctx)
 }
