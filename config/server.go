@@ -19,6 +19,9 @@ type Server struct {
 	DefaultLanguage string        `toml:"default_language" env:"DEFAULT_LANGUAGE"`
 	SessionLifetime time.Duration `toml:"session_lifetime" env:"SESSION_LIFETIME"`
 	TrustedProxies  []string      `toml:"trusted_proxies" env:"TRUSTED_PROXIES"`
+	// QueryCountHeader adds X-Coin-Queries (the request's SQL statements)
+	// to every response: for the load benchmark, off in production.
+	QueryCountHeader bool `toml:"query_count_header" env:"QUERY_COUNT_HEADER"`
 }
 
 // Languages the interface speaks.
