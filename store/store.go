@@ -218,6 +218,9 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 		}
 		return st.ExecContext(ctx, args...)
 	}
+	if st := s.sharedStmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return s.q.ExecContext(ctx, s.rebind(q), args...)
 }
 
@@ -227,6 +230,9 @@ func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 		if err != nil {
 			return nil, err
 		}
+		return st.QueryContext(ctx, args...)
+	}
+	if st := s.sharedStmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return s.q.QueryContext(ctx, s.rebind(q), args...)
@@ -239,7 +245,21 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 			return st.QueryRowContext(ctx, args...)
 		}
 	}
+	if st := s.sharedStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.q.QueryRowContext(ctx, s.rebind(q), args...)
+}
+
+// sharedStmt returns, outside a transaction on SQLite, the statement of q
+// prepared once per connection: go-sqlite3 would otherwise compile every
+// query of every request again (a third of a member home's time). pgx
+// keeps its own per-connection cache of prepared statements.
+func (s *Store) sharedStmt(ctx context.Context, q string) *sql.Stmt {
+	if s.dialect != SQLite || s.inTx {
+		return nil
+	}
+	return s.shared.get(ctx, q)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
