@@ -1,4 +1,5 @@
 DROP INDEX IF EXISTS subscriptions_start;
+DROP INDEX IF EXISTS members_search;
 DROP INDEX IF EXISTS subscriptions_offer;
 CREATE INDEX subscriptions_offer ON subscriptions (offer_id, start_date);
 DROP INDEX IF EXISTS outbox_status;

@@ -24,6 +24,10 @@ CREATE INDEX payments_list ON payments (payment_date DESC, id DESC, method, memb
 -- The outbox filtered by status, newest first.
 CREATE INDEX outbox_status ON outbox (status, id);
 
+-- The member search (search_key LIKE '%…%') and its count read this
+-- narrow index instead of every member's row.
+CREATE INDEX members_search ON members (search_key, status, role);
+
 -- Subscriptions newest first, and active on a day (dashboard), in all and
 -- by offer.
 CREATE INDEX subscriptions_start ON subscriptions (start_date DESC, id DESC, resign_date, offer_id, member_id);

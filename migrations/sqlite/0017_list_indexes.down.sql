@@ -1,5 +1,6 @@
 DELETE FROM sqlite_stat1 WHERE tbl IN ('invoices', 'payments', 'outbox', 'subscriptions');
 DROP INDEX IF EXISTS subscriptions_start;
+DROP INDEX IF EXISTS members_search;
 DROP INDEX IF EXISTS subscriptions_offer;
 CREATE INDEX subscriptions_offer ON subscriptions (offer_id, start_date);
 DROP INDEX IF EXISTS outbox_status;

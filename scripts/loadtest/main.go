@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,6 +36,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	_ "github.com/jackc/pgx/v5/stdlib" // VACUUM of a PostgreSQL history
 )
 
 const queryHeaderEnv = "COIN_SERVER_QUERY_COUNT_HEADER=true"
@@ -95,6 +97,14 @@ func run(o options) error {
 		return fmt.Errorf("coin migrate: %v\n%s", err, out)
 	}
 
+	if o.dsn != "" {
+		// A history just loaded has no visibility map yet: PostgreSQL would
+		// read the rows behind every index until autovacuum comes by.
+		if err := vacuum(o.dsn); err != nil {
+			return err
+		}
+	}
+
 	bare, err := startBare()
 	if err != nil {
 		return err
@@ -151,6 +161,18 @@ func run(o options) error {
 		r.print(ref.rps)
 	}
 	fmt.Printf("\nRSS of serve: idle %.1f MB, peak under the load %.1f MB\n", idle, srv.peakRSS())
+	return nil
+}
+
+func vacuum(dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Exec("VACUUM ANALYZE"); err != nil {
+		return fmt.Errorf("vacuum: %w", err)
+	}
 	return nil
 }
 
