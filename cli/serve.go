@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
+	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,9 +29,27 @@ type ServeCmd struct {
 }
 
 func (s *ServeCmd) Run(g *Globals) error {
+	defaultMemoryLimit(g.Environ)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	return g.withApp(ctx, s.prepare, func(a *app) error { return s.serve(ctx, g, a) })
+}
+
+// serveMemoryLimit is the soft limit of the Go heap of `serve` when
+// GOMEMLIMIT is not set. A page needs little memory, but the heap may double
+// between two collections (GOGC=100), and a sign-in's argon2id hash alone
+// takes 19 MiB: near the limit the collector runs sooner and hands the
+// freed memory back to the system, which keeps a Pi's serve small under
+// load. GOMEMLIMIT (the systemd unit sets it) overrides it.
+const serveMemoryLimit = 48 << 20
+
+func defaultMemoryLimit(env []string) {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "GOMEMLIMIT=") {
+			return
+		}
+	}
+	debug.SetMemoryLimit(serveMemoryLimit)
 }
 
 // prepare applies the flags to the configuration and refuses to serve

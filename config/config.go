@@ -30,11 +30,16 @@ type Config struct {
 	Path string `toml:"-" env:"-"`
 	// Demo is set by `serve --demo`: demo banner, mail kept in the outbox.
 	Demo bool `toml:"-" env:"-"`
+
+	// zone keeps the loaded time zone: every request asks for it, and
+	// time.LoadLocation reads and parses the zone file each time.
+	zone *zoneCache
 }
 
 // Default returns the configuration used when a key is not set.
 func Default() Config {
 	return Config{
+		zone: &zoneCache{},
 		Server: Server{
 			Addr:            "127.0.0.1:8080",
 			DataDir:         "data",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,9 @@ type Server struct {
 	DefaultLanguage string        `toml:"default_language" env:"DEFAULT_LANGUAGE"`
 	SessionLifetime time.Duration `toml:"session_lifetime" env:"SESSION_LIFETIME"`
 	TrustedProxies  []string      `toml:"trusted_proxies" env:"TRUSTED_PROXIES"`
+	// QueryCountHeader adds X-Coin-Queries (the request's SQL statements)
+	// to every response: for the load benchmark, off in production.
+	QueryCountHeader bool `toml:"query_count_header" env:"QUERY_COUNT_HEADER"`
 }
 
 // Languages the interface speaks.
@@ -35,11 +39,34 @@ func validLanguage(l string) bool {
 
 // Location returns the ISP's time zone (validated by Load).
 func (c *Config) Location() *time.Location {
-	loc, err := time.LoadLocation(c.Server.Timezone)
+	if c.zone != nil {
+		return c.zone.get(c.Server.Timezone)
+	}
+	return loadLocation(c.Server.Timezone)
+}
+
+func loadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
+}
+
+// zoneCache holds the last zone loaded, by name (tests change the name).
+type zoneCache struct {
+	mu   sync.Mutex
+	name string
+	loc  *time.Location
+}
+
+func (z *zoneCache) get(name string) *time.Location {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.loc == nil || z.name != name {
+		z.name, z.loc = name, loadLocation(name)
+	}
+	return z.loc
 }
 
 // URL joins the base path and p ("/admin/members" → "/coin/admin/members").

@@ -26,6 +26,12 @@ func BenchmarkPages(b *testing.B) {
 	}
 	br := a.browser()
 	br.login("admin", "admin-password")
+	zoe := a.addMember("zoe", "member", "zoe-password")
+	for i := 0; i < 12; i++ {
+		a.validatedInvoice(zoe, int64(1000+i))
+	}
+	member := a.browser()
+	member.login("zoe", "zoe-password")
 	get := func(app *fiber.App, path string, cookies map[string]string) func(b *testing.B) {
 		return func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -45,4 +51,7 @@ func BenchmarkPages(b *testing.B) {
 	b.Run("login-page", get(a.app, "/login", nil))
 	b.Run("members-page-25-of-201", get(a.app, "/admin/members", br.cookies))
 	b.Run("members-table-fragment", get(a.app, "/admin/members?q=m1", br.cookies))
+	b.Run("member-home", get(a.app, "/", member.cookies))
+	b.Run("member-invoices", get(a.app, "/invoices", member.cookies))
+	b.Run("dashboard", get(a.app, "/admin/", br.cookies))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"coin/date"
 	"coin/i18n"
 	"coin/store"
+	"coin/store/sqlcount"
 	"coin/views"
 )
 
@@ -26,6 +28,10 @@ const (
 )
 
 type preparedKey struct{}
+
+// queryCountHeader carries the number of SQL statements of the request when
+// server.query_count_header is on (the load benchmark reads it).
+const queryCountHeader = "X-Coin-Queries"
 
 // recover turns a panic into a 500 page and a log line with the stack.
 func (h *Handler) recover(c *fiber.Ctx) (err error) {
@@ -41,7 +47,14 @@ func (h *Handler) recover(c *fiber.Ctx) (err error) {
 // logRequests writes one structured line per request.
 func (h *Handler) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	// Every statement the request runs is counted (store/sqlcount): the log
+	// line tells a page that went N+1.
+	ctx, queries := sqlcount.With(c.UserContext())
+	c.SetUserContext(ctx)
 	err := c.Next()
+	if h.Cfg.Server.QueryCountHeader {
+		c.Set(queryCountHeader, strconv.FormatInt(queries.N(), 10))
+	}
 	status := c.Response().StatusCode()
 	if err != nil {
 		if fe, ok := err.(*fiber.Error); ok {
@@ -53,7 +66,7 @@ func (h *Handler) logRequests(c *fiber.Ctx) error {
 	// The route's pattern, not the path: paths carry secrets
 	// (/password-reset/<token>) that the database itself keeps only hashed.
 	attrs := []any{"method", c.Method(), "route", c.Route().Path, "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", h.clientIP(c)}
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "queries", queries.N(), "ip", h.clientIP(c)}
 	if m, ok := c.Locals("user").(*store.Member); ok {
 		attrs = append(attrs, "member", m.ID)
 	}

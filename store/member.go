@@ -313,6 +313,25 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]*Member, int
 	return members, total, err
 }
 
+// CountMembersByStatus counts the members of each status in one query.
+func (s *Store) CountMembersByStatus(ctx context.Context) (map[string]int, error) {
+	rows, err := s.query(ctx, `SELECT status, COUNT(*) FROM members GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count members by status: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count members by status: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
 // CountMembers counts members by status ("" for all).
 func (s *Store) CountMembers(ctx context.Context, status string) (int, error) {
 	var n int

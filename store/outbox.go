@@ -146,6 +146,16 @@ func (s *Store) MessageByID(ctx context.Context, id int64) (*Message, error) {
 	return m, nil
 }
 
+// CountMessages counts the messages of a status, up to limit: a count
+// walks the index outbox_status, and a figure past the limit says enough.
+func (s *Store) CountMessages(ctx context.Context, status string, limit int) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE status = ? LIMIT ?) q`, status, limit).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s messages: %w", status, err)
+	}
+	return n, nil
+}
+
 // OutboxFilter selects messages for the back office.
 type OutboxFilter struct {
 	Status   string

@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -17,8 +18,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/mattn/go-sqlite3"
+
+	"coin/store/sqlcount"
 )
 
 // Dialect names the database kind behind a Store.
@@ -73,7 +76,7 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 				return nil, fmt.Errorf("create data directory: %w", err)
 			}
 		}
-		db, err = sql.Open("sqlite3", sqliteDSN(dsn))
+		db, err = openCounted(&sqlite3.SQLiteDriver{}, sqliteDSN(dsn))
 		if err == nil {
 			// A few connections let readers proceed while one writer holds
 			// the lock; writes wait on busy_timeout rather than failing.
@@ -82,7 +85,7 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 			db.SetConnMaxIdleTime(time.Minute)
 		}
 	case Postgres:
-		db, err = sql.Open("pgx", dsn)
+		db, err = openCounted(stdlib.GetDefaultDriver(), dsn)
 		if err == nil {
 			db.SetMaxOpenConns(20)
 			db.SetMaxIdleConns(5)
@@ -101,6 +104,16 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 	}
 	return &Store{db: db, q: db, dialect: Dialect(driver), dsn: dsn, Now: time.Now,
 		shared: newPreparedSet(db), hooks: &Hooks{}}, nil
+}
+
+// openCounted opens a pool whose connections count the statements of a
+// context that asks (sqlcount.With): the request log and the tests read it.
+func openCounted(drv driver.Driver, dsn string) (*sql.DB, error) {
+	c, err := sqlcount.Connector(drv, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
 }
 
 // sqliteDSN adds the settings every connection needs: WAL so readers do not
@@ -205,6 +218,9 @@ func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, er
 		}
 		return st.ExecContext(ctx, args...)
 	}
+	if st := s.sharedStmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return s.q.ExecContext(ctx, s.rebind(q), args...)
 }
 
@@ -214,6 +230,9 @@ func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 		if err != nil {
 			return nil, err
 		}
+		return st.QueryContext(ctx, args...)
+	}
+	if st := s.sharedStmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return s.q.QueryContext(ctx, s.rebind(q), args...)
@@ -226,7 +245,21 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 			return st.QueryRowContext(ctx, args...)
 		}
 	}
+	if st := s.sharedStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.q.QueryRowContext(ctx, s.rebind(q), args...)
+}
+
+// sharedStmt returns, outside a transaction on SQLite, the statement of q
+// prepared once per connection: go-sqlite3 would otherwise compile every
+// query of every request again (a third of a member home's time). pgx
+// keeps its own per-connection cache of prepared statements.
+func (s *Store) sharedStmt(ctx context.Context, q string) *sql.Stmt {
+	if s.dialect != SQLite || s.inTx {
+		return nil
+	}
+	return s.shared.get(ctx, q)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

@@ -1,0 +1,11 @@
+DROP INDEX IF EXISTS subscriptions_start;
+DROP INDEX IF EXISTS members_search;
+DROP INDEX IF EXISTS subscriptions_offer;
+CREATE INDEX subscriptions_offer ON subscriptions (offer_id, start_date);
+DROP INDEX IF EXISTS outbox_status;
+DROP INDEX IF EXISTS payments_list;
+DROP INDEX IF EXISTS invoices_member;
+CREATE INDEX invoices_member ON invoices (member_id, issue_date);
+DROP INDEX IF EXISTS invoices_list;
+CREATE INDEX IF NOT EXISTS invoices_status ON invoices (status, issue_date);
+DROP INDEX IF EXISTS invoices_open;
