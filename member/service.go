@@ -174,3 +174,24 @@ func (s *Service) Anonymise(ctx context.Context, m, by *store.Member, today date
 	}
 	return nil
 }
+
+// SaveTx creates (m.ID == 0) or saves member m in the caller's transaction
+// tx, for the importer, after m was filled by Form.Validate: the same
+// writes as Create and Update (a new address revokes the links sent to
+// oldEmail). A login taken is store.ErrConflict.
+func (s *Service) SaveTx(ctx context.Context, tx *store.Store, m *store.Member, oldEmail string) error {
+	if m.ID == 0 {
+		if err := tx.CreateMember(ctx, m); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { s.Log.Info("member imported", "member", m.ID, "login", m.Login) })
+		return nil
+	}
+	if err := tx.UpdateMember(ctx, m); err != nil {
+		return err
+	}
+	if !strings.EqualFold(oldEmail, m.Email) {
+		return tx.RevokeMemberTokens(ctx, m.ID, "")
+	}
+	return nil
+}

@@ -98,3 +98,15 @@ func (s *Store) hashImportRefs(ctx context.Context, memberID int64) error {
 	}
 	return nil
 }
+
+// ConfigurationLoginTaken tells whether a configuration of backend already
+// uses login (checked before writing, as a refused insert would end a
+// PostgreSQL transaction).
+func (s *Store) ConfigurationLoginTaken(ctx context.Context, backend, login string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM configurations WHERE backend = ? AND login = ?`, backend, login).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("configuration login %q: %w", login, err)
+	}
+	return n > 0, nil
+}

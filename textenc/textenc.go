@@ -57,7 +57,7 @@ func Decode(data []byte, encoding string) (string, string, error) {
 		enc = "windows-1252"
 		if utf8.Valid(data) {
 			enc = "utf-8"
-		} else if bytes.ContainsAny(data, "\x81\x8d\x8f\x90\x9d") {
+		} else if undefined1252(data) {
 			enc = "iso-8859-1"
 		}
 	}
@@ -107,4 +107,16 @@ func firstInvalidUTF8(b []byte) int {
 		i += n
 	}
 	return len(b)
+}
+
+// undefined1252 tells whether data holds one of the bytes Windows-1252
+// gives no character (0x81, 0x8D, 0x8F, 0x90, 0x9D).
+func undefined1252(data []byte) bool {
+	for _, c := range data {
+		switch c {
+		case 0x81, 0x8d, 0x8f, 0x90, 0x9d:
+			return true
+		}
+	}
+	return false
 }
