@@ -25,11 +25,11 @@ const (
 	fRef = "ref"
 
 	fLogin, fPersonType, fFirstName, fLastName = "login", "person_type", "first_name", "last_name"
-	fOrganization, fNickname, fEmail            = "organization_name", "nickname", "email"
-	fPhone, fPhone2, fAddress, fAddress2        = "phone", "phone2", "address", "address2"
-	fPostalCode, fCity, fCountry, fStatus       = "postal_code", "city", "country", "status"
-	fLanguage, fComments, fJoined, fResign      = "language", "comments", "date_joined", "resign_date"
-	fReminders                                  = "send_fee_reminders"
+	fOrganization, fNickname, fEmail           = "organization_name", "nickname", "email"
+	fPhone, fPhone2, fAddress, fAddress2       = "phone", "phone2", "address", "address2"
+	fPostalCode, fCity, fCountry, fStatus      = "postal_code", "city", "country", "status"
+	fLanguage, fComments, fJoined, fResign     = "language", "comments", "date_joined", "resign_date"
+	fReminders                                 = "send_fee_reminders"
 
 	fMemberRef, fMemberLogin, fAmount, fStart = "member_ref", "member_login", "amount", "start_date"
 	fEnd, fMethod, fPaid, fReference          = "end_date", "payment_method", "payment_date", "reference"
