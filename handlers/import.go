@@ -72,10 +72,11 @@ func (h *Handler) importConfirm(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	d.Kind, d.Profile, d.Result = string(res.Kind), res.Profile, res
+	d.Kind, d.Profile, d.Result, d.Confirmed = string(res.Kind), res.Profile, res, true
 	status := fiber.StatusOK
 	if !res.Written {
-		status = fiber.StatusUnprocessableEntity
+		// The preview stays: the user may confirm again, skipping the bad lines.
+		d.Token, status = c.FormValue("token"), fiber.StatusUnprocessableEntity
 	}
 	return h.page(c, status, h.tr(c, "import.title"), views.ImportPage(d))
 }
