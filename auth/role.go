@@ -22,6 +22,9 @@ const (
 	RunJobs             Permission = "jobs:run"
 	ManageInventory     Permission = "inventory:manage"
 	ManageLists         Permission = "lists:manage"
+	ImportMembers       Permission = "members:import"   // admins only
+	ExportMembers       Permission = "members:export"   // admins only
+	MemberRegister      Permission = "members:register" // the register for the general assembly
 )
 
 // grants says which staff role holds which permission. Admins hold all;
@@ -33,7 +36,8 @@ const (
 // across members: the invoice and payment lists, payments with their bank
 // labels, the exports and the FEC. Support holds only the first.
 var grants = map[string][]Permission{
-	model.RoleTreasurer: {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ViewMemberBilling, ManageBilling, ViewJobs},
+	model.RoleTreasurer: {ViewBackOffice, ManageMembers, ViewOutbox, ViewBilling, ViewMemberBilling, ManageBilling, ViewJobs,
+		MemberRegister},
 	model.RoleSupport: {ViewBackOffice, ManageMembers, ViewOutbox, ManageSubscriptions, ViewMemberBilling,
 		ManageNetwork, ManageInventory, ManageLists, ViewJobs},
 }

@@ -1,7 +1,6 @@
 package bank
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,14 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
 
 	"coin/config"
 	"coin/date"
 	"coin/money"
+	"coin/textenc"
 )
 
 // headerSearchLines is how far from the top (after skip_lines) the header
@@ -177,72 +173,19 @@ func title(rec []string, t string) int {
 	return -1
 }
 
-// decode turns the file into UTF-8, refusing bytes its encoding cannot
-// hold, and says which encoding it read. A UTF-8 byte order mark, or valid
-// UTF-8 holding non-ASCII letters, is UTF-8 whatever the profile says (a
-// Windows-1252 file is never valid UTF-8 once it has an accent); a UTF-16
-// byte order mark is UTF-16.
+// decode turns the file into UTF-8 (textenc.Decode) and says which
+// encoding it read; its refusals are the statement's errors.
 func decode(data []byte, encoding string) (string, string, error) {
-	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
-		out, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
-		if err != nil || bytes.ContainsRune(out, utf8.RuneError) || bytes.IndexByte(out, 0) >= 0 {
-			return "", "", &Error{Kind: "encoding", Detail: "not valid UTF-16 text"}
+	text, enc, err := textenc.Decode(data, encoding)
+	var te *textenc.Error
+	if errors.As(err, &te) {
+		kind := te.Kind
+		if kind == "unknown_encoding" {
+			kind = "unknown_format"
 		}
-		return string(out), "utf-16", nil
+		return "", "", &Error{Kind: kind, Line: te.Line, Detail: te.Detail}
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return "", "", &Error{Kind: "binary", Detail: "the file holds NUL bytes: it is not a text (CSV) file"}
-	}
-	enc := strings.ToLower(encoding)
-	if bom := bytes.HasPrefix(data, []byte("\ufeff")); bom || (utf8.Valid(data) && !ascii(data)) {
-		enc = "utf-8"
-	}
-	switch enc {
-	case "utf-8", "utf8", "":
-		data = bytes.TrimPrefix(data, []byte("\ufeff"))
-		if !utf8.Valid(data) {
-			line := bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n")) + 1
-			return "", "", &Error{Kind: "encoding", Line: line, Detail: "not valid UTF-8: choose the profile of your bank's encoding (windows-1252, iso-8859-1)"}
-		}
-		return string(data), "utf-8", nil
-	case "windows-1252", "cp1252":
-		out, err := charmap.Windows1252.NewDecoder().Bytes(data)
-		if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
-			line := 1
-			if i := bytes.IndexRune(out, utf8.RuneError); i >= 0 {
-				line = bytes.Count(out[:i], []byte("\n")) + 1
-			}
-			return "", "", &Error{Kind: "encoding", Line: line, Detail: "a byte has no character in windows-1252"}
-		}
-		return string(out), "windows-1252", nil
-	case "iso-8859-1", "latin1":
-		out, err := charmap.ISO8859_1.NewDecoder().Bytes(data)
-		if err != nil {
-			return "", "", &Error{Kind: "encoding", Detail: "not ISO-8859-1 text"}
-		}
-		return string(out), "iso-8859-1", nil
-	}
-	return "", "", &Error{Kind: "unknown_format", Detail: fmt.Sprintf("unknown encoding %q", encoding)}
-}
-
-func ascii(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return len(b)
+	return text, enc, err
 }
 
 // skipLines drops the first n lines and returns the rest with the number

@@ -48,6 +48,7 @@ type CLI struct {
 	MaillistsSync         MaillistsSyncCmd         `cmd:"" name:"maillists-sync" help:"Push every mailing list (or one) to the list server with maillists.sync_command."`
 	MembersEmail          MembersEmailCmd          `cmd:"" name:"members-email" help:"Print members' e-mail addresses, one a line, with filters."`
 	ReverseDNS            ReverseDNSCmd            `cmd:"" name:"reverse-dns" help:"Print the reverse DNS records (PTR, delegations) of an IP pool, or a whole zone file."`
+	Import                ImportCmd                `cmd:"" help:"Import members, membership fees or subscriptions from another system's CSV export (nothing written while a line is bad)."`
 	ImportPayments        ImportPaymentsCmd        `cmd:"" name:"import-payments" help:"Import a bank statement (CSV profile or CAMT.053): match its credit lines and record the payments."`
 	SEPADebit             SEPADebitCmd             `cmd:"" name:"sepa-debit" help:"Write the SEPA direct debit file (pain.008) collecting the open invoices of members with a mandate."`
 	ExportAccounting      ExportAccountingCmd      `cmd:"" name:"export-accounting" help:"Export invoices, credit notes and payments of a period as CSV or FEC."`

@@ -291,3 +291,14 @@ func derefID(p *int64) int64 {
 	}
 	return *p
 }
+
+// RecordTx saves fee, validated by Form.Validate, with its accounting log
+// entry in the caller's transaction tx (the importer's). An overlap with
+// another fee of the member is store.ErrFeeOverlap and writes nothing.
+func (s *Service) RecordTx(ctx context.Context, tx *store.Store, fee *store.MembershipFee, actor string) error {
+	if err := tx.CreateMembershipFee(ctx, fee); err != nil {
+		return err
+	}
+	return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
+		PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
+}

@@ -23,6 +23,7 @@ import (
 	"coin/fees"
 	"coin/hardware"
 	"coin/i18n"
+	"coin/importer"
 	"coin/ipam"
 	"coin/ispdb"
 	"coin/jobs"
@@ -71,6 +72,8 @@ type Deps struct {
 	// BulkMail sends messages composed in the back office; nil: built from
 	// Store, Mail and the ISP identity.
 	BulkMail *bulkmail.Service
+	// Importer imports other systems' files; nil: built from Store, Members, Fees and Subs.
+	Importer *importer.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -112,6 +115,9 @@ func New(d Deps) *fiber.App {
 	if d.BulkMail == nil {
 		d.BulkMail = &bulkmail.Service{Store: d.Store, Mail: d.Mail, DefaultLanguage: d.Cfg.Server.DefaultLanguage, Log: d.Log,
 			Site: func(ctx context.Context) mail.Site { return mail.SiteOf(d.ISP.Identity(ctx), d.Cfg.AbsoluteURL("/")) }}
+	}
+	if d.Importer == nil {
+		d.Importer = &importer.Service{Store: d.Store, Members: d.Members, Fees: d.Fees, Subs: d.Subs, Log: d.Log}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -163,6 +169,7 @@ func (h *Handler) routes(r fiber.Router) {
 	me := r.Group("", h.signedIn)
 	me.Get("/", h.home)
 	me.Get("/profile", h.profile)
+	me.Get("/profile/data.json", h.myData)
 	me.Get("/profile/edit", h.profileEditPage)
 	me.Post("/profile/edit", h.profileEdit)
 	me.Get("/password", h.passwordChangePage)
@@ -198,6 +205,15 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/password-reset", h.memberPasswordReset)
 	members.Get("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDeletePage)
 	members.Post("/:id<int>/delete", h.require(auth.DeleteMembers), h.memberDelete)
+	members.Get("/:id<int>/anonymise", h.require(auth.DeleteMembers), h.memberAnonymisePage)
+	members.Post("/:id<int>/anonymise", h.require(auth.DeleteMembers), h.memberAnonymise)
+	members.Get("/export.csv", h.require(auth.ExportMembers), h.memberExport)
+	admin.Get("/import", h.require(auth.ImportMembers), h.importPage)
+	admin.Post("/import", h.require(auth.ImportMembers), h.importUpload)
+	admin.Post("/import/confirm", h.require(auth.ImportMembers), h.importConfirm)
+	admin.Get("/register", h.require(auth.MemberRegister), h.registerPage)
+	admin.Get("/register.csv", h.require(auth.MemberRegister), h.registerCSV)
+	admin.Get("/register.pdf", h.require(auth.MemberRegister), h.registerPDF)
 	admin.Get("/offers", h.offerList)
 	offers := admin.Group("/offers", h.require(auth.ManageOffers))
 	offers.Get("/new", h.offerNewPage)

@@ -23,6 +23,7 @@ var uploadRoutes = map[string]auth.Permission{
 	"/admin/bank-imports": auth.ManageBilling, // bank statements
 	"/admin/isp":          auth.ManageISP,     // the ISP record with its coverage files
 	"/admin/isp/logo":     auth.ManageISP,
+	"/admin/import":       auth.ImportMembers, // another system's CSV export
 }
 
 func (h *Handler) limitBody(c *fiber.Ctx) error {

@@ -29,7 +29,8 @@ func (h *Handler) memberDelete(c *fiber.Ctx) error {
 		h.flash(c, "members.cannot_delete_self", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
 	case errors.Is(err, store.ErrInUse):
-		h.flash(c, "members.in_use", true)
+		// Invoices and payments are kept by law: anonymising is the way out.
+		h.flash(c, "members.in_use_anonymise", true)
 		return h.redirect(c, "/admin/members/"+c.Params("id"))
 	case err != nil:
 		return err

@@ -3,8 +3,6 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"coin/model"
-	"coin/store"
 	"coin/views"
 )
 
@@ -14,16 +12,8 @@ const membersPerPage = 25
 // the sort and page links ask htmx for the table alone.
 func (h *Handler) memberList(c *fiber.Ctx) error {
 	page := pageParam(c)
-	f := store.MemberFilter{Search: c.Query("q"), Status: c.Query("status"), Sort: c.Query("sort"),
-		Desc: c.Query("desc") == "1", Limit: membersPerPage, Offset: pageOffset(page, membersPerPage)}
-	if _, ok := store.MemberSorts[f.Sort]; !ok {
-		f.Sort = ""
-	}
-	switch f.Status {
-	case "", model.StatusPending, model.StatusMember, model.StatusNotMember:
-	default:
-		f.Status = ""
-	}
+	f := memberFilter(c)
+	f.Limit, f.Offset = membersPerPage, pageOffset(page, membersPerPage)
 	members, total, err := h.Store.ListMembers(c.UserContext(), f)
 	if err != nil {
 		return err

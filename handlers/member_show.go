@@ -19,6 +19,9 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 	}
 	d := views.MemberDetailData{Member: m, Subscriptions: subs, Refs: h.references(subs)}
 	ctx := c.UserContext()
+	if d.AnonymisedAt, err = h.Store.MemberAnonymisedAt(ctx, m.ID); err != nil {
+		return err
+	}
 	if auth.Can(user(c).Role, auth.ViewMemberBilling) {
 		if d.Invoices, _, err = h.Store.ListInvoices(ctx, store.InvoiceFilter{MemberID: m.ID}); err != nil {
 			return err

@@ -531,3 +531,7 @@ func (r *renderer) footer() {
 	p.CellFormat(174, 4, r.text(r.l.Tf("pdf.page", map[string]any{"Page": p.PageNo(), "Number": d.Number})), "", 0, "R", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 }
+
+// UTF8Fonts returns copies of the DejaVu Sans TrueType files (regular,
+// bold), for the other PDFs coin writes (the register of members).
+func UTF8Fonts() (regular, bold []byte) { return bytes.Clone(regularTTF), bytes.Clone(boldTTF) }

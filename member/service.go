@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"coin/date"
 	"coin/fees"
 	"coin/form"
 	"coin/model"
@@ -175,4 +176,60 @@ func actorLogin(by *store.Member) string {
 		return "coin"
 	}
 	return by.Login
+}
+
+// ErrRunning refuses to anonymise a member whose subscriptions still run:
+// resign them first.
+var ErrRunning = errors.New("the member still has running subscriptions")
+
+// Anonymise erases the personal data of member m on behalf of staff member
+// by, in one transaction (store.AnonymiseMember says what goes): the row
+// stays, under the login store.AnonymisedLogin, for the invoices, payments,
+// fees and ledger the law keeps. A member with subscriptions still running
+// today is ErrRunning; by anonymising themselves is ErrDeleteSelf; twice is
+// store.ErrAnonymised.
+func (s *Service) Anonymise(ctx context.Context, m, by *store.Member, today date.Date) error {
+	if by != nil && m.ID == by.ID {
+		return ErrDeleteSelf
+	}
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		n, err := tx.CountRunningSubscriptions(ctx, m.ID, today)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrRunning
+		}
+		if err := tx.AnonymiseMember(ctx, m.ID); err != nil {
+			return err
+		}
+		// The log says who was anonymised by id only.
+		tx.AfterCommit(func() { s.Log.Info("member anonymised", "member", m.ID, "by", actorID(by)) })
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("anonymise member %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// SaveTx creates (m.ID == 0) or saves member m in the caller's transaction
+// tx, for the importer, after m was filled by Form.Validate: the same
+// writes as Create and Update (a new address revokes the links sent to
+// oldEmail). A login taken is store.ErrConflict.
+func (s *Service) SaveTx(ctx context.Context, tx *store.Store, m *store.Member, oldEmail string) error {
+	if m.ID == 0 {
+		if err := tx.CreateMember(ctx, m); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { s.Log.Info("member imported", "member", m.ID, "login", m.Login) })
+		return nil
+	}
+	if err := tx.UpdateMember(ctx, m); err != nil {
+		return err
+	}
+	if !strings.EqualFold(oldEmail, m.Email) {
+		return tx.RevokeMemberTokens(ctx, m.ID, "")
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"coin/accountinglog"
 	"coin/config"
+	"coin/date"
 	"coin/fees"
 	"coin/member"
 	"coin/model"
@@ -124,6 +125,55 @@ func TestDeleteLogsItsFeesOnCommitOnly(t *testing.T) {
 		}
 		if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"operation":"membership_fee.deleted"`) {
 			t.Fatalf("log file:\n%s", data)
+		}
+	})
+}
+
+func TestAnonymiseRefusals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _, _ := newService(t, st)
+		admin := &store.Member{Login: "admin", Role: model.RoleAdmin, PersonType: "natural", FirstName: "A", LastName: "D", Email: "a@example.org", Status: model.StatusMember}
+		m := &store.Member{Login: "leaving", Role: model.RoleSupport, PersonType: "natural", FirstName: "Léa", LastName: "Partante",
+			Email: "lea@example.org", Status: model.StatusMember, Comments: "volunteer"}
+		for _, x := range []*store.Member{admin, m} {
+			if err := st.CreateMember(ctx, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		today := date.MustParse("2026-12-03")
+		if err := svc.Anonymise(ctx, admin, admin, today); !errors.Is(err, member.ErrDeleteSelf) {
+			t.Fatalf("anonymising oneself: %v", err)
+		}
+		o := &store.Offer{Name: "VPN", Reference: "VPN", Backend: "vpn", BillingPeriodMonths: 1}
+		if err := st.CreateOffer(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		sub := &store.Subscription{MemberID: m.ID, OfferID: o.ID, StartDate: date.MustParse("2025-01-01")}
+		if err := st.CreateSubscription(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Anonymise(ctx, m, admin, today); !errors.Is(err, member.ErrRunning) {
+			t.Fatalf("with a running subscription: %v", err)
+		}
+		// Resigned as of today: the service has ended.
+		sub.ResignDate = today
+		if err := st.UpdateSubscription(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Anonymise(ctx, m, admin, today); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.MemberByID(ctx, m.ID)
+		if got.Login != store.AnonymisedLogin(m.ID) || got.Role != model.RoleMember || got.Email != "" ||
+			got.FirstName != "" || got.Comments != "" || got.Status != model.StatusNotMember || got.PasswordHash != "" {
+			t.Fatalf("anonymised member %+v", got)
+		}
+		if at, _ := st.MemberAnonymisedAt(ctx, m.ID); at == nil {
+			t.Fatal("no anonymisation date")
+		}
+		if err := svc.Anonymise(ctx, got, admin, today); !errors.Is(err, store.ErrAnonymised) {
+			t.Fatalf("twice: %v", err)
 		}
 	})
 }

@@ -491,3 +491,60 @@ func (s *Service) Retry(ctx context.Context, row *store.SubscriptionRow, runID i
 	}
 	return run, err
 }
+
+// ImportTx stores, in the caller's transaction tx (the importer's), a
+// subscription of member m to offer o brought from another system, with its
+// configuration: the checks of Create but the offer being open (an offer no
+// longer sold still has subscribers), the addresses of the offer's pools
+// when an allocator is set, and no provisioning hook: the service already
+// runs. Form errors write nothing.
+func (s *Service) ImportTx(ctx context.Context, tx *store.Store, m *store.Member, o *store.Offer, f Form) (*store.Subscription, form.Errors, error) {
+	errs := form.Errors{}
+	b := s.Backends.Get(o.Backend)
+	if b == nil || !s.Cfg.BackendEnabled(o.Backend) {
+		errs.Add("offer_id", "offers.backend_disabled")
+		return nil, errs, nil
+	}
+	sub := &store.Subscription{MemberID: m.ID, OfferID: o.ID, Comments: strings.TrimSpace(f.Comments)}
+	checkDates(&f, sub, errs)
+	values, cfgErrs := backend.Validate(b, f.Config)
+	for k, v := range cfgErrs {
+		errs.Add(k, v)
+	}
+	if errs.Any() {
+		return nil, errs, nil
+	}
+	cfg := &store.Configuration{Backend: b.Name(), Login: backend.LoginOf(b, values), Data: values}
+	if cfg.Login != "" {
+		taken, err := tx.ConfigurationLoginTaken(ctx, cfg.Backend, cfg.Login)
+		if err != nil {
+			return nil, nil, err
+		}
+		if taken {
+			errs.Add("cfg_login", "err.login_taken")
+			return nil, errs, nil
+		}
+	}
+	if err := tx.CreateSubscription(ctx, sub); err != nil {
+		return nil, nil, err
+	}
+	cfg.SubscriptionID = sub.ID
+	if s.Allocator != nil {
+		t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Reference: s.Reference(sub, o, m)}
+		aerrs, err := s.Allocator.Assign(ctx, tx, t, b.Fields(), nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if aerrs.Any() {
+			return nil, aerrs, errRefused
+		}
+	}
+	if err := tx.SaveConfiguration(ctx, cfg); err != nil {
+		return nil, nil, err
+	}
+	return sub, nil, nil
+}
+
+// ErrRefused is what ImportTx returns with form errors once it has written
+// part of the subscription: the caller must roll its transaction back.
+var ErrRefused = errRefused
