@@ -29,7 +29,17 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "deprovision-resigned", Schedule: sch.DeprovisionResigned, Run: a.deprovisionResigned},
 		{Name: "maillists-sync", Schedule: sch.MaillistsSync, Quiet: true, Run: a.syncLists},
 		{Name: "backup", Schedule: sch.Backup, Run: a.backupJob},
+		{Name: "ldap-sync", Schedule: sch.LDAPSync, Quiet: true, Run: a.ldapSyncDue},
 	}
+}
+
+// ldapSyncDue retries the LDAP entries whose write failed; quiet when
+// nothing waited.
+func (a *app) ldapSyncDue(ctx context.Context, _ date.Date, dryRun bool) (string, error) {
+	if a.ldap == nil {
+		return "", nil
+	}
+	return a.ldap.RunDue(ctx, dryRun)
 }
 
 func (a *app) syncLists(ctx context.Context, _ date.Date, dryRun bool) (string, error) {

@@ -25,6 +25,7 @@ type Config struct {
 	IP         IP         `toml:"ip" envPrefix:"IP_"`
 	Accounting Accounting `toml:"accounting" envPrefix:"ACCOUNTING_"`
 	Backup     Backup     `toml:"backup" envPrefix:"BACKUP_"`
+	LDAP       LDAP       `toml:"ldap" envPrefix:"LDAP_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -84,8 +85,10 @@ func Default() Config {
 			DeprovisionResigned:   "5 0 * * *",
 			MaillistsSync:         "*/5 * * * *",
 			Backup:                "30 2 * * *",
+			LDAPSync:              "* * * * *",
 		},
 		Backup:    Backup{KeepDaily: 7, KeepWeekly: 4},
+		LDAP:      DefaultLDAP,
 		Hardware:  Hardware{Enabled: true},
 		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
 		IP: IP{
