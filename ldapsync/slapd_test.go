@@ -1,0 +1,177 @@
+package ldapsync_test
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// slapd is an OpenLDAP server of the test's own, on a free port of
+// 127.0.0.1, with a throwaway configuration and database.
+type slapd struct {
+	t    testing.TB
+	dir  string
+	url  string
+	port int
+	cmd  *exec.Cmd
+}
+
+const (
+	suffix = "dc=example,dc=org"
+	rootDN = "cn=admin," + suffix
+	rootPW = "secret"
+)
+
+// startSlapd starts Debian's slapd, or skips the test without it.
+func startSlapd(t testing.TB) *slapd {
+	t.Helper()
+	bin, err := exec.LookPath("slapd")
+	if err != nil {
+		if _, err = os.Stat("/usr/sbin/slapd"); err != nil {
+			t.Skip("slapd is not installed (apt-get install slapd ldap-utils)")
+		}
+		bin = "/usr/sbin/slapd"
+	}
+	_, file, _, _ := runtime.Caller(0)
+	schema, _ := filepath.Abs(filepath.Join(filepath.Dir(file), "..", "examples", "ldap", "coin.schema"))
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "db"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf(`include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/nis.schema
+include /etc/ldap/schema/inetorgperson.schema
+include %s
+pidfile %s/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 16777216
+suffix "%s"
+rootdn "%s"
+rootpw %s
+directory %s/db
+`, schema, dir, suffix, rootDN, rootPW, dir)
+	if err := os.WriteFile(filepath.Join(dir, "slapd.conf"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	s := &slapd{t: t, dir: dir, port: port, url: fmt.Sprintf("ldap://127.0.0.1:%d", port)}
+	s.start(bin)
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *slapd) start(bin string) {
+	s.t.Helper()
+	s.cmd = exec.Command(bin, "-f", filepath.Join(s.dir, "slapd.conf"), "-h", s.url+"/", "-d", "0")
+	s.cmd.Stdout, s.cmd.Stderr = os.Stderr, os.Stderr
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatalf("start slapd: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := ldap.DialURL(s.url)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			s.t.Fatalf("slapd did not answer on %s: %v", s.url, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stop ends the server and waits for it (the database stays, for restart).
+func (s *slapd) stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+	s.cmd = nil
+}
+
+// restart starts the server again on the same port and database.
+func (s *slapd) restart() {
+	s.t.Helper()
+	bin, err := exec.LookPath("slapd")
+	if err != nil {
+		bin = "/usr/sbin/slapd"
+	}
+	s.start(bin)
+}
+
+// admin is a connection bound as the root DN.
+func (s *slapd) admin() *ldap.Conn {
+	s.t.Helper()
+	c, err := ldap.DialURL(s.url)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := c.Bind(rootDN, rootPW); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// add creates an entry, failing the test otherwise.
+func add(t testing.TB, c *ldap.Conn, dn string, attrs map[string][]string) {
+	t.Helper()
+	req := ldap.NewAddRequest(dn, nil)
+	for k, v := range attrs {
+		req.Attribute(k, v)
+	}
+	if err := c.Add(req); err != nil {
+		t.Fatalf("add %s: %v", dn, err)
+	}
+}
+
+// entry reads an entry, nil when it is not there.
+func entry(t testing.TB, c *ldap.Conn, dn string) *ldap.Entry {
+	t.Helper()
+	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", []string{"*"}, nil))
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("read %s: %v", dn, err)
+	}
+	return res.Entries[0]
+}
+
+// canBind tells whether dn authenticates with password, as OpenVPN's or
+// RADIUS's LDAP module would check it.
+func (s *slapd) canBind(dn, password string) bool {
+	s.t.Helper()
+	c, err := ldap.DialURL(s.url)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer c.Close()
+	return c.Bind(dn, password) == nil
+}
