@@ -23,6 +23,7 @@ type Jobs struct {
 	MaillistsSync         string `toml:"maillists_sync" env:"MAILLISTS_SYNC"`
 	Backup                string `toml:"backup" env:"BACKUP"`
 	LDAPSync              string `toml:"ldap_sync" env:"LDAP_SYNC"`
+	SNMPPoll              string `toml:"snmp_poll" env:"SNMP_POLL"`
 }
 
 // Schedules maps each job's name (its command) to its schedule; the
@@ -39,6 +40,7 @@ func (j Jobs) Schedules() map[string]string {
 		"maillists-sync":           j.MaillistsSync,
 		"backup":                   j.Backup,
 		"ldap-sync":                j.LDAPSync,
+		"snmp-poll":                j.SNMPPoll,
 	}
 }
 
