@@ -26,6 +26,7 @@ import (
 	"coin/overrides"
 	"coin/provision"
 	"coin/sepa"
+	"coin/snmppoll"
 	"coin/store"
 	"coin/subscription"
 )
@@ -52,6 +53,7 @@ type app struct {
 	sepa      *sepa.Service
 	books     *accounting.Service
 	ldap      *ldapsync.Syncer
+	snmp      *snmppoll.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -153,6 +155,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.ldap = ldapsync.New(st, &cfg.LDAP, log)
+	a.snmp = snmppoll.New(st, &cfg.SNMP, log)
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam,
 		LDAP: a.ldap}

@@ -30,7 +30,13 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "maillists-sync", Schedule: sch.MaillistsSync, Quiet: true, Run: a.syncLists},
 		{Name: "backup", Schedule: sch.Backup, Run: a.backupJob},
 		{Name: "ldap-sync", Schedule: sch.LDAPSync, Quiet: true, Run: a.ldapSyncDue},
+		{Name: "snmp-poll", Schedule: sch.SNMPPoll, Quiet: true, Run: a.snmpPoll},
 	}
+}
+
+// snmpPoll polls the network devices; quiet when there are none.
+func (a *app) snmpPoll(ctx context.Context, _ date.Date, dryRun bool) (string, error) {
+	return a.snmp.PollAll(ctx, dryRun)
 }
 
 // ldapSyncDue retries the LDAP entries whose write failed; quiet when

@@ -30,6 +30,7 @@ import (
 	"coin/member"
 	"coin/overrides"
 	"coin/sepa"
+	"coin/snmppoll"
 	"coin/store"
 	"coin/subscription"
 	"coin/views"
@@ -67,6 +68,8 @@ type Deps struct {
 	Offers *subscription.Offers
 	// MailLists writes mailing lists; nil: built from Store and Lists.
 	MailLists *maillists.Service
+	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
+	SNMP *snmppoll.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -98,6 +101,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Hardware == nil {
 		d.Hardware = &hardware.Service{Store: d.Store, Cfg: d.Cfg, Log: d.Log}
+	}
+	if d.SNMP == nil {
+		d.SNMP = snmppoll.New(d.Store, &d.Cfg.SNMP, d.Log)
 	}
 	if d.Offers == nil {
 		d.Offers = &subscription.Offers{Store: d.Store, Backends: d.Subs.Backends, Log: d.Log}
@@ -274,6 +280,9 @@ func (h *Handler) routes(r fiber.Router) {
 	inventory.Post("/:id<int>/delete", h.itemDelete)
 	inventory.Post("/:id<int>/lend", h.itemLend)
 	inventory.Post("/:id<int>/return", h.itemReturn)
+	inventory.Post("/:id<int>/snmp", h.itemSNMPSave)
+	inventory.Post("/:id<int>/snmp/poll", h.itemSNMPPoll)
+	inventory.Post("/:id<int>/snmp/delete", h.itemSNMPDelete)
 	inventory.Get("/loans/:id<int>/edit", h.loanEditPage)
 	inventory.Post("/loans/:id<int>/edit", h.loanEdit)
 	inventory.Get("/types", h.itemTypes)
