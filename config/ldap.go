@@ -30,7 +30,8 @@ type LDAP struct {
 	// ObjectClasses of a new entry.
 	ObjectClasses []string      `toml:"object_classes" env:"OBJECT_CLASSES"`
 	Attributes    LDAPAttribute `toml:"attributes" envPrefix:"ATTR_"`
-	// PasswordScheme is how a password is hashed for LDAP: "ssha".
+	// PasswordScheme is how a password is hashed for LDAP: "ssha" or
+	// "crypt" ({CRYPT} SHA-512 crypt).
 	PasswordScheme string        `toml:"password_scheme" env:"PASSWORD_SCHEME"`
 	Timeout        time.Duration `toml:"timeout" env:"TIMEOUT"`
 }
@@ -107,8 +108,8 @@ func (l *LDAP) validate() error {
 	if len(l.ObjectClasses) == 0 {
 		return errors.New("ldap.object_classes: empty")
 	}
-	if l.PasswordScheme != "ssha" {
-		return fmt.Errorf("ldap.password_scheme: %q is not ssha", l.PasswordScheme)
+	if l.PasswordScheme != "ssha" && l.PasswordScheme != "crypt" {
+		return fmt.Errorf("ldap.password_scheme: %q is not ssha or crypt", l.PasswordScheme)
 	}
 	if l.Timeout < time.Second {
 		return fmt.Errorf("ldap.timeout: %s is too short (at least 1s)", l.Timeout)

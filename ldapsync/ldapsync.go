@@ -49,8 +49,14 @@ func (s *Syncer) Handles(backend string) bool {
 	return s != nil && s.Cfg.BaseDN(backend) != ""
 }
 
-// HashPassword returns the password in the form LDAP keeps it.
-func (s *Syncer) HashPassword(password string) string { return HashSSHA(password) }
+// HashPassword returns the password in the form LDAP keeps it
+// (ldap.password_scheme).
+func (s *Syncer) HashPassword(password string) string {
+	if s.Cfg.PasswordScheme == "crypt" {
+		return HashCrypt(password)
+	}
+	return HashSSHA(password)
+}
 
 // retryDelay is the wait after the n-th failure in a row: 1, 2, 4… minutes,
 // at most 6 hours.

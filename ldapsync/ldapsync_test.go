@@ -51,7 +51,7 @@ type env struct {
 	mem  *store.Member
 }
 
-func newEnv(t *testing.T, st *store.Store) *env {
+func newEnv(t *testing.T, st *store.Store, tweak ...func(*config.LDAP)) *env {
 	ctx := context.Background()
 	srv := startSlapd(t)
 	adm := srv.admin()
@@ -60,6 +60,9 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	cfg.LDAP.URL, cfg.LDAP.BindDN, cfg.LDAP.BindPassword = srv.url, rootDN, rootPW
 	cfg.LDAP.VPNBaseDN, cfg.LDAP.DSLBaseDN = vpnBase, dslBase
 	cfg.LDAP.Timeout = 2 * time.Second
+	for _, f := range tweak {
+		f(&cfg.LDAP)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -285,4 +288,18 @@ func TestReconcileWholeTree(t *testing.T) {
 			t.Fatalf("second reconcile: %+v %v", rep, err)
 		}
 	})
+}
+
+func TestCryptPasswordsAuthenticate(t *testing.T) {
+	st := storetest.SQLite(t)
+	e := newEnv(t, st, func(l *config.LDAP) { l.PasswordScheme = "crypt" })
+	res := e.create(t, e.vpn, backend.Values{"login": "erin"})
+	dn := "uid=erin," + vpnBase
+	cfg, _ := st.ConfigurationOf(context.Background(), res.Subscription.ID)
+	if !strings.HasPrefix(cfg.LDAPPassword, "{CRYPT}$6$") {
+		t.Fatalf("stored: %q", cfg.LDAPPassword)
+	}
+	if !e.srv.canBind(dn, res.Password) || e.srv.canBind(dn, res.Password+"x") {
+		t.Fatal("slapd does not accept the {CRYPT} password (or accepts a wrong one)")
+	}
 }
