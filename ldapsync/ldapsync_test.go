@@ -15,6 +15,7 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/ldapsync"
+	"coin/ldapsync/ldaptest"
 	"coin/model"
 	"coin/provision"
 	"coin/store"
@@ -23,8 +24,16 @@ import (
 )
 
 const (
+	suffix  = ldaptest.Suffix
+	rootDN  = ldaptest.RootDN
+	rootPW  = ldaptest.RootPW
 	vpnBase = "ou=vpn," + suffix
 	dslBase = "ou=dsl," + suffix
+)
+
+var (
+	add   = ldaptest.Add
+	entry = ldaptest.Entry
 )
 
 // seedTree makes the tree an ISP has before coin: its OUs, an entry made by
@@ -41,7 +50,7 @@ func seedTree(t *testing.T, c *ldap.Conn) {
 
 type env struct {
 	st   *store.Store
-	srv  *slapd
+	srv  *ldaptest.Server
 	adm  *ldap.Conn
 	svc  *subscription.Service
 	sync *ldapsync.Syncer
@@ -53,11 +62,11 @@ type env struct {
 
 func newEnv(t *testing.T, st *store.Store, tweak ...func(*config.LDAP)) *env {
 	ctx := context.Background()
-	srv := startSlapd(t)
-	adm := srv.admin()
+	srv := ldaptest.Start(t)
+	adm := srv.Admin()
 	seedTree(t, adm)
 	cfg := config.Default()
-	cfg.LDAP.URL, cfg.LDAP.BindDN, cfg.LDAP.BindPassword = srv.url, rootDN, rootPW
+	cfg.LDAP.URL, cfg.LDAP.BindDN, cfg.LDAP.BindPassword = srv.URL, rootDN, rootPW
 	cfg.LDAP.VPNBaseDN, cfg.LDAP.DSLBaseDN = vpnBase, dslBase
 	cfg.LDAP.Timeout = 2 * time.Second
 	for _, f := range tweak {
@@ -134,7 +143,7 @@ func TestSubscriptionLifeReachesLDAP(t *testing.T) {
 		if attr(t, e.adm, dn, "coinIPv4") != "192.0.2.10" || attr(t, e.adm, dn, "coinIPv6") != "2001:db8:10::/56" {
 			t.Fatalf("addresses: %v", entry(t, e.adm, dn))
 		}
-		if !e.srv.canBind(dn, res.Password) || e.srv.canBind(dn, "wrong") {
+		if !e.srv.CanBind(dn, res.Password) || e.srv.CanBind(dn, "wrong") {
 			t.Fatal("the generated password does not authenticate (or any does)")
 		}
 		cfg, _ := st.ConfigurationOf(ctx, id)
@@ -150,7 +159,7 @@ func TestSubscriptionLifeReachesLDAP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !e.srv.canBind(dn, res2.Password) || e.srv.canBind(dn, res.Password) {
+		if !e.srv.CanBind(dn, res2.Password) || e.srv.CanBind(dn, res.Password) {
 			t.Fatal("password change did not reach LDAP")
 		}
 
@@ -194,7 +203,7 @@ func TestLDAPDownRetriesAndCatchesUp(t *testing.T) {
 			t.Fatal("not created")
 		}
 
-		e.srv.stop()
+		e.srv.Stop()
 		if _, err := e.svc.SetSuspended(ctx, e.row(t, id), true); err != nil {
 			t.Fatalf("a down LDAP must not fail the change: %v", err)
 		}
@@ -221,8 +230,8 @@ func TestLDAPDownRetriesAndCatchesUp(t *testing.T) {
 			t.Fatalf("second failure: %+v", s2)
 		}
 
-		e.srv.restart()
-		e.adm = e.srv.admin()
+		e.srv.Restart()
+		e.adm = e.srv.Admin()
 		st.Now = func() time.Time { return later.Add(time.Hour) }
 		sum, err := e.sync.RunDue(ctx, false)
 		if err != nil || !strings.HasPrefix(sum, "1 LDAP entries written") {
@@ -299,7 +308,7 @@ func TestCryptPasswordsAuthenticate(t *testing.T) {
 	if !strings.HasPrefix(cfg.LDAPPassword, "{CRYPT}$6$") {
 		t.Fatalf("stored: %q", cfg.LDAPPassword)
 	}
-	if !e.srv.canBind(dn, res.Password) || e.srv.canBind(dn, res.Password+"x") {
+	if !e.srv.CanBind(dn, res.Password) || e.srv.CanBind(dn, res.Password+"x") {
 		t.Fatal("slapd does not accept the {CRYPT} password (or accepts a wrong one)")
 	}
 }

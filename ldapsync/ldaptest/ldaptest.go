@@ -1,4 +1,8 @@
-package ldapsync_test
+// Package ldaptest runs Debian's slapd for tests: a server of the test's
+// own on a free port of 127.0.0.1, with a throwaway configuration (core,
+// cosine, nis, inetorgperson and coin's schema) and an mdb database in a
+// temporary directory, stopped when the test ends.
+package ldaptest
 
 import (
 	"fmt"
@@ -13,24 +17,24 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-// slapd is an OpenLDAP server of the test's own, on a free port of
-// 127.0.0.1, with a throwaway configuration and database.
-type slapd struct {
-	t    testing.TB
-	dir  string
-	url  string
-	port int
-	cmd  *exec.Cmd
+// Server is a running slapd.
+type Server struct {
+	t   testing.TB
+	dir string
+	// URL is ldap://127.0.0.1:PORT.
+	URL string
+	cmd *exec.Cmd
 }
 
+// The tree's suffix and its root account.
 const (
-	suffix = "dc=example,dc=org"
-	rootDN = "cn=admin," + suffix
-	rootPW = "secret"
+	Suffix = "dc=example,dc=org"
+	RootDN = "cn=admin," + Suffix
+	RootPW = "secret"
 )
 
-// startSlapd starts Debian's slapd, or skips the test without it.
-func startSlapd(t testing.TB) *slapd {
+// Start starts slapd with an empty database, or skips the test without it.
+func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("slapd")
 	if err != nil {
@@ -40,7 +44,7 @@ func startSlapd(t testing.TB) *slapd {
 		bin = "/usr/sbin/slapd"
 	}
 	_, file, _, _ := runtime.Caller(0)
-	schema, _ := filepath.Abs(filepath.Join(filepath.Dir(file), "..", "examples", "ldap", "coin.schema"))
+	schema, _ := filepath.Abs(filepath.Join(filepath.Dir(file), "..", "..", "examples", "ldap", "coin.schema"))
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "db"), 0o700); err != nil {
 		t.Fatal(err)
@@ -59,7 +63,7 @@ suffix "%s"
 rootdn "%s"
 rootpw %s
 directory %s/db
-`, schema, dir, suffix, rootDN, rootPW, dir)
+`, schema, dir, Suffix, RootDN, RootPW, dir)
 	if err := os.WriteFile(filepath.Join(dir, "slapd.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -69,36 +73,36 @@ directory %s/db
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s := &slapd{t: t, dir: dir, port: port, url: fmt.Sprintf("ldap://127.0.0.1:%d", port)}
+	s := &Server{t: t, dir: dir, URL: fmt.Sprintf("ldap://127.0.0.1:%d", port)}
 	s.start(bin)
-	t.Cleanup(s.stop)
+	t.Cleanup(s.Stop)
 	return s
 }
 
-func (s *slapd) start(bin string) {
+func (s *Server) start(bin string) {
 	s.t.Helper()
-	s.cmd = exec.Command(bin, "-f", filepath.Join(s.dir, "slapd.conf"), "-h", s.url+"/", "-d", "0")
+	s.cmd = exec.Command(bin, "-f", filepath.Join(s.dir, "slapd.conf"), "-h", s.URL+"/", "-d", "0")
 	s.cmd.Stdout, s.cmd.Stderr = os.Stderr, os.Stderr
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("start slapd: %v", err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := ldap.DialURL(s.url)
+		c, err := ldap.DialURL(s.URL)
 		if err == nil {
 			c.Close()
 			return
 		}
 		if time.Now().After(deadline) {
-			s.stop()
-			s.t.Fatalf("slapd did not answer on %s: %v", s.url, err)
+			s.Stop()
+			s.t.Fatalf("slapd did not answer on %s: %v", s.URL, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// stop ends the server and waits for it (the database stays, for restart).
-func (s *slapd) stop() {
+// Stop ends the server and waits for it (the database stays, for Restart).
+func (s *Server) Stop() {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return
 	}
@@ -114,8 +118,8 @@ func (s *slapd) stop() {
 	s.cmd = nil
 }
 
-// restart starts the server again on the same port and database.
-func (s *slapd) restart() {
+// Restart starts the server again on the same port and database.
+func (s *Server) Restart() {
 	s.t.Helper()
 	bin, err := exec.LookPath("slapd")
 	if err != nil {
@@ -124,22 +128,22 @@ func (s *slapd) restart() {
 	s.start(bin)
 }
 
-// admin is a connection bound as the root DN.
-func (s *slapd) admin() *ldap.Conn {
+// Admin is a connection bound as the root DN, closed at the end of the test.
+func (s *Server) Admin() *ldap.Conn {
 	s.t.Helper()
-	c, err := ldap.DialURL(s.url)
+	c, err := ldap.DialURL(s.URL)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := c.Bind(rootDN, rootPW); err != nil {
+	if err := c.Bind(RootDN, RootPW); err != nil {
 		s.t.Fatal(err)
 	}
 	s.t.Cleanup(func() { c.Close() })
 	return c
 }
 
-// add creates an entry, failing the test otherwise.
-func add(t testing.TB, c *ldap.Conn, dn string, attrs map[string][]string) {
+// Add creates an entry, failing the test otherwise.
+func Add(t testing.TB, c *ldap.Conn, dn string, attrs map[string][]string) {
 	t.Helper()
 	req := ldap.NewAddRequest(dn, nil)
 	for k, v := range attrs {
@@ -150,8 +154,8 @@ func add(t testing.TB, c *ldap.Conn, dn string, attrs map[string][]string) {
 	}
 }
 
-// entry reads an entry, nil when it is not there.
-func entry(t testing.TB, c *ldap.Conn, dn string) *ldap.Entry {
+// Entry reads an entry, nil when it is not there.
+func Entry(t testing.TB, c *ldap.Conn, dn string) *ldap.Entry {
 	t.Helper()
 	res, err := c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(objectClass=*)", []string{"*"}, nil))
@@ -164,11 +168,11 @@ func entry(t testing.TB, c *ldap.Conn, dn string) *ldap.Entry {
 	return res.Entries[0]
 }
 
-// canBind tells whether dn authenticates with password, as OpenVPN's or
+// CanBind tells whether dn authenticates with password, as OpenVPN's or
 // RADIUS's LDAP module would check it.
-func (s *slapd) canBind(dn, password string) bool {
+func (s *Server) CanBind(dn, password string) bool {
 	s.t.Helper()
-	c, err := ldap.DialURL(s.url)
+	c, err := ldap.DialURL(s.URL)
 	if err != nil {
 		s.t.Fatal(err)
 	}
