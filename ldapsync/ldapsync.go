@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"time"
 
@@ -82,6 +83,9 @@ func (s *Syncer) connect() (*ldap.Conn, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
+	if u, err := url.Parse(s.Cfg.URL); err == nil {
+		tlsCfg.ServerName = u.Hostname()
+	}
 	conn, err := ldap.DialURL(s.Cfg.URL, ldap.DialWithDialer(&net.Dialer{Timeout: s.Cfg.Timeout}),
 		ldap.DialWithTLSConfig(tlsCfg))
 	if err != nil {
@@ -89,9 +93,6 @@ func (s *Syncer) connect() (*ldap.Conn, error) {
 	}
 	conn.SetTimeout(s.Cfg.Timeout)
 	if s.Cfg.StartTLS {
-		if h, _, err := net.SplitHostPort(hostOf(s.Cfg.URL)); err == nil {
-			tlsCfg.ServerName = h
-		}
 		if err := conn.StartTLS(tlsCfg); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("StartTLS with %s: %w", s.Cfg.URL, err)
@@ -206,20 +207,6 @@ func sameDN(a, b string) bool {
 		return a == b
 	}
 	return da.EqualFold(db)
-}
-
-func hostOf(u string) string {
-	for _, p := range []string{"ldap://", "ldaps://"} {
-		if len(u) > len(p) && u[:len(p)] == p {
-			u = u[len(p):]
-		}
-	}
-	for i, c := range u {
-		if c == '/' {
-			return u[:i]
-		}
-	}
-	return u
 }
 
 // Push writes the entry of one subscription and records the outcome: a

@@ -3,6 +3,7 @@ package ldapsync_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -310,5 +311,25 @@ func TestCryptPasswordsAuthenticate(t *testing.T) {
 	}
 	if !e.srv.CanBind(dn, res.Password) || e.srv.CanBind(dn, res.Password+"x") {
 		t.Fatal("slapd does not accept the {CRYPT} password (or accepts a wrong one)")
+	}
+}
+
+func TestStartTLSWithTheServersCA(t *testing.T) {
+	st := storetest.SQLite(t)
+	srv := ldaptest.StartTLS(t)
+	adm := srv.Admin()
+	seedTree(t, adm)
+	cfg := config.Default()
+	cfg.LDAP.URL, cfg.LDAP.BindDN, cfg.LDAP.BindPassword = srv.URL, rootDN, rootPW
+	cfg.LDAP.VPNBaseDN, cfg.LDAP.StartTLS = vpnBase, true
+	sy := ldapsync.New(st, &cfg.LDAP, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Without the CA the certificate is refused: nothing is sent in clear.
+	if _, err := sy.Reconcile(context.Background(), true); err == nil || !strings.Contains(err.Error(), "StartTLS") {
+		t.Fatalf("untrusted certificate: %v", err)
+	}
+	cfg.LDAP.CAFile = srv.CAFile
+	rep, err := sy.Reconcile(context.Background(), true)
+	if err != nil || rep.Disabled != 1 {
+		t.Fatalf("over StartTLS: %+v %v", rep, err)
 	}
 }

@@ -5,7 +5,14 @@
 package ldaptest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -23,7 +30,9 @@ type Server struct {
 	dir string
 	// URL is ldap://127.0.0.1:PORT.
 	URL string
-	cmd *exec.Cmd
+	// CAFile is the server's self-signed certificate (StartTLS only).
+	CAFile string
+	cmd    *exec.Cmd
 }
 
 // The tree's suffix and its root account.
@@ -35,6 +44,18 @@ const (
 
 // Start starts slapd with an empty database, or skips the test without it.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartTLS starts slapd with a certificate for 127.0.0.1, for StartTLS;
+// CAFile is the PEM file to trust it.
+func StartTLS(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withTLS bool) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("slapd")
 	if err != nil {
@@ -49,12 +70,18 @@ func Start(t testing.TB) *Server {
 	if err := os.Mkdir(filepath.Join(dir, "db"), 0o700); err != nil {
 		t.Fatal(err)
 	}
+	tlsConf, caFile := "", ""
+	if withTLS {
+		caFile = filepath.Join(dir, "cert.pem")
+		writeCert(t, caFile, filepath.Join(dir, "key.pem"))
+		tlsConf = fmt.Sprintf("TLSCertificateFile %s\nTLSCertificateKeyFile %s/key.pem\n", caFile, dir)
+	}
 	conf := fmt.Sprintf(`include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/nis.schema
 include /etc/ldap/schema/inetorgperson.schema
 include %s
-pidfile %s/slapd.pid
+%spidfile %s/slapd.pid
 modulepath /usr/lib/ldap
 moduleload back_mdb
 database mdb
@@ -63,7 +90,7 @@ suffix "%s"
 rootdn "%s"
 rootpw %s
 directory %s/db
-`, schema, dir, Suffix, RootDN, RootPW, dir)
+`, schema, tlsConf, dir, Suffix, RootDN, RootPW, dir)
 	if err := os.WriteFile(filepath.Join(dir, "slapd.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +100,7 @@ directory %s/db
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s := &Server{t: t, dir: dir, URL: fmt.Sprintf("ldap://127.0.0.1:%d", port)}
+	s := &Server{t: t, dir: dir, URL: fmt.Sprintf("ldap://127.0.0.1:%d", port), CAFile: caFile}
 	s.start(bin)
 	t.Cleanup(s.Stop)
 	return s
@@ -178,4 +205,31 @@ func (s *Server) CanBind(dn, password string) bool {
 	}
 	defer c.Close()
 	return c.Bind(dn, password) == nil
+}
+
+// writeCert writes a self-signed certificate for 127.0.0.1 and its key.
+func writeCert(t testing.TB, certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, BasicConstraintsValid: true, IsCA: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
