@@ -155,6 +155,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.ldap = ldapsync.New(st, &cfg.LDAP, log)
+	a.ipam.LDAP = a.ldap
 	a.snmp = snmppoll.New(st, &cfg.SNMP, log)
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam,

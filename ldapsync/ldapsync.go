@@ -50,6 +50,25 @@ func (s *Syncer) Handles(backend string) bool {
 	return s != nil && s.Cfg.BaseDN(backend) != ""
 }
 
+// Changed marks, in the transaction tx of a change, the subscription's
+// entry to be written, and writes it once tx has committed. A failed write
+// is recorded and retried by RunDue; the change stands. Backends that do
+// not go to LDAP are left alone.
+func (s *Syncer) Changed(ctx context.Context, tx *store.Store, id int64, backend string) error {
+	if !s.Handles(backend) {
+		return nil
+	}
+	if err := tx.MarkLDAPPending(ctx, id); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() {
+		if err := s.Push(context.WithoutCancel(ctx), id); err != nil {
+			s.Log.Warn("LDAP entry left for the ldap-sync job", "subscription", id, "err", err)
+		}
+	})
+	return nil
+}
+
 // HashPassword returns the password in the form LDAP keeps it
 // (ldap.password_scheme).
 func (s *Syncer) HashPassword(password string) string {

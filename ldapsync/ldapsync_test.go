@@ -15,6 +15,7 @@ import (
 	"coin/backend"
 	"coin/config"
 	"coin/date"
+	"coin/ipam"
 	"coin/ldapsync"
 	"coin/ldapsync/ldaptest"
 	"coin/model"
@@ -332,4 +333,40 @@ func TestStartTLSWithTheServersCA(t *testing.T) {
 	if err != nil || rep.Disabled != 1 {
 		t.Fatalf("over StartTLS: %+v %v", rep, err)
 	}
+}
+
+func TestSubnetsStaffGiveByHandReachLDAP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, st)
+		alloc, err := ipam.New(st, e.svc.Cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		alloc.LDAP = e.sync
+		pool := &store.IPPool{}
+		if errs, err := alloc.SavePool(ctx, pool, ipam.PoolForm{Name: "v6", CIDR: "2001:db8::/32", SubnetLength: "56"}); err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		res := e.create(t, e.vpn, backend.Values{"login": "frank"})
+		dn := "uid=frank," + vpnBase
+		if got := attr(t, e.adm, dn, "coinIPv6"); got != "" {
+			t.Fatalf("before: %q", got)
+		}
+		staff := &store.Member{Login: "admin"}
+		al, errs, err := alloc.AllocateByHand(ctx, pool.ID, ipam.HandForm{Subscription: strconv.FormatInt(res.Subscription.ID, 10),
+			Subnet: "2001:db8:ff00::/56"}, staff)
+		if err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		if got := attr(t, e.adm, dn, "coinIPv6"); got != "2001:db8:ff00::/56" {
+			t.Fatalf("after a hand allocation: %q", got)
+		}
+		if err := alloc.ReleaseByStaff(ctx, al, staff); err != nil {
+			t.Fatal(err)
+		}
+		if got := attr(t, e.adm, dn, "coinIPv6"); got != "" {
+			t.Fatalf("after the release: %q", got)
+		}
+	})
 }

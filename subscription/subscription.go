@@ -40,21 +40,12 @@ type Service struct {
 }
 
 // ldapChanged marks, in the change's transaction tx, the subscription's
-// LDAP entry to be written, and writes it once tx has committed. A failed
-// write is recorded and retried by the ldap-sync job; the change stands.
+// LDAP entry to be written once tx commits (ldapsync.Syncer.Changed).
 func (s *Service) ldapChanged(ctx context.Context, tx *store.Store, id int64, backend string) error {
-	if !s.LDAP.Handles(backend) {
+	if s.LDAP == nil {
 		return nil
 	}
-	if err := tx.MarkLDAPPending(ctx, id); err != nil {
-		return err
-	}
-	tx.AfterCommit(func() {
-		if err := s.LDAP.Push(context.WithoutCancel(ctx), id); err != nil {
-			s.Log.Warn("LDAP entry left for the ldap-sync job", "subscription", id, "err", err)
-		}
-	})
-	return nil
+	return s.LDAP.Changed(ctx, tx, id, backend)
 }
 
 // Allocator gives configurations their IP subnets, inside the transaction
