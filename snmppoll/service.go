@@ -7,7 +7,10 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"coin/config"
 	"coin/form"
@@ -153,6 +156,9 @@ func hostname(h string) bool {
 	return true
 }
 
+// parallelPolls is how many devices are polled at once.
+const parallelPolls = 8
+
 // PollAll polls every device once, records what each answered, and
 // forgets the samples older than the retention (the snmp-poll job).
 func (s *Service) PollAll(ctx context.Context, dryRun bool) (string, error) {
@@ -163,12 +169,20 @@ func (s *Service) PollAll(ctx context.Context, dryRun bool) (string, error) {
 	if dryRun {
 		return fmt.Sprintf("%d devices would be polled", len(targets)), nil
 	}
-	down := 0
+	// A few at once: a device that does not answer costs two timeouts,
+	// and a run must end well before the next one is due.
+	var down atomic.Int64
+	var g errgroup.Group
+	g.SetLimit(parallelPolls)
 	for _, t := range targets {
-		if !s.PollOne(ctx, t) {
-			down++
-		}
+		g.Go(func() error {
+			if !s.PollOne(ctx, t) {
+				down.Add(1)
+			}
+			return nil
+		})
 	}
+	g.Wait()
 	purged, err := s.Store.PurgeSNMPSamples(ctx, s.Now().Add(-s.Cfg.Retention))
 	if err != nil {
 		return "", err
@@ -176,7 +190,7 @@ func (s *Service) PollAll(ctx context.Context, dryRun bool) (string, error) {
 	if len(targets) == 0 && purged == 0 {
 		return "", nil
 	}
-	return fmt.Sprintf("%d devices polled, %d down, %d old samples removed", len(targets), down, purged), nil
+	return fmt.Sprintf("%d devices polled, %d down, %d old samples removed", len(targets), down.Load(), purged), nil
 }
 
 // PollOne polls one device and records the outcome; it tells whether the
