@@ -74,6 +74,8 @@ type Plot struct {
 	Width, Height int
 	In, Out       string
 	Max           float64
+	// The latest point of each direction, marked (one point alone draws no line).
+	LastX, LastIn, LastOut string
 }
 
 // Draw plots a series over [from, to].
@@ -94,6 +96,7 @@ func Draw(s Series, from, to time.Time, width, height int) Plot {
 		yOut := strconv.FormatFloat(float64(height)-pt.OutBps/scale*float64(height), 'f', 1, 64)
 		in.WriteString(x + "," + yIn + " ")
 		out.WriteString(x + "," + yOut + " ")
+		p.LastX, p.LastIn, p.LastOut = x, yIn, yOut
 	}
 	p.In, p.Out = strings.TrimSpace(in.String()), strings.TrimSpace(out.String())
 	return p
