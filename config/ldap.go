@@ -30,8 +30,9 @@ type LDAP struct {
 	// ObjectClasses of a new entry.
 	ObjectClasses []string      `toml:"object_classes" env:"OBJECT_CLASSES"`
 	Attributes    LDAPAttribute `toml:"attributes" envPrefix:"ATTR_"`
-	// PasswordScheme is how a password is hashed for LDAP: "ssha" or
-	// "crypt" ({CRYPT} SHA-512 crypt).
+	// PasswordScheme is how a password is hashed for LDAP: "ssha",
+	// "crypt" ({CRYPT} SHA-512 crypt) or "argon2" ({ARGON2}, argon2id:
+	// OpenLDAP with its argon2 module).
 	PasswordScheme string        `toml:"password_scheme" env:"PASSWORD_SCHEME"`
 	Timeout        time.Duration `toml:"timeout" env:"TIMEOUT"`
 }
@@ -108,8 +109,10 @@ func (l *LDAP) validate() error {
 	if len(l.ObjectClasses) == 0 {
 		return errors.New("ldap.object_classes: empty")
 	}
-	if l.PasswordScheme != "ssha" && l.PasswordScheme != "crypt" {
-		return fmt.Errorf("ldap.password_scheme: %q is not ssha or crypt", l.PasswordScheme)
+	switch l.PasswordScheme {
+	case "ssha", "crypt", "argon2":
+	default:
+		return fmt.Errorf("ldap.password_scheme: %q is not ssha, crypt or argon2", l.PasswordScheme)
 	}
 	if l.Timeout < time.Second {
 		return fmt.Errorf("ldap.timeout: %s is too short (at least 1s)", l.Timeout)

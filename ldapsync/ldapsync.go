@@ -71,11 +71,14 @@ func (s *Syncer) Changed(ctx context.Context, tx *store.Store, id int64, backend
 
 // HashPassword returns the password in the form LDAP keeps it
 // (ldap.password_scheme).
-func (s *Syncer) HashPassword(password string) string {
-	if s.Cfg.PasswordScheme == "crypt" {
-		return HashCrypt(password)
+func (s *Syncer) HashPassword(password string) (string, error) {
+	switch s.Cfg.PasswordScheme {
+	case "crypt":
+		return HashCrypt(password), nil
+	case "argon2":
+		return HashArgon2(password)
 	}
-	return HashSSHA(password)
+	return HashSSHA(password), nil
 }
 
 // retryDelay is the wait after the n-th failure in a row: 1, 2, 4… minutes,

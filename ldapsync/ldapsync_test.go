@@ -301,17 +301,24 @@ func TestReconcileWholeTree(t *testing.T) {
 	})
 }
 
-func TestCryptPasswordsAuthenticate(t *testing.T) {
-	st := storetest.SQLite(t)
-	e := newEnv(t, st, func(l *config.LDAP) { l.PasswordScheme = "crypt" })
-	res := e.create(t, e.vpn, backend.Values{"login": "erin"})
-	dn := "uid=erin," + vpnBase
-	cfg, _ := st.ConfigurationOf(context.Background(), res.Subscription.ID)
-	if !strings.HasPrefix(cfg.LDAPPassword, "{CRYPT}$6$") {
-		t.Fatalf("stored: %q", cfg.LDAPPassword)
-	}
-	if !e.srv.CanBind(dn, res.Password) || e.srv.CanBind(dn, res.Password+"x") {
-		t.Fatal("slapd does not accept the {CRYPT} password (or accepts a wrong one)")
+func TestCryptAndArgon2PasswordsAuthenticate(t *testing.T) {
+	for scheme, prefix := range map[string]string{"crypt": "{CRYPT}$6$", "argon2": "{ARGON2}$argon2id$"} {
+		t.Run(scheme, func(t *testing.T) {
+			if scheme == "argon2" && !ldaptest.HasArgon2() {
+				t.Skip("slapd has no argon2 module")
+			}
+			st := storetest.SQLite(t)
+			e := newEnv(t, st, func(l *config.LDAP) { l.PasswordScheme = scheme })
+			res := e.create(t, e.vpn, backend.Values{"login": "erin"})
+			dn := "uid=erin," + vpnBase
+			cfg, _ := st.ConfigurationOf(context.Background(), res.Subscription.ID)
+			if !strings.HasPrefix(cfg.LDAPPassword, prefix) {
+				t.Fatalf("stored: %q", cfg.LDAPPassword)
+			}
+			if !e.srv.CanBind(dn, res.Password) || e.srv.CanBind(dn, res.Password+"x") {
+				t.Fatalf("slapd does not accept the %s password (or accepts a wrong one)", scheme)
+			}
+		})
 	}
 }
 

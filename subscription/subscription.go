@@ -193,7 +193,9 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 			return nil, nil, err
 		}
 		if s.LDAP.Handles(b.Name()) {
-			cfg.LDAPPassword = s.LDAP.HashPassword(res.Password)
+			if cfg.LDAPPassword, err = s.LDAP.HashPassword(res.Password); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Password: res.Password}
@@ -468,7 +470,9 @@ func (s *Service) RegeneratePassword(ctx context.Context, row *store.Subscriptio
 		return nil, err
 	}
 	if s.LDAP.Handles(b.Name()) {
-		cfg.LDAPPassword = s.LDAP.HashPassword(res.Password)
+		if cfg.LDAPPassword, err = s.LDAP.HashPassword(res.Password); err != nil {
+			return nil, err
+		}
 	}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.SaveConfiguration(ctx, cfg); err != nil {

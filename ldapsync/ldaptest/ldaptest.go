@@ -84,13 +84,13 @@ include %s
 %spidfile %s/slapd.pid
 modulepath /usr/lib/ldap
 moduleload back_mdb
-database mdb
+%sdatabase mdb
 maxsize 16777216
 suffix "%s"
 rootdn "%s"
 rootpw %s
 directory %s/db
-`, schema, tlsConf, dir, Suffix, RootDN, RootPW, dir)
+`, schema, tlsConf, dir, argon2Module(), Suffix, RootDN, RootPW, dir)
 	if err := os.WriteFile(filepath.Join(dir, "slapd.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -206,6 +206,18 @@ func (s *Server) CanBind(dn, password string) bool {
 	defer c.Close()
 	return c.Bind(dn, password) == nil
 }
+
+// argon2Module loads OpenLDAP's {ARGON2} password scheme where Debian's
+// slapd ships it.
+func argon2Module() string {
+	if _, err := os.Stat("/usr/lib/ldap/argon2.so"); err != nil {
+		return ""
+	}
+	return "moduleload argon2\n"
+}
+
+// HasArgon2 tells whether the server checks {ARGON2} passwords.
+func HasArgon2() bool { return argon2Module() != "" }
 
 // writeCert writes a self-signed certificate for 127.0.0.1 and its key.
 func writeCert(t testing.TB, certFile, keyFile string) {
