@@ -31,6 +31,7 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "backup", Schedule: sch.Backup, Run: a.backupJob},
 		{Name: "ldap-sync", Schedule: sch.LDAPSync, Quiet: true, Run: a.ldapSyncDue},
 		{Name: "snmp-poll", Schedule: sch.SNMPPoll, Quiet: true, Run: a.snmpPoll},
+		{Name: "staff-digest", Schedule: sch.StaffDigest, Run: a.digest.Send},
 	}
 }
 
@@ -152,6 +153,15 @@ func runJob(g *Globals, name string, f JobRunFlags) error {
 		}
 		return nil
 	})
+}
+
+// StaffDigestCmd sends each staff member the day's digest of what needs them.
+type StaffDigestCmd struct {
+	JobRunFlags
+}
+
+func (c *StaffDigestCmd) Run(g *Globals) error {
+	return runJob(g, "staff-digest", c.JobRunFlags)
 }
 
 // CallForMembershipFeesCmd sends the membership fee reminders due.

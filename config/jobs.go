@@ -24,6 +24,7 @@ type Jobs struct {
 	Backup                string `toml:"backup" env:"BACKUP"`
 	LDAPSync              string `toml:"ldap_sync" env:"LDAP_SYNC"`
 	SNMPPoll              string `toml:"snmp_poll" env:"SNMP_POLL"`
+	StaffDigest           string `toml:"staff_digest" env:"STAFF_DIGEST"`
 }
 
 // Schedules maps each job's name (its command) to its schedule; the
@@ -41,6 +42,7 @@ func (j Jobs) Schedules() map[string]string {
 		"backup":                   j.Backup,
 		"ldap-sync":                j.LDAPSync,
 		"snmp-poll":                j.SNMPPoll,
+		"staff-digest":             j.StaffDigest,
 	}
 }
 
