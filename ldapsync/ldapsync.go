@@ -152,6 +152,44 @@ func (s *Syncer) findMarked(conn *ldap.Conn, base string, id int64) (*ldap.Entry
 	return res.Entries[0], nil
 }
 
+// at returns the entry at dn with the attributes coin writes, nil if none.
+func (s *Syncer) at(conn *ldap.Conn, dn string) (*ldap.Entry, error) {
+	res, err := conn.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+		"(objectClass=*)", s.managed(), nil))
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return nil, nil
+	}
+	if err != nil || len(res.Entries) == 0 {
+		return nil, err
+	}
+	return res.Entries[0], nil
+}
+
+// ErrHeld is the failure of writing an entry whose DN is coin's entry of
+// another subscription that still has its configuration.
+var ErrHeld = errors.New("the entry belongs to another subscription")
+
+// orphanOf returns the id of the subscription whose marker e carries when
+// that subscription no longer has a configuration (its login is free), 0
+// otherwise.
+func (s *Syncer) orphanOf(ctx context.Context, e *ldap.Entry, self int64) (int64, error) {
+	for _, v := range e.GetAttributeValues(s.Cfg.Attributes.Marker) {
+		id := markedID(v)
+		if id == 0 || id == self {
+			continue
+		}
+		_, err := s.Store.ConfigurationOf(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return id, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		return 0, fmt.Errorf("%s: %w %d", e.DN, ErrHeld, id)
+	}
+	return 0, nil
+}
+
 // exists tells whether an entry is at dn.
 func exists(conn *ldap.Conn, dn string) (bool, error) {
 	_, err := conn.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, true,
@@ -173,24 +211,40 @@ const (
 )
 
 // apply makes the tree hold want, given the entry found with its marker
-// (nil if none). With dryRun it only tells what it would do.
-func (s *Syncer) apply(conn *ldap.Conn, want *Entry, have *ldap.Entry, dryRun bool) (Outcome, error) {
+// (nil if none). An entry at want's DN that coin made for a subscription
+// now gone (a login used again) is taken over: adopted is that
+// subscription's id. With dryRun it only tells what it would do.
+func (s *Syncer) apply(ctx context.Context, conn *ldap.Conn, want *Entry, have *ldap.Entry, dryRun bool) (out Outcome, adopted int64, err error) {
 	if have == nil {
-		taken, err := exists(conn, want.DN)
+		holder, err := s.at(conn, want.DN)
 		if err != nil {
-			return "", fmt.Errorf("look up %s: %w", want.DN, err)
+			return "", 0, fmt.Errorf("look up %s: %w", want.DN, err)
 		}
-		if taken {
-			return "", fmt.Errorf("%s: %w", want.DN, ErrNotOurs)
+		if holder != nil {
+			if adopted, err = s.orphanOf(ctx, holder, want.SubscriptionID); err != nil {
+				return "", 0, err
+			}
+			if adopted == 0 {
+				return "", 0, fmt.Errorf("%s: %w", want.DN, ErrNotOurs)
+			}
+			out, err := s.update(conn, want, holder, dryRun)
+			return out, adopted, err
 		}
 		if dryRun {
-			return Created, nil
+			return Created, 0, nil
 		}
 		if err := conn.Add(s.addRequest(want)); err != nil {
-			return "", fmt.Errorf("add %s: %w", describe(want), err)
+			return "", 0, fmt.Errorf("add %s: %w", describe(want), err)
 		}
-		return Created, nil
+		return Created, 0, nil
 	}
+	out, err = s.update(conn, want, have, dryRun)
+	return out, 0, err
+}
+
+// update makes the existing entry have hold want, renaming it when the
+// login changed.
+func (s *Syncer) update(conn *ldap.Conn, want *Entry, have *ldap.Entry, dryRun bool) (Outcome, error) {
 	moved := false
 	if !sameDN(have.DN, want.DN) {
 		// The login changed: rename the entry rather than leave the old one.
@@ -275,7 +329,7 @@ func (s *Syncer) push(ctx context.Context, id int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := s.apply(conn, want, have, false)
+	out, _, err := s.apply(ctx, conn, want, have, false)
 	if err != nil {
 		return "", err
 	}

@@ -377,3 +377,34 @@ func TestSubnetsStaffGiveByHandReachLDAP(t *testing.T) {
 		}
 	})
 }
+
+func TestLoginChangeRenamesAndFreedLoginIsTakenOver(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newEnv(t, st)
+		res := e.create(t, e.vpn, backend.Values{"login": "gina"})
+		id := res.Subscription.ID
+		_, errs, err := e.svc.UpdateConfig(ctx, e.row(t, id), backend.Values{"login": "gina2", "comment": "renamed"}, false)
+		if err != nil || errs.Any() {
+			t.Fatal(err, errs)
+		}
+		if entry(t, e.adm, "uid=gina,"+vpnBase) != nil || attr(t, e.adm, "uid=gina2,"+vpnBase, "description") != "coin subscription "+strconv.FormatInt(id, 10) {
+			t.Fatal("the entry was not renamed with the login")
+		}
+		if !e.srv.CanBind("uid=gina2,"+vpnBase, res.Password) {
+			t.Fatal("the renamed entry lost its password")
+		}
+		// "gone" was coin's entry for a subscription that no longer exists:
+		// its login is free, the new subscription takes the entry over.
+		h := e.create(t, e.vpn, backend.Values{"login": "gone"})
+		dn := "uid=gone," + vpnBase
+		if attr(t, e.adm, dn, "description") != "coin subscription "+strconv.FormatInt(h.Subscription.ID, 10) ||
+			attr(t, e.adm, dn, "coinStatus") != "active" || !e.srv.CanBind(dn, h.Password) {
+			t.Fatalf("not taken over: %v", entry(t, e.adm, dn))
+		}
+		rep, err := e.sync.Reconcile(ctx, false)
+		if err != nil || rep.Disabled != 0 || rep.Unchanged != 2 {
+			t.Fatalf("reconcile after the takeover: %s %v", rep, err)
+		}
+	})
+}

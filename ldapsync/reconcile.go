@@ -91,12 +91,14 @@ func (s *Syncer) Reconcile(ctx context.Context, dryRun bool) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
-		out, err := s.apply(conn, want, have, dryRun)
+		out, adopted, err := s.apply(ctx, conn, want, have, dryRun)
 		if err != nil {
 			rep.Failed = append(rep.Failed, err.Error())
 		} else {
 			rep.count(out)
 		}
+		// Taken over: no longer a leftover to disable.
+		delete(marked, adopted)
 		if dryRun {
 			continue
 		}
