@@ -66,8 +66,14 @@ func TestLDAPSyncCommand(t *testing.T) {
 	if r = run(t, "", env, "ldap-sync"); r.status != 0 || !strings.Contains(r.stdout, "0 created, 0 updated, 1 unchanged") {
 		t.Fatalf("second sync: %d %q", r.status, r.stdout)
 	}
+	if r = run(t, "", env, "check"); !strings.Contains(r.stdout, "ok   LDAP "+srv.URL) {
+		t.Fatalf("check: %q", r.stdout)
+	}
 	srv.Stop()
 	if r = run(t, "", env, "ldap-sync"); r.status != 1 || !strings.Contains(r.stderr, "connect to "+srv.URL) {
 		t.Fatalf("server down: %d %q", r.status, r.stderr)
+	}
+	if r = run(t, "", env, "check"); r.status == 0 || !strings.Contains(r.stdout, "FAIL LDAP: connect to "+srv.URL) {
+		t.Fatalf("check, server down: %d %q", r.status, r.stdout)
 	}
 }

@@ -34,6 +34,29 @@ func (r Report) String() string {
 		r.Created, r.Updated, r.Unchanged, r.Disabled, len(r.Failed))
 }
 
+// Check connects, binds and looks up each base DN, for `coin check`.
+func (s *Syncer) Check() error {
+	conn, err := s.connect()
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, b := range []string{"vpn", "dsl"} {
+		base := s.Cfg.BaseDN(b)
+		if base == "" {
+			continue
+		}
+		ok, err := exists(conn, base)
+		if err != nil {
+			return fmt.Errorf("ldap.%s_base_dn %s: %w", b, base, err)
+		}
+		if !ok {
+			return fmt.Errorf("ldap.%s_base_dn %s: no such entry", b, base)
+		}
+	}
+	return nil
+}
+
 // Reconcile makes the whole tree match the database: it creates the
 // missing entries, updates those that differ and disables the entries coin
 // created whose subscription is no longer there. Entries without coin's
