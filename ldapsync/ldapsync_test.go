@@ -40,7 +40,7 @@ var (
 
 // seedTree makes the tree an ISP has before coin: its OUs, an entry made by
 // hand and one coin made for a subscription that no longer exists.
-func seedTree(t *testing.T, c *ldap.Conn) {
+func seedTree(t testing.TB, c *ldap.Conn) {
 	add(t, c, suffix, map[string][]string{"objectClass": {"dcObject", "organization"}, "dc": {"example"}, "o": {"Example"}})
 	add(t, c, vpnBase, map[string][]string{"objectClass": {"organizationalUnit"}, "ou": {"vpn"}})
 	add(t, c, dslBase, map[string][]string{"objectClass": {"organizationalUnit"}, "ou": {"dsl"}})
@@ -63,6 +63,10 @@ type env struct {
 }
 
 func newEnv(t *testing.T, st *store.Store, tweak ...func(*config.LDAP)) *env {
+	return newEnvTB(t, st, tweak...)
+}
+
+func newEnvTB(t testing.TB, st *store.Store, tweak ...func(*config.LDAP)) *env {
 	ctx := context.Background()
 	srv := ldaptest.Start(t)
 	adm := srv.Admin()
