@@ -42,7 +42,8 @@ func startSnmpd(t testing.TB) *snmpd {
 rocommunity %s 127.0.0.1
 createUser %s SHA "%s" AES "%s"
 rouser %s priv
-`, port, community, v3User, v3Auth, v3Priv, v3User)
+[snmp] persistentDir %s
+`, port, community, v3User, v3Auth, v3Priv, v3User, filepath.Join(dir, "persist"))
 	if err := os.WriteFile(filepath.Join(dir, "snmpd.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
