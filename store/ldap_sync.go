@@ -136,3 +136,23 @@ func (s *Store) ConfigurationSubscriptions(ctx context.Context, backends ...stri
 	}
 	return ids, nil
 }
+
+// FailingLDAPSyncs returns up to limit entries whose last write failed,
+// the most recent failure first (the staff digest).
+func (s *Store) FailingLDAPSyncs(ctx context.Context, limit int) ([]*LDAPSync, error) {
+	rows, err := s.query(ctx, `SELECT `+ldapSyncColumns+` FROM ldap_sync WHERE last_error <> ''
+		ORDER BY updated_at DESC, subscription_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("failing LDAP syncs: %w", err)
+	}
+	defer rows.Close()
+	var out []*LDAPSync
+	for rows.Next() {
+		l, err := scanLDAPSync(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

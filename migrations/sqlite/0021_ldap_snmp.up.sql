@@ -19,6 +19,8 @@ CREATE TABLE ldap_sync (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX ldap_sync_due ON ldap_sync (pending, next_attempt_at);
+-- the failing ones, for the staff digest
+CREATE INDEX ldap_sync_failing ON ldap_sync (updated_at) WHERE last_error <> '';
 
 -- The SNMP agent of an inventory item that is a network device.
 CREATE TABLE snmp_targets (
