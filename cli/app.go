@@ -20,12 +20,14 @@ import (
 	"coin/ipam"
 	"coin/ispdb"
 	"coin/jobs"
+	"coin/ldapsync"
 	"coin/mail"
 	"coin/maillists"
 	"coin/member"
 	"coin/overrides"
 	"coin/provision"
 	"coin/sepa"
+	"coin/snmppoll"
 	"coin/store"
 	"coin/subscription"
 )
@@ -52,6 +54,8 @@ type app struct {
 	bank      *bank.Service
 	sepa      *sepa.Service
 	books     *accounting.Service
+	ldap      *ldapsync.Syncer
+	snmp      *snmppoll.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -153,8 +157,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		st.Close()
 		return nil, err
 	}
+	a.ldap = ldapsync.New(st, &cfg.LDAP, log)
+	a.ipam.LDAP = a.ldap
+	a.snmp = snmppoll.New(st, &cfg.SNMP, log)
 	a.subs = &subscription.Service{Store: st, Cfg: cfg, Backends: backend.NewRegistry(),
-		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam}
+		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam,
+		LDAP: a.ldap}
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Log: log}
 	a.digest = &digest.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite, Log: log}

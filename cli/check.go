@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"coin/ispdb"
+	"coin/ldapsync"
 	"coin/overrides"
 	"coin/provision"
 	"coin/store"
@@ -58,6 +59,14 @@ func (c CheckCmd) Run(g *Globals) error {
 			problems++
 		} else {
 			fmt.Fprintf(g.Stdout, "ok   maillists.sync_command runs %s\n", path)
+		}
+	}
+	if cfg.LDAP.Enabled() {
+		if err := ldapsync.New(nil, &cfg.LDAP, g.logger()).Check(); err != nil {
+			fmt.Fprintf(g.Stdout, "FAIL LDAP: %v\n", err)
+			problems++
+		} else {
+			fmt.Fprintf(g.Stdout, "ok   LDAP %s: bound, base DNs found\n", cfg.LDAP.URL)
 		}
 	}
 	st, err := connect(context.Background(), cfg)

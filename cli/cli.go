@@ -53,6 +53,7 @@ type CLI struct {
 	SEPADebit             SEPADebitCmd             `cmd:"" name:"sepa-debit" help:"Write the SEPA direct debit file (pain.008) collecting the open invoices of members with a mandate."`
 	ExportAccounting      ExportAccountingCmd      `cmd:"" name:"export-accounting" help:"Export invoices, credit notes and payments of a period as CSV or FEC."`
 	Backup                BackupCmd                `cmd:"" help:"Write a backup archive of the SQLite database, while serve runs (on PostgreSQL: how to use pg_dump)."`
+	LDAPSync              LDAPSyncCmd              `cmd:"" name:"ldap-sync" help:"Reconcile the LDAP tree with the VPN and DSL configurations (creates, updates, disables)."`
 	Restore               RestoreCmd               `cmd:"" help:"Restore a backup archive into an empty data directory (never overwrites)."`
 	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }

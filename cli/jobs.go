@@ -29,8 +29,24 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "deprovision-resigned", Schedule: sch.DeprovisionResigned, Run: a.deprovisionResigned},
 		{Name: "maillists-sync", Schedule: sch.MaillistsSync, Quiet: true, Run: a.syncLists},
 		{Name: "backup", Schedule: sch.Backup, Run: a.backupJob},
+		{Name: "ldap-sync", Schedule: sch.LDAPSync, Quiet: true, Run: a.ldapSyncDue},
+		{Name: "snmp-poll", Schedule: sch.SNMPPoll, Quiet: true, Run: a.snmpPoll},
 		{Name: "staff-digest", Schedule: sch.StaffDigest, Run: a.digest.Send},
 	}
+}
+
+// snmpPoll polls the network devices; quiet when there are none.
+func (a *app) snmpPoll(ctx context.Context, _ date.Date, dryRun bool) (string, error) {
+	return a.snmp.PollAll(ctx, dryRun)
+}
+
+// ldapSyncDue retries the LDAP entries whose write failed; quiet when
+// nothing waited.
+func (a *app) ldapSyncDue(ctx context.Context, _ date.Date, dryRun bool) (string, error) {
+	if a.ldap == nil {
+		return "", nil
+	}
+	return a.ldap.RunDue(ctx, dryRun)
 }
 
 func (a *app) syncLists(ctx context.Context, _ date.Date, dryRun bool) (string, error) {

@@ -25,6 +25,8 @@ type Config struct {
 	IP         IP         `toml:"ip" envPrefix:"IP_"`
 	Accounting Accounting `toml:"accounting" envPrefix:"ACCOUNTING_"`
 	Backup     Backup     `toml:"backup" envPrefix:"BACKUP_"`
+	LDAP       LDAP       `toml:"ldap" envPrefix:"LDAP_"`
+	SNMP       SNMP       `toml:"snmp" envPrefix:"SNMP_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -90,8 +92,12 @@ func Default() Config {
 			DeprovisionResigned:   "5 0 * * *",
 			MaillistsSync:         "*/5 * * * *",
 			Backup:                "30 2 * * *",
+			LDAPSync:              "* * * * *",
+			SNMPPoll:              "*/5 * * * *",
 		},
 		Backup:    Backup{KeepDaily: 7, KeepWeekly: 4},
+		LDAP:      DefaultLDAP,
+		SNMP:      SNMP{Retention: 7 * 24 * time.Hour, Timeout: 2 * time.Second},
 		Hardware:  Hardware{Enabled: true},
 		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
 		IP: IP{

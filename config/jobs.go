@@ -22,6 +22,8 @@ type Jobs struct {
 	DeprovisionResigned   string `toml:"deprovision_resigned" env:"DEPROVISION_RESIGNED"`
 	MaillistsSync         string `toml:"maillists_sync" env:"MAILLISTS_SYNC"`
 	Backup                string `toml:"backup" env:"BACKUP"`
+	LDAPSync              string `toml:"ldap_sync" env:"LDAP_SYNC"`
+	SNMPPoll              string `toml:"snmp_poll" env:"SNMP_POLL"`
 	StaffDigest           string `toml:"staff_digest" env:"STAFF_DIGEST"`
 }
 
@@ -38,6 +40,8 @@ func (j Jobs) Schedules() map[string]string {
 		"deprovision-resigned":     j.DeprovisionResigned,
 		"maillists-sync":           j.MaillistsSync,
 		"backup":                   j.Backup,
+		"ldap-sync":                j.LDAPSync,
+		"snmp-poll":                j.SNMPPoll,
 		"staff-digest":             j.StaffDigest,
 	}
 }

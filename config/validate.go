@@ -95,5 +95,11 @@ func (c *Config) Validate() error {
 	if err := c.Backup.validate(); err != nil {
 		return err
 	}
+	if err := c.LDAP.validate(); err != nil {
+		return err
+	}
+	if err := c.SNMP.validate(); err != nil {
+		return err
+	}
 	return c.Jobs.validate(c.Location())
 }

@@ -41,14 +41,15 @@ type facts struct {
 	failedHooks map[int64]int
 	hookOrder   []int64
 	lists       []*store.MailingList
+	ldap        []*store.LDAPSync
 	unmatched   int
 	overdue     store.InvoiceTotals
 }
 
 // topics says what each role is told about.
 var topics = map[string][]string{
-	model.RoleAdmin:     {"signups", "hooks", "lists"},
-	model.RoleSupport:   {"signups", "hooks"},
+	model.RoleAdmin:     {"signups", "hooks", "ldap", "lists"},
+	model.RoleSupport:   {"signups", "hooks", "ldap"},
 	model.RoleTreasurer: {"payments", "overdue"},
 }
 
@@ -115,6 +116,9 @@ func (s *Service) gather(ctx context.Context, day date.Date) (facts, error) {
 	if f.lists, err = s.Store.FailingLists(ctx); err != nil {
 		return f, err
 	}
+	if f.ldap, err = s.Store.FailingLDAPSyncs(ctx, 10); err != nil {
+		return f, err
+	}
 	if _, f.unmatched, _, err = s.Store.ListPayments(ctx, store.PaymentFilter{Unmatched: true, Limit: 1}); err != nil {
 		return f, err
 	}
@@ -138,6 +142,11 @@ func (s *Service) items(f facts, role string, l *i18n.Locale) []Item {
 			for _, id := range f.hookOrder {
 				out = append(out, Item{l.Tf("digest.hook_failed", map[string]any{"Count": f.failedHooks[id], "ID": id}),
 					link(fmt.Sprintf("/admin/subscriptions/%d", id))})
+			}
+		case "ldap":
+			for _, ls := range f.ldap {
+				out = append(out, Item{l.Tf("digest.ldap_failed", map[string]any{"ID": ls.SubscriptionID, "Error": oneLine(ls.LastError)}),
+					link(fmt.Sprintf("/admin/subscriptions/%d", ls.SubscriptionID))})
 			}
 		case "lists":
 			for _, ml := range f.lists {

@@ -32,6 +32,7 @@ import (
 	"coin/member"
 	"coin/overrides"
 	"coin/sepa"
+	"coin/snmppoll"
 	"coin/store"
 	"coin/subscription"
 	"coin/views"
@@ -74,6 +75,8 @@ type Deps struct {
 	BulkMail *bulkmail.Service
 	// Importer imports other systems' files; nil: built from Store, Members, Fees and Subs.
 	Importer *importer.Service
+	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
+	SNMP *snmppoll.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -105,6 +108,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Hardware == nil {
 		d.Hardware = &hardware.Service{Store: d.Store, Cfg: d.Cfg, Log: d.Log}
+	}
+	if d.SNMP == nil {
+		d.SNMP = snmppoll.New(d.Store, &d.Cfg.SNMP, d.Log)
 	}
 	if d.Offers == nil {
 		d.Offers = &subscription.Offers{Store: d.Store, Backends: d.Subs.Backends, Log: d.Log}
@@ -302,6 +308,9 @@ func (h *Handler) routes(r fiber.Router) {
 	inventory.Post("/:id<int>/delete", h.itemDelete)
 	inventory.Post("/:id<int>/lend", h.itemLend)
 	inventory.Post("/:id<int>/return", h.itemReturn)
+	inventory.Post("/:id<int>/snmp", h.itemSNMPSave)
+	inventory.Post("/:id<int>/snmp/poll", h.itemSNMPPoll)
+	inventory.Post("/:id<int>/snmp/delete", h.itemSNMPDelete)
 	inventory.Get("/loans/:id<int>/edit", h.loanEditPage)
 	inventory.Post("/loans/:id<int>/edit", h.loanEdit)
 	inventory.Get("/types", h.itemTypes)

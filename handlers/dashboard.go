@@ -34,6 +34,11 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	if h.Cfg.Hardware.Enabled && auth.Can(user(c).Role, auth.ManageInventory) {
+		if d.DownDevices, err = h.Store.DownSNMPTargets(ctx); err != nil {
+			return err
+		}
+	}
 	if d.Offers, err = h.Store.CountSubscriptionsByOffer(ctx, today); err != nil {
 		return err
 	}

@@ -51,6 +51,9 @@ func TestStaffDigestTellsEachRoleWhatNeedsThem(t *testing.T) {
 			ExitCode: &exit, Output: "boom", StartedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
+		if err := a.store.FinishLDAPSync(ctx, subs[0].ID, 0, "", fmt.Errorf("connect to ldap://ldap.isp.test:\nrefused"), time.Now()); err != nil {
+			t.Fatal(err)
+		}
 		if sum, err := svc.Send(ctx, day, true); err != nil || sum != "3 staff digests would be sent (dry run)" {
 			t.Fatalf("dry run: %q %v", sum, err)
 		}
@@ -69,11 +72,13 @@ func TestStaffDigestTellsEachRoleWhatNeedsThem(t *testing.T) {
 		}
 		url := a.cfg.AbsoluteURL
 		got := body(admin)
-		mustContain(t, got, "2 things need you", "1 sign-up with a verified address", url("/admin/members?status=pending"),
-			"a provisioning hook failed", url(fmt.Sprintf("/admin/subscriptions/%d", subs[0].ID)))
+		mustContain(t, got, "3 things need you", "1 sign-up with a verified address", url("/admin/members?status=pending"),
+			"a provisioning hook failed", url(fmt.Sprintf("/admin/subscriptions/%d", subs[0].ID)),
+			fmt.Sprintf("Subscription %d: its LDAP entry is not written (connect to ldap://ldap.isp.test: refused)", subs[0].ID))
 		mustNotContain(t, got, "overdue")
 		got = body(helper) // in French, the default language
-		mustContain(t, got, "2 choses vous attendent", "1 demande d'adhésion", "un script d'approvisionnement a échoué")
+		mustContain(t, got, "3 choses vous attendent", "1 demande d'adhésion", "un script d'approvisionnement a échoué",
+			"son entrée LDAP n'est pas écrite")
 		mustNotContain(t, got, "retard")
 		got = body(tres)
 		mustContain(t, got, "one thing needs you", "1 invoice is overdue, €10.00 left to collect", url("/admin/invoices?overdue=1"))

@@ -140,6 +140,9 @@ func (h *Handler) itemPage(c *fiber.Ctx, status int, d views.ItemData) error {
 			return err
 		}
 	}
+	if d.SNMP, err = h.itemSNMP(ctx, d.Item.ID, d.SNMP); err != nil {
+		return err
+	}
 	return h.page(c, status, d.Item.Designation, views.ItemPage(d))
 }
 

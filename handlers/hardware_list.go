@@ -54,6 +54,9 @@ func (h *Handler) inventory(c *fiber.Ctx) error {
 	if d.Members, err = h.Store.LendableMembers(ctx); err != nil {
 		return err
 	}
+	if d.Down, err = h.Store.DownSNMPTargets(ctx); err != nil {
+		return err
+	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "hardware.title"), views.Inventory(d))
 }
 

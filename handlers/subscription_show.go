@@ -56,6 +56,9 @@ func (h *Handler) subscriptionDetail(c *fiber.Ctx, id int64, res *subscription.R
 	if d.Allocations, err = h.Store.SubscriptionIPAllocations(ctx, id); err != nil {
 		return err
 	}
+	if d.LDAP, err = h.Store.LDAPSyncOf(ctx, id); err != nil {
+		return err
+	}
 	if res != nil {
 		d.Password, d.LastRun = res.Password, res.Run
 		if isHTMX(c) {

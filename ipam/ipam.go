@@ -25,6 +25,7 @@ import (
 	"go4.org/netipx"
 
 	"coin/config"
+	"coin/ldapsync"
 	"coin/model"
 	"coin/store"
 )
@@ -35,6 +36,9 @@ type Allocator struct {
 	Message *template.Template // ip.allocation_message
 	Grace   time.Duration      // ip.release_grace_days
 	Log     *slog.Logger
+	// LDAP is told of the subnets staff give or take back by hand, so the
+	// LDAP entry follows; nil: no LDAP sync.
+	LDAP *ldapsync.Syncer
 	// reference is services.subscription_reference, for the history.
 	reference string
 }

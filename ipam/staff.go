@@ -86,6 +86,11 @@ func (a *Allocator) AllocateByHand(ctx context.Context, poolID int64, f HandForm
 			}
 		}
 		e := Event{Action: "Allocated", Pool: pool, Allocation: al, By: by}
+		if sub != nil && a.LDAP != nil {
+			if err := a.LDAP.Changed(ctx, tx, sub.ID, sub.Backend); err != nil {
+				return err
+			}
+		}
 		if sub != nil {
 			e.Member, e.Subscription = sub.MemberLogin, subscription.Reference(a.reference, &sub.Subscription,
 				&store.Offer{Reference: sub.OfferReference, Name: sub.OfferName}, &store.Member{Login: sub.MemberLogin})
@@ -142,6 +147,11 @@ func (a *Allocator) ReleaseByStaff(ctx context.Context, al *store.IPAllocation, 
 			sub, err := tx.SubscriptionByID(ctx, al.SubscriptionID)
 			if err != nil {
 				return err
+			}
+			if a.LDAP != nil {
+				if err := a.LDAP.Changed(ctx, tx, sub.ID, sub.Backend); err != nil {
+					return err
+				}
 			}
 			e.Subscription = subscription.Reference(a.reference, &sub.Subscription,
 				&store.Offer{Reference: sub.OfferReference, Name: sub.OfferName}, &store.Member{Login: sub.MemberLogin})

@@ -18,8 +18,11 @@ type Configuration struct {
 	Login          string
 	Data           map[string]string
 	SecretHash     string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// LDAPPassword is the password as LDAP stores it ("{SSHA}…"), set with
+	// the password when the backend goes to LDAP.
+	LDAPPassword string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func scanConfiguration(row scanner) (*Configuration, error) {
@@ -27,7 +30,7 @@ func scanConfiguration(row scanner) (*Configuration, error) {
 	var login sql.NullString
 	var data string
 	if err := row.Scan(&c.ID, &c.SubscriptionID, &c.Backend, &login, &data, &c.SecretHash,
-		&c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.LDAPPassword, &c.CreatedAt, &c.UpdatedAt); err != nil {
 		return nil, err
 	}
 	c.Login = login.String
@@ -40,7 +43,7 @@ func scanConfiguration(row scanner) (*Configuration, error) {
 	return &c, nil
 }
 
-const configurationColumns = `id, subscription_id, backend, login, data, secret_hash, created_at, updated_at`
+const configurationColumns = `id, subscription_id, backend, login, data, secret_hash, ldap_password, created_at, updated_at`
 
 func nullIfEmpty(s string) any {
 	if s == "" {
@@ -62,11 +65,12 @@ func (s *Store) SaveConfiguration(ctx context.Context, c *Configuration) error {
 	if c.ID == 0 {
 		c.CreatedAt = now
 		c.ID, err = s.insert(ctx, `INSERT INTO configurations (subscription_id, backend, login, data,
-			secret_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, c.SubscriptionID,
-			c.Backend, nullIfEmpty(c.Login), string(data), c.SecretHash, c.CreatedAt, c.UpdatedAt)
+			secret_hash, ldap_password, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.SubscriptionID,
+			c.Backend, nullIfEmpty(c.Login), string(data), c.SecretHash, c.LDAPPassword, c.CreatedAt, c.UpdatedAt)
 	} else {
 		_, err = s.exec(ctx, `UPDATE configurations SET login = ?, data = ?, secret_hash = ?,
-			updated_at = ? WHERE id = ?`, nullIfEmpty(c.Login), string(data), c.SecretHash, c.UpdatedAt, c.ID)
+			ldap_password = ?, updated_at = ? WHERE id = ?`, nullIfEmpty(c.Login), string(data), c.SecretHash,
+			c.LDAPPassword, c.UpdatedAt, c.ID)
 	}
 	if isUniqueViolation(err) {
 		return fmt.Errorf("save configuration of subscription %d: %w", c.SubscriptionID, ErrConflict)

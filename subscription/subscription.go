@@ -20,6 +20,7 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/form"
+	"coin/ldapsync"
 	"coin/provision"
 	"coin/store"
 )
@@ -34,6 +35,17 @@ type Service struct {
 	// Allocator gives configurations their subnets (ipam.Allocator); nil:
 	// addresses are whatever staff type.
 	Allocator Allocator
+	// LDAP writes VPN and DSL configurations to the LDAP tree; nil: off.
+	LDAP *ldapsync.Syncer
+}
+
+// ldapChanged marks, in the change's transaction tx, the subscription's
+// LDAP entry to be written once tx commits (ldapsync.Syncer.Changed).
+func (s *Service) ldapChanged(ctx context.Context, tx *store.Store, id int64, backend string) error {
+	if s.LDAP == nil {
+		return nil
+	}
+	return s.LDAP.Changed(ctx, tx, id, backend)
 }
 
 // Allocator gives configurations their IP subnets, inside the transaction
@@ -180,6 +192,11 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 		if cfg.SecretHash, err = auth.HashPassword(res.Password); err != nil {
 			return nil, nil, err
 		}
+		if s.LDAP.Handles(b.Name()) {
+			if cfg.LDAPPassword, err = s.LDAP.HashPassword(res.Password); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Password: res.Password}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
@@ -198,7 +215,10 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 				return errRefused
 			}
 		}
-		return tx.SaveConfiguration(ctx, cfg)
+		if err := tx.SaveConfiguration(ctx, cfg); err != nil {
+			return err
+		}
+		return s.ldapChanged(ctx, tx, sub.ID, cfg.Backend)
 	})
 	switch {
 	case errors.Is(err, errRefused):
@@ -287,6 +307,9 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 		if err := tx.UpdateSubscription(ctx, &sub); err != nil {
 			return err
 		}
+		if err := s.ldapChanged(ctx, tx, sub.ID, row.Backend); err != nil {
+			return err
+		}
 		if !reclaim || s.Allocator == nil {
 			return nil
 		}
@@ -332,6 +355,9 @@ func (s *Service) deprovision(ctx context.Context, sub *store.Subscription) (*st
 	// it, to be reused after the grace period.
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.MarkDeprovisioned(ctx, sub.ID); err != nil {
+			return err
+		}
+		if err := s.ldapChanged(ctx, tx, sub.ID, t.Offer.Backend); err != nil {
 			return err
 		}
 		if s.Allocator == nil {
@@ -410,7 +436,10 @@ func (s *Service) UpdateConfig(ctx context.Context, row *store.SubscriptionRow, 
 				return errRefused
 			}
 		}
-		return tx.SaveConfiguration(ctx, cfg)
+		if err := tx.SaveConfiguration(ctx, cfg); err != nil {
+			return err
+		}
+		return s.ldapChanged(ctx, tx, row.ID, cfg.Backend)
 	})
 	switch {
 	case errors.Is(err, errRefused):
@@ -440,7 +469,18 @@ func (s *Service) RegeneratePassword(ctx context.Context, row *store.Subscriptio
 	if cfg.SecretHash, err = auth.HashPassword(res.Password); err != nil {
 		return nil, err
 	}
-	if err := s.Store.SaveConfiguration(ctx, cfg); err != nil {
+	if s.LDAP.Handles(b.Name()) {
+		if cfg.LDAPPassword, err = s.LDAP.HashPassword(res.Password); err != nil {
+			return nil, err
+		}
+	}
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SaveConfiguration(ctx, cfg); err != nil {
+			return err
+		}
+		return s.ldapChanged(ctx, tx, row.ID, b.Name())
+	})
+	if err != nil {
 		return nil, err
 	}
 	t, err := s.Target(ctx, &row.Subscription)
@@ -456,7 +496,13 @@ func (s *Service) RegeneratePassword(ctx context.Context, row *store.Subscriptio
 func (s *Service) SetSuspended(ctx context.Context, row *store.SubscriptionRow, suspended bool) (*Result, error) {
 	sub := row.Subscription
 	sub.Suspended = suspended
-	if err := s.Store.UpdateSubscription(ctx, &sub); err != nil {
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateSubscription(ctx, &sub); err != nil {
+			return err
+		}
+		return s.ldapChanged(ctx, tx, sub.ID, row.Backend)
+	})
+	if err != nil {
 		return nil, err
 	}
 	action := "resume"
