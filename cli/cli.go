@@ -52,6 +52,8 @@ type CLI struct {
 	ExportAccounting      ExportAccountingCmd      `cmd:"" name:"export-accounting" help:"Export invoices, credit notes and payments of a period as CSV or FEC."`
 	Backup                BackupCmd                `cmd:"" help:"Write a backup archive of the SQLite database, while serve runs (on PostgreSQL: how to use pg_dump)."`
 	Restore               RestoreCmd               `cmd:"" help:"Restore a backup archive into an empty data directory (never overwrites)."`
+	Dump                  DumpCmd                  `cmd:"" help:"Write the whole database as a portable archive (zip of JSON lines), while serve runs."`
+	Load                  LoadCmd                  `cmd:"" help:"Load a dump archive into an empty database, SQLite or PostgreSQL (e.g. to move to PostgreSQL)."`
 	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 
