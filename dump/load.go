@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -525,11 +526,16 @@ func (a *Archive) restoreLog(o LoadOptions) error {
 		return err
 	}
 	defer r.Close()
-	if err := backup.WriteAtomic(o.AccountingLog, func(w io.Writer) error {
-		_, err := io.Copy(w, r)
-		return err
-	}); err != nil {
-		return fmt.Errorf("write the accounting log %s: %w", o.AccountingLog, err)
+	err = os.MkdirAll(filepath.Dir(o.AccountingLog), 0o750)
+	if err == nil {
+		err = backup.WriteAtomic(o.AccountingLog, func(w io.Writer) error {
+			_, err := io.Copy(w, r)
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("the database is loaded, but the accounting log file %s could not be written (%w): extract it with `unzip -p ARCHIVE %s`",
+			o.AccountingLog, err, e.Name)
 	}
 	o.progress("accounting log written to %s", o.AccountingLog)
 	return nil
