@@ -4,10 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -67,6 +71,32 @@ func startInstance(t *testing.T, env []string) *instance {
 	}
 }
 
+// signIn signs in through the login form and returns the browser.
+func signIn(t *testing.T, base, login, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	res, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on the login page")
+	}
+	res, err = c.PostForm(base+"/login", url.Values{"login": {login}, "password": {password}, "_csrf": {string(m[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Request.URL.Path == "/login" {
+		t.Fatalf("sign-in refused (%d)", res.StatusCode)
+	}
+	return c
+}
+
 // stop ends the process gracefully (SIGTERM: runs in flight finish).
 func (in *instance) stop() {
 	in.cmd.Process.Signal(syscall.SIGTERM)
@@ -113,6 +143,30 @@ func TestTwoInstancesWorkAsOne(t *testing.T) {
 			From: "coin@isp.test", Subject: "Bienvenue à l'association", TextBody: "Bonjour"}); err != nil {
 			t.Fatal(err)
 		}
+	}
+
+	// Sessions live in the database: signed in through one instance, the
+	// browser is signed in on the other (behind one proxy, one origin).
+	createAdmin := exec.Command(coinBin, "createsuperuser", "--login", "alix", "--email", "alix@example.org")
+	createAdmin.Env = append([]string{"PATH=" + os.Getenv("PATH"), "COIN_SERVER_DATA_DIR=" + t.TempDir()}, env...)
+	createAdmin.Stdin = strings.NewReader("two-instances-password\n")
+	if out, err := createAdmin.CombinedOutput(); err != nil {
+		t.Fatalf("createsuperuser: %v\n%s", err, out)
+	}
+	browser := signIn(t, a.url, "alix", "two-instances-password")
+	res, err := browser.Get(b.url + "/admin/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Request.URL.Path != "/admin/" {
+		t.Errorf("signed in on one instance, the other answers %d at %s", res.StatusCode, res.Request.URL)
+	}
+
+	if res, err := http.Get(b.url + "/admin/"); err != nil || res.Request.URL.Path == "/admin/" {
+		t.Errorf("a browser not signed in reaches the back office: %v", err)
+	} else {
+		res.Body.Close()
 	}
 
 	// 20 ticks with both instances up, then both stop.
