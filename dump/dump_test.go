@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"coin/date"
 	"coin/model"
@@ -129,20 +131,82 @@ func TestDumpWhileWriting(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer a.Close()
-		target := storetest.SQLite(t)
-		if err := a.Load(ctx, target, LoadOptions{}); err != nil {
+		// Into each dialect: the rows are the source's as they were at the
+		// dump's instant (the writer only adds rows, so the source then is
+		// its rows up to the highest id the dump holds).
+		storetest.Each(t, func(t *testing.T, target *store.Store) {
+			if err := a.Load(ctx, target, LoadOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			p, _ := m.Table("payments")
+			l, _ := m.Table("accounting_log")
+			if got := count(t, target, `SELECT COUNT(*) FROM payments`); got != p.Rows || l.Rows != p.Rows {
+				t.Errorf("loaded %d payments, manifest %d payments and %d log entries", got, p.Rows, l.Rows)
+			}
+			if n := count(t, target, `SELECT COUNT(*) FROM payments p WHERE NOT EXISTS
+				(SELECT 1 FROM accounting_log l WHERE l.payment_id = p.id)`); n != 0 {
+				t.Errorf("%d payments without their log entry: the dump is not one instant", n)
+			}
+			for _, q := range []string{
+				`SELECT id, member_id, amount_cents, label, payment_date, created_at FROM payments WHERE id <= ? ORDER BY id`,
+				`SELECT id, at, operation, payment_id, amount_cents, actor FROM accounting_log WHERE id <= ? ORDER BY id`,
+				`SELECT id, login, first_name, last_name, email, created_at FROM members WHERE id <= ? ORDER BY id`,
+			} {
+				top := count(t, target, `SELECT MAX(id) FROM payments`)
+				want, got := rowsOf(t, st, q, top), rowsOf(t, target, q, top)
+				if len(got) != len(want) {
+					t.Errorf("%s: %d rows loaded, %d in the source up to id %d", q, len(got), len(want), top)
+					continue
+				}
+				for i := range want {
+					if want[i] != got[i] {
+						t.Errorf("row differs:\n source %s\n loaded %s", want[i], got[i])
+						break
+					}
+				}
+			}
+		})
+	})
+}
+
+// rowsOf prints the rows of q (one ? for a top id) the same way whatever
+// the dialect: times in UTC, dates as days.
+func rowsOf(t *testing.T, st *store.Store, q string, top int64) []string {
+	t.Helper()
+	if st.Dialect() == store.Postgres {
+		q = strings.Replace(q, "?", "$1", 1)
+	}
+	rows, err := st.DB().Query(q, top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		p, _ := m.Table("payments")
-		l, _ := m.Table("accounting_log")
-		if got := count(t, target, `SELECT COUNT(*) FROM payments`); got != p.Rows || l.Rows != p.Rows {
-			t.Errorf("loaded %d payments, manifest %d payments and %d log entries", got, p.Rows, l.Rows)
+		var b strings.Builder
+		for _, v := range vals {
+			switch x := v.(type) {
+			case time.Time:
+				b.WriteString(x.UTC().Format(time.RFC3339Nano))
+			case []byte:
+				b.WriteString(string(x))
+			default:
+				fmt.Fprint(&b, x)
+			}
+			b.WriteString("|")
 		}
-		if n := count(t, target, `SELECT COUNT(*) FROM payments p WHERE NOT EXISTS
-			(SELECT 1 FROM accounting_log l WHERE l.payment_id = p.id)`); n != 0 {
-			t.Errorf("%d payments without their log entry: the dump is not one instant", n)
-		}
-	})
+		out = append(out, b.String())
+	}
+	return out
 }
 
 // dumped returns a small archive of a database with one member.
