@@ -285,6 +285,15 @@ func TestLoadRefusesBadArchives(t *testing.T) {
 		if n := count(t, target, `SELECT COUNT(*) FROM members`); n != 0 {
 			t.Fatalf("%d members written", n)
 		}
+		// An archive older than the (empty) target's schema: refused.
+		old, err := Open(rewrite(t, good, func(m map[string]any) { m["schema_version"] = 1 }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer old.Close()
+		if err := old.Load(ctx, target, LoadOptions{}); err == nil || !strings.Contains(err.Error(), "newer than the archive's 1") {
+			t.Fatalf("archive older than the target: %v", err)
+		}
 		// A database holding rows: refused, and left as it was.
 		member(t, target, "already")
 		b, err := Open(good)
