@@ -326,6 +326,7 @@ func (h *Handler) routes(r fiber.Router) {
 	templates := admin.Group("/templates", h.require(auth.ManageISP))
 	templates.Get("/", h.templateList)
 	templates.Get("/*", h.templateShow)
+	templates.Post("/*", h.templatePost)
 }
 
 // errorHandler renders refusals and failures as pages in the reader's language.
