@@ -296,3 +296,8 @@ func fileDSN(path string) string {
 	}
 	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path) + "?mode=ro&immutable=1"
 }
+
+// WriteAtomic writes path through fill under a temporary name in the same
+// folder, synced and renamed: the file is there whole or not at all (the
+// dump archives of package dump are written this way too).
+func WriteAtomic(path string, fill func(io.Writer) error) error { return writeAtomic(path, fill) }

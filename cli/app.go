@@ -177,6 +177,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		st.Close()
 		return nil, err
 	}
+	// One name for this process in the claims of ticks and of e-mails.
+	a.sender.Instance = a.jobs.Instance
 	return a, nil
 }
 

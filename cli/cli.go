@@ -55,6 +55,8 @@ type CLI struct {
 	Backup                BackupCmd                `cmd:"" help:"Write a backup archive of the SQLite database, while serve runs (on PostgreSQL: how to use pg_dump)."`
 	LDAPSync              LDAPSyncCmd              `cmd:"" name:"ldap-sync" help:"Reconcile the LDAP tree with the VPN and DSL configurations (creates, updates, disables)."`
 	Restore               RestoreCmd               `cmd:"" help:"Restore a backup archive into an empty data directory (never overwrites)."`
+	Dump                  DumpCmd                  `cmd:"" help:"Write the whole database as a portable archive (zip of JSON lines), while serve runs."`
+	Load                  LoadCmd                  `cmd:"" help:"Load a dump archive into an empty database, SQLite or PostgreSQL (e.g. to move to PostgreSQL)."`
 	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 

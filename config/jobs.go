@@ -11,7 +11,8 @@ import (
 )
 
 // Jobs holds the schedules of the jobs `serve` runs, in cron syntax
-// ("minute hour day-of-month month day-of-week") in the ISP's time zone.
+// ("minute hour day-of-month month day-of-week", or with a sixth field in
+// front for seconds) in the ISP's time zone.
 // An empty schedule leaves the job to its command and the back office.
 type Jobs struct {
 	ChargeSubscriptions   string `toml:"charge_subscriptions" env:"CHARGE_SUBSCRIPTIONS"`
@@ -62,7 +63,7 @@ func (j Jobs) validate(loc *time.Location) error {
 		if strings.HasPrefix(expr, "TZ=") || strings.HasPrefix(expr, "CRON_TZ=") {
 			return fmt.Errorf("%s: %q: leave out TZ=, jobs run in server.timezone", key, expr)
 		}
-		if err := gocron.NewDefaultCron(false).IsValid(expr, loc, time.Now()); err != nil {
+		if err := gocron.NewDefaultCron(true).IsValid(expr, loc, time.Now()); err != nil {
 			return fmt.Errorf("%s: %q is not a cron schedule such as \"42 3 * * *\": %v", key, expr, cronReason(err))
 		}
 	}

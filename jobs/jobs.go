@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -71,6 +72,10 @@ type Scheduler struct {
 	jobs  []Job
 	// Now is the clock for "today"; tests replace it.
 	Now func() time.Time
+	// Instance names this process in the claims of scheduled times
+	// (default host:pid); set it before Start.
+	Instance string
+	crons    map[string]gocron.Cron // parsed schedules, to name each tick
 
 	base   context.Context // runs started in the background live in it
 	cancel context.CancelFunc
@@ -87,6 +92,7 @@ var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 // New checks the jobs (unique names, valid schedules, a function each).
 func New(st *store.Store, loc *time.Location, log *slog.Logger, list ...Job) (*Scheduler, error) {
 	seen := map[string]bool{}
+	crons := map[string]gocron.Cron{}
 	for _, j := range list {
 		if !nameRE.MatchString(j.Name) {
 			return nil, fmt.Errorf("job %q: name must be lower-case letters, digits and dashes", j.Name)
@@ -99,14 +105,17 @@ func New(st *store.Store, loc *time.Location, log *slog.Logger, list ...Job) (*S
 			return nil, fmt.Errorf("job %s has no function", j.Name)
 		}
 		if j.Schedule != "" {
-			if err := gocron.NewDefaultCron(false).IsValid(j.Schedule, loc, time.Now()); err != nil {
+			c := gocron.NewDefaultCron(true)
+			if err := c.IsValid(j.Schedule, loc, time.Now()); err != nil {
 				return nil, fmt.Errorf("job %s: schedule %q: %w", j.Name, j.Schedule, err)
 			}
+			crons[j.Name] = c
 		}
 	}
+	host, _ := os.Hostname()
 	base, cancel := context.WithCancel(context.Background())
 	return &Scheduler{store: st, loc: loc, log: log, jobs: list, Now: time.Now, base: base, cancel: cancel,
-		pending: map[string]bool{}}, nil
+		pending: map[string]bool{}, crons: crons, Instance: fmt.Sprintf("%s:%d", host, os.Getpid())}, nil
 }
 
 // Jobs lists the jobs in registration order.
@@ -377,7 +386,9 @@ func (s *Scheduler) Start(opts ...gocron.SchedulerOption) error {
 			continue
 		}
 		name := j.Name
-		e, err := c.NewJob(gocron.CronJob(j.Schedule, false), gocron.NewTask(func() { s.scheduled(name) }),
+		// Seconds optional: "42 3 * * *" as usual, or a sixth field in
+		// front for seconds ("*/2 * * * * *", for tests).
+		e, err := c.NewJob(gocron.CronJob(j.Schedule, true), gocron.NewTask(func() { s.scheduled(name) }),
 			gocron.WithName(name), gocron.WithSingletonMode(gocron.LimitModeReschedule))
 		if err != nil {
 			c.Shutdown()
@@ -391,11 +402,60 @@ func (s *Scheduler) Start(opts ...gocron.SchedulerOption) error {
 	return nil
 }
 
+// scheduled runs a job for the time it was scheduled at, if this instance
+// is the first to claim that time: every `coin serve` on the database fires
+// for it, and the claim's unique key lets one of them run it. The job's
+// lock alone would not do: the other instance's run would start a moment
+// after this one ended.
 func (s *Scheduler) scheduled(name string) {
-	_, err := s.Run(s.base, name, Options{Trigger: model.TriggerSchedule})
+	at := s.tick(name, s.Now())
+	ok, err := s.store.ClaimJobTick(s.base, name, at, s.Instance)
+	if err != nil {
+		s.log.Error("scheduled run not started: cannot claim it", "job", name, "at", at, "err", err)
+		return
+	}
+	if !ok {
+		s.log.Debug("scheduled run taken by another instance", "job", name, "at", at)
+		return
+	}
+	if err := s.store.PruneJobTicks(s.base, name, at.Add(-TickHistory)); err != nil {
+		s.log.Warn("prune job ticks", "job", name, "err", err)
+	}
+	_, err = s.Run(s.base, name, Options{Trigger: model.TriggerSchedule})
 	if errors.Is(err, ErrBusy) {
 		s.log.Info("scheduled run skipped: the job is already running", "job", name)
 	}
+}
+
+// TickHistory is how long the claims of scheduled times are kept.
+const TickHistory = 7 * 24 * time.Hour
+
+// tickSlack absorbs a timer firing a hair before its time.
+const tickSlack = 100 * time.Millisecond
+
+// tick is the scheduled time a run fired at now is for: the job's latest
+// time at or before now. Every instance names the same one, whatever its
+// own delay in firing (below the schedule's interval).
+func (s *Scheduler) tick(name string, now time.Time) time.Time {
+	c := s.crons[name]
+	if c == nil {
+		return now.Truncate(time.Second)
+	}
+	now = now.Add(tickSlack)
+	for back := time.Second; back <= 800*24*time.Hour; back *= 2 {
+		t := c.Next(now.Add(-back))
+		if t.IsZero() || t.After(now) {
+			continue
+		}
+		for {
+			n := c.Next(t)
+			if n.IsZero() || n.After(now) {
+				return t
+			}
+			t = n
+		}
+	}
+	return now.Truncate(time.Second)
 }
 
 // Started tells whether this process schedules the jobs (not with --no-jobs).

@@ -325,3 +325,29 @@ func TestScheduleFiresInTheISPTimeZone(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Every instance names a scheduled run by the time it was due, whatever
+// its delay in firing: that name is the claim that only one may take.
+func TestScheduledRunsAreNamedByTheirTime(t *testing.T) {
+	s := storetest.SQLite(t)
+	noop := func(context.Context, date.Date, bool) (string, error) { return "", nil }
+	sc := newScheduler(t, s,
+		jobs.Job{Name: "daily", Schedule: "42 3 * * *", Run: noop},
+		jobs.Job{Name: "fast", Schedule: "*/5 * * * * *", Run: noop})
+	at := func(h, m, sec, ms int) time.Time { return time.Date(2026, 3, 9, h, m, sec, ms*1e6, paris) }
+	for _, tc := range []struct {
+		job       string
+		now, want time.Time
+	}{
+		{"daily", at(3, 42, 0, 3), at(3, 42, 0, 0)},
+		{"daily", at(3, 42, 40, 0), at(3, 42, 0, 0)},
+		{"daily", at(3, 41, 59, 950), at(3, 42, 0, 0)}, // a timer a hair early
+		{"daily", at(2, 0, 0, 0), time.Date(2026, 3, 8, 3, 42, 0, 0, paris)},
+		{"fast", at(10, 0, 7, 300), at(10, 0, 5, 0)},
+		{"fast", at(10, 0, 10, 1), at(10, 0, 10, 0)},
+	} {
+		if got := sc.TickOf(tc.job, tc.now); !got.Equal(tc.want) {
+			t.Errorf("%s fired at %s: tick %s, want %s", tc.job, tc.now.Format("15:04:05.000"), got, tc.want)
+		}
+	}
+}

@@ -30,9 +30,17 @@ type Sender struct {
 	Log   *slog.Logger
 	// TLS, when set, replaces the default TLS settings (system roots,
 	// server name from SMTP.Host); tests trust their own server with it.
-	TLS    *tls.Config
-	wakeup chan struct{}
+	TLS *tls.Config
+	// Instance names this process in the outbox claims ("" is fine for
+	// one process; `serve` sets host and pid).
+	Instance string
+	wakeup   chan struct{}
 }
+
+// lease is how long a claimed message stays this instance's: longer than
+// one send can take, so that another instance never sends it meanwhile,
+// short enough that a message claimed by a killed instance is retried soon.
+func (s *Sender) lease() time.Duration { return s.SMTP.Timeout + time.Minute }
 
 // NewSender returns a sender for the SMTP settings.
 func NewSender(s *store.Store, smtp config.Mail, log *slog.Logger) *Sender {
@@ -70,27 +78,35 @@ func (s *Sender) client() (*gomail.Client, error) {
 	return gomail.NewClient(s.SMTP.Host, opts...)
 }
 
-// SendDue sends every queued message whose attempt is due, one SMTP
-// connection per message so that one bad address does not block the rest.
+// SendDue sends the queued messages whose attempt is due (at most 100 a
+// run), one SMTP connection per message so that one bad address does not
+// block the rest. Each is claimed first (store.ClaimDueMessage): with
+// several instances on one database, every message is sent by one of them.
 func (s *Sender) SendDue(ctx context.Context) (sent, failed int, err error) {
-	msgs, err := s.Store.DueMessages(ctx, 100)
-	if err != nil {
-		return 0, 0, err
-	}
-	if len(msgs) == 0 {
-		return 0, 0, nil
-	}
-	c, err := s.client()
-	if err != nil {
-		return 0, 0, fmt.Errorf("smtp client: %w", err)
-	}
-	for _, m := range msgs {
+	var c *gomail.Client
+	tried := map[int64]bool{}
+	for range 100 {
 		if ctx.Err() != nil {
 			break
 		}
+		m, err := s.Store.ClaimDueMessage(ctx, s.Instance, s.lease())
+		if err != nil || m == nil {
+			return sent, failed, err
+		}
+		if tried[m.ID] {
+			// Failed earlier in this (long) run and due again: it waits
+			// for the next run, after its lease.
+			break
+		}
+		tried[m.ID] = true
+		if c == nil {
+			if c, err = s.client(); err != nil {
+				return sent, failed, fmt.Errorf("smtp client: %w", err)
+			}
+		}
 		if err := s.send(ctx, c, m); err != nil {
 			failed++
-			next := time.Now().Add(Backoff(m.Attempts))
+			next := s.Store.Now().Add(Backoff(m.Attempts))
 			if m.Attempts+1 >= MaxAttempts {
 				next = time.Time{}
 			}

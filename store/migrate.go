@@ -165,3 +165,17 @@ func OpenExisting(ctx context.Context, driver, dsn string) (*Store, error) {
 	}
 	return Open(ctx, driver, dsn)
 }
+
+// MigrateTo migrates the schema up to version v exactly (coin load brings
+// an empty database to the version of the archive it loads).
+func (s *Store) MigrateTo(ctx context.Context, v uint) error {
+	m, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Migrate(v); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate to schema %d: %w", v, err)
+	}
+	return nil
+}

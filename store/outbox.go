@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -66,6 +68,33 @@ func (s *Store) QueueMessage(ctx context.Context, m *Message) error {
 	return nil
 }
 
+// ClaimDueMessage takes one queued message whose attempt is due and that
+// no instance holds, for instance until now+lease, and returns it (nil
+// when there is none). The claim is one atomic statement: on PostgreSQL
+// the row is locked and others skip it (FOR UPDATE SKIP LOCKED); SQLite
+// runs one writing statement at a time. Marking the message sent or
+// failed ends the claim; a claim whose instance died ends with its lease,
+// and the message is tried again.
+func (s *Store) ClaimDueMessage(ctx context.Context, instance string, lease time.Duration) (*Message, error) {
+	now := s.now()
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	m, err := scanMessage(s.queryRow(ctx, `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+		WHERE id = (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?
+			AND (claimed_until IS NULL OR claimed_until < ?)
+			ORDER BY next_attempt_at, id LIMIT 1`+lock+`)
+		RETURNING `+messageColumns, instance, now.Add(lease), now, now))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim a due message: %w", err)
+	}
+	return m, nil
+}
+
 // DueMessages returns queued messages whose next attempt is due.
 func (s *Store) DueMessages(ctx context.Context, limit int) ([]*Message, error) {
 	rows, err := s.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE status = 'queued'
@@ -98,7 +127,7 @@ func collectMessages(rows interface {
 func (s *Store) MarkMessageSent(ctx context.Context, id int64) error {
 	now := s.now()
 	_, err := s.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
-		last_error = '' WHERE id = ?`, now, id)
+		last_error = '', claimed_by = NULL, claimed_until = NULL WHERE id = ?`, now, id)
 	if err != nil {
 		return fmt.Errorf("mark message %d sent: %w", id, err)
 	}
@@ -116,7 +145,7 @@ func (s *Store) MarkMessageFailed(ctx context.Context, id int64, errText string,
 		errText = errText[:2000]
 	}
 	_, err := s.exec(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?,
-		next_attempt_at = ? WHERE id = ?`, status, errText, next.UTC(), id)
+		next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?`, status, errText, next.UTC(), id)
 	if err != nil {
 		return fmt.Errorf("mark message %d failed: %w", id, err)
 	}
@@ -125,8 +154,8 @@ func (s *Store) MarkMessageFailed(ctx context.Context, id int64, errText string,
 
 // RequeueMessage puts a failed or sent message back in the queue (resend).
 func (s *Store) RequeueMessage(ctx context.Context, id int64) error {
-	res, err := s.exec(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, attempts = 0
-		WHERE id = ? AND status <> 'held'`, s.now(), id)
+	res, err := s.exec(ctx, `UPDATE outbox SET status = 'queued', next_attempt_at = ?, attempts = 0,
+		claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status <> 'held'`, s.now(), id)
 	if err != nil {
 		return fmt.Errorf("requeue message %d: %w", id, err)
 	}
