@@ -135,6 +135,12 @@ func startServer(t *testing.T, basePath string, args []string, env ...string) *s
 // browserCtx starts headless Chromium for the test.
 func browserCtx(t *testing.T) context.Context {
 	t.Helper()
+	return browserCtxTimeout(t, 3*time.Minute)
+}
+
+// browserCtxTimeout starts headless Chromium for a test that may take longer.
+func browserCtxTimeout(t *testing.T, budget time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("COIN_REQUIRE_BROWSER") == "1" {
 			t.Fatalf("chromium is required (COIN_REQUIRE_BROWSER=1) but %s is missing", chromiumPath)
@@ -161,7 +167,7 @@ func browserCtx(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel3 := context.WithTimeout(ctx, budget)
 	t.Cleanup(cancel3)
 	return ctx
 }
