@@ -61,14 +61,17 @@
       focusEl(firstError(main));
       return;
     }
-    // A boosted navigation replaced the page's content: start reading at
-    // its heading, as a full page load would start at the top.
-    if (d.boosted && d.target === main) {
-      focusEl(main.querySelector("h1") || main);
+    // A navigation (a boosted link or form, or a form's HX-Location after
+    // it saved) replaced the page's content: start reading at its heading,
+    // as a full page load starts at the top; or at its first error.
+    if (d.target === main) {
+      focusEl(main.querySelector("[aria-invalid=\"true\"]") || main.querySelector("h1") || main);
       return;
     }
     // A live search (a GET form swapping its results) found something.
-    if (!d.boosted && d.elt && d.elt.closest && d.elt.closest("form[hx-get], input[type=search][hx-get]")) {
+    // (detail.elt is the swapped element; the request's is in requestConfig.)
+    var src = (d.requestConfig && d.requestConfig.elt) || d.elt;
+    if (!d.boosted && src && src.closest && src.closest("form[hx-get], input[type=search][hx-get]")) {
       announce(main);
     }
   });

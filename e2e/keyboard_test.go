@@ -91,16 +91,9 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k := kbd{t, ctx}
 	checks := requireAxeOrNot()
 
-	// Sign in: the skip link comes first and leads to the form.
+	// Sign in: the form has the focus when the page opens.
 	run(t, ctx, "open the sign-in page", chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`#f-login`)))
-	k.tabTo(`a.skip-link`, 1, false)
-	visible, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.getBoundingClientRect().top >= 0`))
-	if !visible {
-		t.Fatal("the focused skip link stays off-screen")
-	}
-	k.press(kb.Enter)
-	k.waitFocus(`#main`, "the skip link")
-	k.tabTo(`#f-login`, 3, false)
+	k.waitFocus(`#f-login`, "opening the sign-in page")
 	k.press("treasurer")
 	k.tabTo(`#f-password`, 1, false)
 	k.press("demo")
@@ -109,10 +102,18 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	if checks {
 		checkA11y(t, ctx, "keyboard: home")
 	}
+	// The skip link comes first, shows when focused, and leads to the content.
+	k.tabTo(`a.skip-link`, 1, false)
+	visible, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.getBoundingClientRect().top >= 0`))
+	if !visible {
+		t.Fatal("the focused skip link stays off-screen")
+	}
+	k.press(kb.Enter)
+	k.waitFocus(`#main`, "the skip link")
 
 	// Find a member: through the menu, then the live search.
-	n := k.tabTo(`#sections a[href$="/admin/members"]`, 30, false)
-	t.Logf("the member list is %d presses of Tab from the top of the page", n)
+	n := k.tabTo(`#sections a[href$="/admin/members"]`, 30, true)
+	t.Logf("the member list is %d presses of Shift+Tab back from the content", n)
 	k.press(kb.Enter)
 	k.waitFocus(`#main h1`, "following the menu to the members")
 	k.tabTo(`#f-q`, 5, false)
@@ -199,7 +200,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.tabTo(`form[action$="/logout"] button`, 60, true)
 	k.press(kb.Enter)
 	run(t, ctx, "signed out", chromedp.WaitVisible(chromedp.CSS(`#f-login`)))
-	k.tabTo(`#f-login`, 15, false)
+	k.waitFocus(`#f-login`, "signing out")
 	k.press("member")
 	k.tabTo(`#f-password`, 1, false)
 	k.press("demo")
@@ -227,4 +228,60 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 func requireAxeOrNot() bool {
 	_, err := axeJS()
 	return err == nil
+}
+
+// TestFocusIsVisible: links, primary and secondary buttons, fields and
+// the back-office menu's toggle all show a focus ring of at least 3:1
+// against the page behind them, when the keyboard reaches them.
+func TestFocusIsVisible(t *testing.T) {
+	s := startServer(t, "", []string{"--demo"})
+	ctx := browserCtx(t)
+	k := kbd{t, ctx}
+	login(t, ctx, s, "admin", "demo")
+	run(t, ctx, "members", chromedp.Navigate(s.URL+"/admin/members"), chromedp.WaitVisible(chromedp.CSS(`#f-q`)))
+	ring := func(what string) {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const lum = c => {
+				const m = c.match(/[\d.]+/g).map(Number);
+				const [r, g, b] = m.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+				return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+			};
+			const e = document.activeElement, st = getComputedStyle(e);
+			if (st.outlineStyle === "none" || parseFloat(st.outlineWidth) < 2) return "no outline (" + st.outlineStyle + " " + st.outlineWidth + ")";
+			// The ring stands outside the element: on the nearest background behind it.
+			let bg = "rgb(255, 255, 255)";
+			for (let p = e.parentElement; p; p = p.parentElement) {
+				const c = getComputedStyle(p).backgroundColor, m = c.match(/[\d.]+/g);
+				if (m && (m.length < 4 || Number(m[3]) > 0)) { bg = c; break; }
+			}
+			const a = lum(st.outlineColor), b = lum(bg);
+			const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+			return ratio >= 3 ? "" : "outline " + st.outlineColor + " is " + ratio.toFixed(2) + ":1 against the page";
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != "" {
+			t.Errorf("focused %s (%s): %s", what, k.focused(), got)
+		}
+	}
+	k.tabTo(`a.skip-link`, 1, false)
+	ring("skip link")
+	k.tabTo(`header.site a.brand`, 2, false)
+	ring("link")
+	k.tabTo(`header.site select`, 2, false)
+	ring("drop-down")
+	k.tabTo(`header.site button.secondary`, 2, false)
+	ring("secondary button")
+	k.tabTo(`main a[role=button]:not(.secondary)`, 40, false)
+	ring("primary button")
+	k.tabTo(`#f-q`, 5, false)
+	ring("search field")
+
+	// On a phone the back-office menu is folded behind its toggle.
+	run(t, ctx, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(s.URL+"/admin/"),
+		chromedp.WaitVisible(chromedp.CSS(`#sections`)))
+	k.tabTo(`details.staff-menu > summary`, 30, false)
+	ring("menu toggle")
 }
