@@ -19,6 +19,8 @@ import (
 func TestAccessibilityTour(t *testing.T) {
 	requireAxe(t)
 	s := startServer(t, "", []string{"--demo"}, "COIN_MEMBERS_REGISTRATION_OPEN=true")
+	// A recorded run, for the job run page.
+	s.coin(t, "", "jobs", "run", "purge-traces")
 	ctx := browserCtxTimeout(t, 12*time.Minute)
 
 	visitor := []string{"/login", "/password-reset", "/signup", "/legal"}
@@ -137,7 +139,7 @@ func adminExtras(t *testing.T, ctx context.Context, s *server) []string {
 	t.Helper()
 	pages := []string{"/admin/members/new", "/admin/offers/new", "/admin/subscriptions/new", "/admin/invoices/new",
 		"/admin/payments/new", "/admin/charge", "/admin/members-email", "/admin/pools/new", "/admin/hardware/new",
-		"/admin/hardware/types", "/admin/hardware/storage", "/admin/lists/new", "/profile/edit", "/password"}
+		"/admin/hardware/types", "/admin/hardware/storage", "/admin/lists/new", "/admin/templates/", "/profile/edit", "/password", "/legal"}
 	found := map[string]string{
 		"/admin/members":       `main table a[href*="/admin/members/"]`,
 		"/admin/offers":        `main a[href$="/edit"]`,

@@ -195,6 +195,7 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 		html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
 		t.Fatalf("%s: %v\npage main:\n%s", step, err, html)
 	}
+	checkNewPage(t, ctx)
 }
 
 // text returns the text of the page's main area.
@@ -255,6 +256,7 @@ func login(t *testing.T, ctx context.Context, s *server, user, password string) 
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sections`)),
 	)
+	checkA11y(t, ctx, "signed in as "+user)
 }
 
 func logout(t *testing.T, ctx context.Context) {

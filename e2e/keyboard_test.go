@@ -89,7 +89,6 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	s := startServer(t, "", []string{"--demo"})
 	ctx := browserCtx(t)
 	k := kbd{t, ctx}
-	checks := requireAxeOrNot()
 
 	// Sign in: the form has the focus when the page opens.
 	run(t, ctx, "open the sign-in page", chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`#f-login`)))
@@ -99,9 +98,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.press("demo")
 	k.press(kb.Enter)
 	run(t, ctx, "signed in", chromedp.WaitVisible(chromedp.CSS(`#sections`)))
-	if checks {
-		checkA11y(t, ctx, "keyboard: home")
-	}
+	checkA11y(t, ctx, "keyboard: home")
 	// The skip link comes first, shows when focused, and leads to the content.
 	k.tabTo(`a.skip-link`, 1, false)
 	visible, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.getBoundingClientRect().top >= 0`))
@@ -134,9 +131,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.press(kb.Enter)
 	k.waitFocus(`#main h1`, "opening the member")
 	waitText(t, ctx, "#main h1", "Émilie")
-	if checks {
-		checkA11y(t, ctx, "keyboard: member")
-	}
+	checkA11y(t, ctx, "keyboard: member")
 
 	// Record a payment: back up to the menu, find the member, send the
 	// form empty first (the focus goes to the first error), then filled.
@@ -157,9 +152,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.tabTo(`main form[method=post] button[type=submit]`, 40, false)
 	k.press(kb.Enter)
 	k.waitFocus(`#f-amount[aria-invalid="true"]`, "sending the payment form empty")
-	if checks {
-		checkA11y(t, ctx, "keyboard: payment form with errors")
-	}
+	checkA11y(t, ctx, "keyboard: payment form with errors")
 	k.press("13.00")
 	k.tabTo(`main form[method=post] button[type=submit]`, 10, false)
 	k.press(kb.Enter)
@@ -188,9 +181,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.tabTo(`form.upload button[type=submit]`, 3, false)
 	k.press(kb.Enter)
 	run(t, ctx, "preview", chromedp.WaitVisible(chromedp.CSS(`form[action$="/confirm"] button`)))
-	if checks {
-		checkA11y(t, ctx, "keyboard: statement preview")
-	}
+	checkA11y(t, ctx, "keyboard: statement preview")
 	k.tabTo(`form[action$="/confirm"] button`, 80, false)
 	k.press(kb.Enter)
 	waitText(t, ctx, "#main", "The statement was imported.")
@@ -218,16 +209,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.tabTo(`main a[href*="/invoices/"]:not([href$="/pdf"])`, 20, false)
 	k.press(kb.Enter)
 	k.waitFocus(`#main h1`, "opening an invoice")
-	if checks {
-		checkA11y(t, ctx, "keyboard: member invoice")
-	}
-}
-
-// requireAxeOrNot says whether axe-core is there to check the pages on the
-// way (the keyboard path itself does not need it).
-func requireAxeOrNot() bool {
-	_, err := axeJS()
-	return err == nil
+	checkA11y(t, ctx, "keyboard: member invoice")
 }
 
 // TestFocusIsVisible: links, primary and secondary buttons, fields and

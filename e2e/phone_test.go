@@ -18,6 +18,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		t.Helper()
 		name := "phone-" + who + strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", "-")
 		run(t, ctx, "visit "+p, chromedp.Navigate(s.URL+p), chromedp.WaitVisible(chromedp.CSS("main h1")), shot(name))
+		checkA11y(t, ctx, who+" 390px")
 		wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 			const w = 390;
 			if (document.documentElement.scrollWidth <= w) return "";
@@ -65,6 +66,7 @@ func TestPhoneShowsKeyColumnsAndFoldsTheMenu(t *testing.T) {
 		t.Helper()
 		run(t, ctx, "visit "+p, chromedp.Navigate(s.URL+p), chromedp.WaitVisible(chromedp.CSS("main h1")),
 			shot("phone-cards"+strings.ReplaceAll(p, "/", "-")))
+		checkA11y(t, ctx, "member 390px")
 		for _, l := range labels {
 			res, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => {
 				const cells = [...document.querySelectorAll("main td[data-label=" + JSON.stringify(`+jsString(l)+`) + "]")];
