@@ -290,6 +290,8 @@ func TestAdminCreatesMemberWhoSignsIn(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`#e-login`)),
 				shot("member-form-errors"+strings.ReplaceAll(base, "/", "-")),
 			)
+			// The focus goes to the field to correct.
+			kbd{t, ctx}.waitFocus(`#f-login[aria-invalid="true"]`, "sending the member form with an error")
 			run(t, ctx, "submit valid form",
 				chromedp.SetValue(chromedp.CSS(`#f-login`), "zoe"),
 				chromedp.SendKeys(chromedp.CSS(`#f-first_name`), "Zoé"),

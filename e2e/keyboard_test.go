@@ -105,6 +105,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	if !visible {
 		t.Fatal("the focused skip link stays off-screen")
 	}
+	run(t, ctx, "skip link", shotScreen("keyboard-skip-link"))
 	k.press(kb.Enter)
 	k.waitFocus(`#main`, "the skip link")
 
@@ -152,6 +153,7 @@ func TestKeyboardOnlyMainTasks(t *testing.T) {
 	k.tabTo(`main form[method=post] button[type=submit]`, 40, false)
 	k.press(kb.Enter)
 	k.waitFocus(`#f-amount[aria-invalid="true"]`, "sending the payment form empty")
+	run(t, ctx, "first error", shotScreen("keyboard-first-error"))
 	checkA11y(t, ctx, "keyboard: payment form with errors")
 	k.press("13.00")
 	k.tabTo(`main form[method=post] button[type=submit]`, 10, false)
