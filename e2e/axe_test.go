@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// axe-core (WCAG 2.1 A/AA rules) checks the pages the tests visit. .ci/run
+// axe-core (WCAG 2.1 A/AA rules, and a few best practices) checks the pages the tests visit. .ci/run
 // installs the pinned npm package outside the repository and points
 // COIN_AXE_JS at its axe.min.js; without it the check is skipped, unless
 // COIN_REQUIRE_BROWSER=1 (CI) makes that a failure.
@@ -64,6 +64,11 @@ type axeViolation struct {
 // through the DevTools protocol is not subject to it.
 const axeRun = `axe.run(document, {
 	runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+	// And the best practices issue 24 asked for: named table headers, every
+	// part of the page in a landmark, one main, one h1, a working skip link.
+	rules: {"empty-table-header": {enabled: true}, "region": {enabled: true}, "landmark-one-main": {enabled: true},
+		"landmark-unique": {enabled: true}, "page-has-heading-one": {enabled: true}, "skip-link": {enabled: true},
+		"landmark-no-duplicate-banner": {enabled: true}, "landmark-no-duplicate-contentinfo": {enabled: true}},
 	resultTypes: ["violations"]
 }).then(r => r.violations.map(v => ({
 	id: v.id, impact: v.impact || "", help: v.help,
