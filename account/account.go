@@ -307,6 +307,12 @@ func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, 
 	for k, v := range checkNewPassword(password, confirm) {
 		errs.Add(k, v)
 	}
+	// The statutes and privacy notice are accepted when the record links them.
+	site := s.Site(ctx)
+	terms := site.StatutesURL != "" || site.PrivacyURL != ""
+	if terms && !f.AcceptTerms {
+		errs.Add("accept_terms", "err.accept_terms")
+	}
 	if errs.Any() {
 		return nil, errs, nil
 	}
@@ -323,6 +329,11 @@ func (s *Service) SignUp(ctx context.Context, f member.Form, password, confirm, 
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateMember(ctx, m); err != nil {
 			return err
+		}
+		if terms {
+			if err := tx.RecordTermsAccepted(ctx, m.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.CreateMemberToken(ctx, m.ID, model.TokenVerifyEmail, auth.HashToken(token),
 			time.Now().Add(time.Duration(days)*24*time.Hour)); err != nil {

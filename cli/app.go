@@ -14,6 +14,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/date"
+	"coin/digest"
 	"coin/fees"
 	"coin/i18n"
 	"coin/ipam"
@@ -43,6 +44,7 @@ type app struct {
 	billing   *billing.Service
 	isp       *ispdb.Service
 	fees      *fees.Service
+	digest    *digest.Service
 	members   *member.Service
 	jobs      *jobs.Scheduler
 	lists     *maillists.Syncer
@@ -140,7 +142,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		templates: overrides.New(cfg.Server.OverridesDir, log)}
 	a.isp = ispdb.NewService(st, schema, cfg.Location(), a.publicLogoURL, log)
 	a.composer = &mail.Composer{Templates: a.templates, From: cfg.Mail.From, Hold: cfg.Demo,
-		AdminFrom: func() string { return a.isp.Identity(context.Background()).AdminEmail }}
+		Senders:  mail.Senders{Account: cfg.Mail.FromAccount, Billing: cfg.Mail.FromBilling, Membership: cfg.Mail.FromMembership},
+		Identity: func() ispdb.Identity { return a.isp.Identity(context.Background()) }}
 	a.sender = mail.NewSender(st, cfg.Mail, log)
 	logFile := &accountinglog.File{Path: cfg.Billing.AccountingLog, Currency: cfg.Billing.Currency, Log: log}
 	st.SetHooks(store.Hooks{Logged: logFile.Write, Queued: a.sender.Wake})
@@ -154,6 +157,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		Hooks: &provision.Runner{Store: st, Services: &cfg.Services, Log: log}, Log: log, Allocator: a.ipam}
 	a.billing = &billing.Service{Store: st, Cfg: cfg, Catalog: catalog, Templates: a.templates,
 		Identity: a.isp.Identity, Logo: a.pdfLogo, Mail: a.composer, Log: log}
+	a.digest = &digest.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite, Log: log}
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
 		Log: log, Currency: cfg.Billing.Currency}
 	a.members = &member.Service{Store: st, Fees: a.fees, Log: log}

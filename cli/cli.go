@@ -34,6 +34,7 @@ type CLI struct {
 	Demo            DemoCmd            `cmd:"" help:"Load demo data into the configured database."`
 	Check           CheckCmd           `cmd:"" help:"Check the configuration, templates and database; exit non-zero with the reason."`
 	PurgeUnverified PurgeUnverifiedCmd `cmd:"" name:"purge-unverified" help:"Delete sign-ups whose e-mail address was not verified in time."`
+	StaffDigest     StaffDigestCmd     `cmd:"" name:"staff-digest" help:"E-mail each staff member what needs them today (sign-ups, failed hooks and list pushes, unmatched payments, overdue invoices)."`
 	PurgeTraces     PurgeTracesCmd     `cmd:"" name:"purge-traces" help:"Forget expired sessions, old sign-in attempts and old hits on the limits of public forms."`
 	Charge          ChargeCmd          `cmd:"" name:"charge-subscriptions" help:"Invoice every subscription period due (idempotent)."`
 	OfferCount      OfferCountCmd      `cmd:"" name:"offer-subscriptions-count" help:"Count active subscriptions per offer."`

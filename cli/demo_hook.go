@@ -36,7 +36,7 @@ func (d *DemoHookCmd) Run(g *Globals) error {
 		return fmt.Errorf("demo hook: payload is not JSON: %w", err)
 	}
 	if d.Action == "state" {
-		fmt.Fprintf(g.Stdout, `{"state": "running", "host": "demo-hv1", "subscription": %d}`+"\n", doc.Subscription.ID)
+		fmt.Fprintf(g.Stdout, `{"state": "running", "host": "demo-hv1", "uptime": "%dd"}`+"\n", doc.Subscription.ID%30+1)
 		return nil
 	}
 	fmt.Fprintf(g.Stdout, "demo: %s %s subscription %d (offer %s, login %q, arguments %q)\n",

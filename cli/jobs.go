@@ -29,6 +29,7 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "deprovision-resigned", Schedule: sch.DeprovisionResigned, Run: a.deprovisionResigned},
 		{Name: "maillists-sync", Schedule: sch.MaillistsSync, Quiet: true, Run: a.syncLists},
 		{Name: "backup", Schedule: sch.Backup, Run: a.backupJob},
+		{Name: "staff-digest", Schedule: sch.StaffDigest, Run: a.digest.Send},
 	}
 }
 
@@ -136,6 +137,15 @@ func runJob(g *Globals, name string, f JobRunFlags) error {
 		}
 		return nil
 	})
+}
+
+// StaffDigestCmd sends each staff member the day's digest of what needs them.
+type StaffDigestCmd struct {
+	JobRunFlags
+}
+
+func (c *StaffDigestCmd) Run(g *Globals) error {
+	return runJob(g, "staff-digest", c.JobRunFlags)
 }
 
 // CallForMembershipFeesCmd sends the membership fee reminders due.

@@ -78,6 +78,7 @@ func Default() Config {
 		Jobs: Jobs{
 			ChargeSubscriptions:   "59 23 * * *",
 			CallForMembershipFees: "42 3 * * *",
+			StaffDigest:           "30 7 * * *",
 			PurgeUnverified:       "17 4 * * *",
 			PurgeTraces:           "23 * * * *",
 			Outbox:                "* * * * *",

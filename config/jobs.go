@@ -22,6 +22,7 @@ type Jobs struct {
 	DeprovisionResigned   string `toml:"deprovision_resigned" env:"DEPROVISION_RESIGNED"`
 	MaillistsSync         string `toml:"maillists_sync" env:"MAILLISTS_SYNC"`
 	Backup                string `toml:"backup" env:"BACKUP"`
+	StaffDigest           string `toml:"staff_digest" env:"STAFF_DIGEST"`
 }
 
 // Schedules maps each job's name (its command) to its schedule; the
@@ -37,6 +38,7 @@ func (j Jobs) Schedules() map[string]string {
 		"deprovision-resigned":     j.DeprovisionResigned,
 		"maillists-sync":           j.MaillistsSync,
 		"backup":                   j.Backup,
+		"staff-digest":             j.StaffDigest,
 	}
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -49,6 +50,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Mail.Port <= 0 || c.Mail.Port > 65535 {
 		return fmt.Errorf("mail.port: %d is not a TCP port", c.Mail.Port)
+	}
+	for key, addr := range map[string]string{"from": c.Mail.From, "from_account": c.Mail.FromAccount,
+		"from_billing": c.Mail.FromBilling, "from_membership": c.Mail.FromMembership} {
+		if _, err := netmail.ParseAddress(addr); addr != "" && err != nil {
+			return fmt.Errorf("mail.%s: %q is not an e-mail address: %w", key, addr, err)
+		}
 	}
 	if c.Members.AccountActivationDays < 1 {
 		return fmt.Errorf("members.account_activation_days: must be at least 1")

@@ -106,7 +106,7 @@ func newEnv(t *testing.T, st *store.Store, overridesDir string) *env {
 	}
 	srv := mailtest.Start(t, mailtest.Options{TLS: true, Username: "coin", Password: "pw"})
 	composer := &mail.Composer{Templates: overrides.New(overridesDir, quiet), From: "coin@isp.test",
-		AdminFrom: func() string { return "Trésorerie <tresorerie@isp.test>" }}
+		Senders: mail.Senders{Membership: "Trésorerie <tresorerie@isp.test>"}}
 	site := func(context.Context) mail.Site {
 		return mail.Site{Name: "FAI Test", IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPP"}
 	}

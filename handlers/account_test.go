@@ -115,3 +115,45 @@ func TestSignUpClosed(t *testing.T) {
 		}
 	})
 }
+
+// The sign-up form says what is required and the login rules before any
+// error, and asks to accept the statutes and privacy notice the ISP
+// record links to; the day of acceptance is kept.
+func TestSignUpAcceptsTheStatutesAndPrivacyNotice(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		r := &store.ISP{Name: "FAI Test", Email: "bureau@isp.test", StatutesURL: "https://isp.test/statuts.pdf",
+			PrivacyURL: "https://isp.test/confidentialite"}
+		if err := a.isp.Save(t.Context(), r); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.lang = "fr"
+		page := b.get("/signup")
+		mustContain(t, page.Body, "Les champs marqués * sont obligatoires.", "2 à 63 caractères",
+			`href="https://isp.test/statuts.pdf"`, `href="https://isp.test/confidentialite"`, `name="accept_terms"`,
+			">Mot de passe", `class="grid natural-only"`, `class="legal-only"`)
+		mustNotContain(t, page.Body, "Nouveau mot de passe")
+		form := url.Values{"login": {"newcomer"}, "person_type": {"natural"}, "first_name": {"Noé"},
+			"last_name": {"Lefèvre"}, "email": {"noe@example.org"}, "password": {"a-good-password"},
+			"confirm": {"a-good-password"}}
+		res := b.post("/signup", form)
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("sign-up without accepting: %d", res.Status)
+		}
+		mustContain(t, res.Body, "Merci de les lire et de les accepter pour adhérer.")
+		if _, err := a.store.MemberByLogin(t.Context(), "newcomer"); err == nil {
+			t.Fatal("a member was created without accepting the statutes")
+		}
+		form.Set("accept_terms", "1")
+		if res := b.post("/signup", form); res.Status != http.StatusOK {
+			t.Fatalf("sign-up: %d\n%s", res.Status, res.Body)
+		}
+		m, err := a.store.MemberByLogin(t.Context(), "newcomer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at, err := a.store.TermsAcceptedAt(t.Context(), m.ID); err != nil || at == nil {
+			t.Fatalf("acceptance not kept: %v %v", at, err)
+		}
+	})
+}

@@ -228,6 +228,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/invoices/:id<int>/credit", manage, h.invoiceCredit)
 	admin.Get("/payments", view, h.paymentList)
 	admin.Get("/payments/new", manage, h.paymentNewPage)
+	admin.Get("/payments/member-options", manage, h.paymentMemberOptions)
 	admin.Post("/payments/new", manage, h.paymentCreate)
 	admin.Get("/payments/:id<int>", view, h.paymentShow)
 	admin.Post("/payments/:id<int>/allocate", manage, h.paymentAllocate)
@@ -325,6 +326,7 @@ func (h *Handler) routes(r fiber.Router) {
 	templates := admin.Group("/templates", h.require(auth.ManageISP))
 	templates.Get("/", h.templateList)
 	templates.Get("/*", h.templateShow)
+	templates.Post("/*", h.templatePost)
 }
 
 // errorHandler renders refusals and failures as pages in the reader's language.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -71,6 +72,10 @@ func TestTreasurerRecordsPaymentAndInvoiceCloses(t *testing.T) {
 		a.addMember("tres", "treasurer", "tres-password")
 		b := a.browser()
 		b.login("tres", "tres-password")
+		// The member is found as one types, accents and case aside.
+		opts := b.get("/admin/payments/member-options?member_q=ALI", "HX-Request", "true")
+		mustContain(t, opts.Body, `id="payment-members"`, fmt.Sprintf("/admin/payments/new?member_id=%d", alice.ID), "1 member")
+		mustNotContain(t, opts.Body, "<html")
 		b.get(fmt.Sprintf("/admin/payments/new?member_id=%d", alice.ID))
 		res := b.post("/admin/payments/new", url.Values{"member_id": {fmt.Sprint(alice.ID)}, "amount": {"-3"},
 			"date": {"2026-11-10"}, "method": {"transfer"}})
@@ -85,6 +90,12 @@ func TestTreasurerRecordsPaymentAndInvoiceCloses(t *testing.T) {
 		}
 		page := b.get(res.Header.Get("Location"))
 		mustContain(t, page.Body, inv.Number, "€10.00", "€2.00")
+		// What is left to pay of the invoice is what is left now, not what
+		// was left before this payment.
+		left := regexp.MustCompile(`<td>` + inv.Number + `</td>\s*<td class="right">([^<]*)</td>`).FindStringSubmatch(page.Body)
+		if left == nil || left[1] != "€0.00" {
+			t.Fatalf("left to pay on the payment's page: %q, want €0.00", left)
+		}
 		after, _ := a.store.InvoiceByID(t.Context(), inv.ID)
 		if after.Remaining() != 0 {
 			t.Fatalf("invoice not closed: %d left", after.Remaining())

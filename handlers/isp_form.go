@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"coin/iban"
 	"io"
 	"mime/multipart"
 	"strconv"
@@ -22,6 +23,9 @@ const maxRows = 200
 func (h *Handler) ispFormPage(c *fiber.Ctx, status int, f ispdb.Form, errs form.Errors, current *store.ISP) error {
 	d := views.ISPData{Form: f.WithBlankRows(), Errs: errs, JSONURL: h.Cfg.AbsoluteURL("/isp.json"),
 		Ready: current != nil && current.Name != "" && current.Email != "", NameChanged: nameChanged(current, f)}
+	if h.Cfg.SEPA.Enabled() {
+		d.CreditorIBAN = iban.Format(h.Cfg.SEPA.CreditorIBAN)
+	}
 	if current != nil && current.LogoHash != "" {
 		d.LogoURL = h.Cfg.URL("/isp/logo/" + current.LogoHash)
 	}
@@ -141,6 +145,7 @@ func ispFormFromRequest(c *fiber.Ctx) (ispdb.Form, error) {
 			Region: v.get("office_region"), CountryName: v.get("office_country_name")},
 		PostalAddress: v.get("postal_address"), Phone: v.get("phone"), AdminEmail: v.get("admin_email"),
 		IBAN: v.get("iban"), BIC: v.get("bic"), BankName: v.get("bank_name"), LegalMentions: v.get("legal_mentions"),
+		StatutesURL: v.get("statutes_url"), PrivacyURL: v.get("privacy_url"),
 		SIREN: v.get("siren")}
 	for i := 0; i < v.count("website_count"); i++ {
 		f.Websites = append(f.Websites, ispdb.WebsiteRow{Name: v.get(ispdb.WebsiteNameField(i)),

@@ -64,22 +64,36 @@ func (h *Handler) paymentForm(c *fiber.Ctx, status int, d views.PaymentFormData)
 
 func (h *Handler) paymentNewPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
+	var err error
 	d := views.PaymentFormData{Values: map[string]string{"member_q": c.Query("member_q"), "method": "transfer",
 		"date": date.Today(h.Cfg.Location()).String()}}
 	if id, _ := strconv.ParseInt(c.Query("member_id"), 10, 64); id > 0 {
-		m, err := h.Store.MemberByID(ctx, id)
-		if err != nil {
+		if d.Member, err = h.Store.MemberByID(ctx, id); err != nil {
 			return err
 		}
-		d.Member = m
-	} else if q := c.Query("member_q"); q != "" {
-		ms, _, err := h.Store.ListMembers(ctx, store.MemberFilter{Search: q, Limit: 20})
-		if err != nil {
-			return err
-		}
-		d.Members = ms
+	} else if d.Members, err = h.paymentCandidates(c); err != nil {
+		return err
 	}
 	return h.paymentForm(c, fiber.StatusOK, d)
+}
+
+// paymentCandidates are the members matching the payment form's search.
+func (h *Handler) paymentCandidates(c *fiber.Ctx) ([]*store.Member, error) {
+	q := strings.TrimSpace(c.Query("member_q"))
+	if q == "" {
+		return nil, nil
+	}
+	ms, _, err := h.Store.ListMembers(c.UserContext(), store.MemberFilter{Search: q, Limit: 20})
+	return ms, err
+}
+
+// paymentMemberOptions answers the live search of the payment form (htmx).
+func (h *Handler) paymentMemberOptions(c *fiber.Ctx) error {
+	ms, err := h.paymentCandidates(c)
+	if err != nil {
+		return err
+	}
+	return h.partial(c, fiber.StatusOK, views.PaymentMembers(ms, c.Query("member_q") != ""))
 }
 
 func (h *Handler) paymentCreate(c *fiber.Ctx) error {
@@ -136,7 +150,6 @@ func (h *Handler) paymentDetail(c *fiber.Ctx, status int, id int64, errID string
 			if err != nil {
 				return err
 			}
-			inv.PaidCents -= a.AmountCents
 			open = append(open, inv)
 			seen[a.InvoiceID] = true
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/date"
+	"coin/iban"
 	"coin/sepa"
 	"coin/views"
 )
@@ -15,7 +16,7 @@ import (
 func (h *Handler) sepaData(c *fiber.Ctx) (views.SEPAData, error) {
 	ctx := c.UserContext()
 	d := views.SEPAData{Enabled: h.Cfg.SEPA.Enabled(), CreditorID: h.Cfg.SEPA.CreditorID, LeadDays: h.Cfg.SEPA.LeadDays,
-		Day: date.Today(h.Cfg.Location()).String()}
+		CreditorIBAN: iban.Format(h.Cfg.SEPA.CreditorIBAN), Day: date.Today(h.Cfg.Location()).String()}
 	var err error
 	if d.Mandates, err = h.Store.ListMandates(ctx); err != nil {
 		return d, err

@@ -70,5 +70,6 @@ func memberFormFromRequest(c *fiber.Ctx) member.Form {
 		Status: c.FormValue("status"), Language: c.FormValue("language"), Comments: c.FormValue("comments"),
 		DateJoined: c.FormValue("date_joined"), ResignDate: c.FormValue("resign_date"),
 		SendFeeReminders: c.FormValue("send_fee_reminders") == "1",
+		AcceptTerms:      c.FormValue("accept_terms") == "1",
 	}
 }

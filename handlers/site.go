@@ -16,7 +16,8 @@ func (h *Handler) site(ctx context.Context) views.Site {
 	id := h.ISP.Identity(ctx)
 	s := views.Site{Name: id.Name, ShortName: id.ShortName, AddressLines: id.AddressLines,
 		LegalMentions: id.LegalMentions, Email: id.Email, Phone: id.Phone, Website: id.Website,
-		IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName}
+		IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName,
+		StatutesURL: id.StatutesURL, PrivacyURL: id.PrivacyURL}
 	if id.LogoHash != "" {
 		s.LogoURL = h.Cfg.URL("/isp/logo/" + id.LogoHash)
 	} else if p := h.Templates.LogoPath(); p != "" {

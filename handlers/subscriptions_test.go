@@ -361,3 +361,37 @@ func TestDashboardCountsMatchStore(t *testing.T) {
 		mustContain(t, page.Body, `<tr><td>VPN</td><td class="wrap">Offer VPN</td><td class="right">1</td></tr>`)
 	})
 }
+
+// A state hook answers page views: its output is shown in the reader's
+// language on every view, and none of those runs lands in the hook runs
+// list, which keeps the runs that changed something.
+func TestStateIsShownNotRecorded(t *testing.T) {
+	tweak := func(c *config.Config) {
+		c.Services.Hooks.VPS.State = []string{hookScript(t, "state.sh")}
+		c.Services.StateCache = 0
+	}
+	eachApp(t, tweak, func(t *testing.T, a *testApp) {
+		a.addMember("helper", "support", "helper-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		vps := addOffer(t, a, "VPS", "vps", true)
+		s := &store.Subscription{MemberID: alice.ID, OfferID: vps.ID, StartDate: date.MustParse("2026-01-01")}
+		if err := a.store.CreateSubscription(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.lang = "fr"
+		b.login("helper", "helper-password")
+		for range 3 {
+			page := b.get(fmt.Sprintf("/admin/subscriptions/%d", s.ID))
+			mustContain(t, page.Body, "en marche", "Temps de fonctionnement : 3 days")
+			mustNotContain(t, page.Body, "uptime")
+		}
+		if runs, _ := a.store.HookRuns(t.Context(), s.ID, 10); len(runs) != 0 {
+			t.Fatalf("%d hook runs listed after three views, want none", len(runs))
+		}
+		var n int
+		if err := a.store.DB().QueryRowContext(t.Context(), a.sql(`SELECT count(*) FROM hook_runs WHERE action = 'state'`)).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d state runs recorded (%v), want none", n, err)
+		}
+	})
+}

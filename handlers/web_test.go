@@ -107,7 +107,7 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	}
 	isp := ispdb.NewService(s, schema, cfg.Location(), func(h string) string { return cfg.AbsoluteURL("/isp/logo/" + h) }, log)
 	composer := &mail.Composer{Templates: reg, From: "coin@isp.test",
-		AdminFrom: func() string { return isp.Identity(context.Background()).AdminEmail }}
+		Identity: func() ispdb.Identity { return isp.Identity(context.Background()) }}
 	site := func(ctx context.Context) mail.Site {
 		return mail.SiteOf(isp.Identity(ctx), cfg.AbsoluteURL("/"))
 	}

@@ -53,6 +53,8 @@ type Form struct {
 	BankName      string
 	LegalMentions string
 	SIREN         string
+	StatutesURL   string
+	PrivacyURL    string
 }
 
 // WebsiteRow is one "other website" line of the form.
@@ -105,7 +107,8 @@ func FromRecord(r *store.ISP) Form {
 		CreationDate: r.CreationDate, FFDNMemberSince: r.FFDNMemberSince,
 		Chatrooms: strings.Join(r.Chatrooms, "\n"), Office: r.Office, PostalAddress: r.PostalAddress,
 		Phone: r.Phone, AdminEmail: r.AdminEmail, IBAN: iban.Format(r.IBAN), BIC: r.BIC,
-		BankName: r.BankName, LegalMentions: r.LegalMentions, SIREN: r.SIREN}
+		BankName: r.BankName, LegalMentions: r.LegalMentions, SIREN: r.SIREN,
+		StatutesURL: r.StatutesURL, PrivacyURL: r.PrivacyURL}
 	if r.ProgressStatus > 0 {
 		f.ProgressStatus = strconv.Itoa(r.ProgressStatus)
 	}
@@ -231,6 +234,12 @@ func (f *Form) Validate(r *store.ISP, schema *Schema) form.Errors {
 			out.SIREN, f.SIREN = s, s
 		}
 	}
+	if f.StatutesURL != "" {
+		out.StatutesURL = httpURL(errs, "statutes_url", f.StatutesURL)
+	}
+	if f.PrivacyURL != "" {
+		out.PrivacyURL = httpURL(errs, "privacy_url", f.PrivacyURL)
+	}
 
 	if errs.Any() {
 		return errs
@@ -248,7 +257,7 @@ func (f *Form) trim() {
 	for _, p := range []*string{&f.Name, &f.ShortName, &f.Description, &f.LogoURL, &f.Website,
 		&f.Email, &f.MainMailingList, &f.CreationDate, &f.FFDNMemberSince, &f.ProgressStatus,
 		&f.Latitude, &f.Longitude, &f.Chatrooms, &f.PostalAddress, &f.Phone, &f.AdminEmail,
-		&f.IBAN, &f.BIC, &f.BankName, &f.LegalMentions, &f.SIREN, &f.Office.StreetAddress,
+		&f.IBAN, &f.BIC, &f.BankName, &f.LegalMentions, &f.SIREN, &f.StatutesURL, &f.PrivacyURL, &f.Office.StreetAddress,
 		&f.Office.ExtendedAddress, &f.Office.PostOfficeBox, &f.Office.PostalCode,
 		&f.Office.Locality, &f.Office.Region, &f.Office.CountryName} {
 		*p = strings.TrimSpace(*p)

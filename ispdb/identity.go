@@ -26,6 +26,8 @@ type Identity struct {
 	BankName      string
 	LegalMentions string
 	LogoURL       string // the record's absolute logo URL, "" when not set
+	StatutesURL   string // the statutes a visitor signing up accepts, "" when none
+	PrivacyURL    string // the privacy notice, the same
 	LogoHash      string // of the uploaded logo file, "" when none
 }
 
@@ -36,7 +38,8 @@ func IdentityOf(r *store.ISP) Identity {
 	}
 	id := Identity{Name: r.Name, ShortName: r.ShortName, Website: r.Website, Email: r.Email,
 		AdminEmail: r.AdminEmail, Phone: r.Phone, IBAN: r.IBAN, BIC: r.BIC, BankName: r.BankName,
-		LegalMentions: strings.TrimSpace(r.LegalMentions), LogoURL: r.LogoURL, LogoHash: r.LogoHash}
+		LegalMentions: strings.TrimSpace(r.LegalMentions), LogoURL: r.LogoURL, LogoHash: r.LogoHash,
+		StatutesURL: r.StatutesURL, PrivacyURL: r.PrivacyURL}
 	if id.Name == "" {
 		id.Name = DefaultName
 	}

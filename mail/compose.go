@@ -5,8 +5,10 @@ package mail
 import (
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"strings"
 
+	"coin/ispdb"
 	"coin/model"
 	"coin/overrides"
 	"coin/store"
@@ -15,16 +17,85 @@ import (
 // Composer builds messages from the e-mail templates.
 type Composer struct {
 	Templates *overrides.Registry
-	From      string // default sender (mail.from)
-	// AdminFrom returns the ISP's administrative address, which signs
-	// administrative mail (welcome, fees) when set.
-	AdminFrom func() string
+	From      string  // last-resort sender (mail.from)
+	Senders   Senders // configured sender of each group, "" for the default
+	// Identity returns the ISP record's identity, whose addresses sign
+	// mail when no sender is configured for its group.
+	Identity func() ispdb.Identity
 	// Hold keeps messages in the outbox without sending them (demo).
 	Hold bool
 }
 
-// Administrative kinds are signed with the ISP's administrative address.
-var administrative = map[string]bool{"welcome": true, "fee_reminder": true, "invoice_new": true, "payment_received": true}
+// Senders are the configured senders of the groups of e-mail
+// (mail.from_account, mail.from_billing, mail.from_membership).
+type Senders struct {
+	Account, Billing, Membership string
+}
+
+// Group is who a kind of e-mail comes from.
+type Group int
+
+const (
+	// Account mail (password links, address checks, sign-up notices)
+	// comes from the ISP's contact address.
+	Account Group = iota
+	// Billing mail (invoices, payments, reminders) and membership mail
+	// (welcome, fees) come from the administrative address, which is
+	// where members answer about money.
+	Billing
+	Membership
+)
+
+// groups lists the kinds that are not account mail; every other kind is.
+var groups = map[string]Group{
+	"welcome": Membership, "fee_reminder": Membership,
+	"invoice_new": Billing, "payment_received": Billing,
+}
+
+// GroupOf tells which sender signs a kind of e-mail.
+func GroupOf(kind string) Group {
+	if g, ok := groups[kind]; ok {
+		return g
+	}
+	return Account
+}
+
+// Sender is the From of a kind of e-mail: the address configured for its
+// group, else the ISP record's (the administrative address for billing
+// and membership mail, falling back to the contact address), named after
+// the ISP, else mail.from.
+func (c *Composer) Sender(kind string) string {
+	g := GroupOf(kind)
+	if s := [...]string{Account: c.Senders.Account, Billing: c.Senders.Billing, Membership: c.Senders.Membership}[g]; s != "" {
+		return s
+	}
+	if c.Identity == nil {
+		return c.From
+	}
+	id := c.Identity()
+	addr := id.Email
+	if g != Account && id.AdminEmail != "" {
+		addr = id.AdminEmail
+	}
+	if addr == "" {
+		return c.From
+	}
+	if a, err := netmail.ParseAddress(addr); err == nil && a.Name != "" {
+		return addr
+	}
+	return named(id.Name, addr)
+}
+
+// named writes "Name" <addr> with the name as typed (UTF-8, quoted): the
+// SMTP sender encodes it for the header; the outbox shows it readable.
+func named(name, addr string) string {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		return addr
+	}
+	q := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name)
+	return `"` + q + `" <` + addr + `>`
+}
 
 // Compose renders email/<kind>.<lang>.txt (first line "Subject: …", a blank
 // line, the body) and, when present, the .html alternative.
@@ -44,13 +115,7 @@ func (c *Composer) Compose(kind, lang, to string, memberID *int64, data map[stri
 			return nil, fmt.Errorf("compose %s e-mail (html): %w", kind, err)
 		}
 	}
-	from := c.From
-	if administrative[kind] && c.AdminFrom != nil {
-		if a := c.AdminFrom(); a != "" {
-			from = a
-		}
-	}
-	m := &store.Message{Kind: kind, MemberID: memberID, To: to, From: from, Subject: subject,
+	m := &store.Message{Kind: kind, MemberID: memberID, To: to, From: c.Sender(kind), Subject: subject,
 		TextBody: body, HTMLBody: html}
 	if c.Hold {
 		m.Status = model.OutboxHeld
@@ -82,4 +147,6 @@ type Site struct {
 	BIC           string
 	BankName      string
 	LegalMentions string
+	StatutesURL   string // "" when the record has none
+	PrivacyURL    string
 }

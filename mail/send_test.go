@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"mime"
 	"mime/multipart"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"coin/ispdb"
 	"coin/mail"
 	"coin/mail/mailtest"
 	"coin/model"
@@ -187,12 +189,13 @@ func TestWrongPasswordIsRecordedAsError(t *testing.T) {
 	})
 }
 
-func TestComposeUsesOverridesAdminFromAndHTML(t *testing.T) {
+func TestComposeUsesOverridesSendersAndHTML(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "email"), 0o755)
 	os.WriteFile(filepath.Join(dir, "email", "welcome.en.txt"), []byte("Subject: Hey {{.Member.FirstName}}\n\nOur own words for {{.Member.FirstName}}.\n"), 0o644)
-	c := &mail.Composer{Templates: overrides.New(dir, quiet), From: "coin@isp.test",
-		AdminFrom: func() string { return "Bureau <bureau@isp.test>" }}
+	id := ispdb.Identity{Name: "Rézo Libre", Email: "contact@isp.test", AdminEmail: "Bureau <bureau@isp.test>"}
+	c := &mail.Composer{Templates: overrides.New(dir, quiet), From: "coin@localhost",
+		Identity: func() ispdb.Identity { return id }}
 	data := func() map[string]any {
 		return map[string]any{"Member": &store.Member{FirstName: "Zoé", Login: "zoe"}, "Site": mail.Site{Name: "FAI"},
 			"Link": "https://isp.test/"}
@@ -202,19 +205,39 @@ func TestComposeUsesOverridesAdminFromAndHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m.Subject != "Hey Zoé" || m.TextBody != "Our own words for Zoé.\n" || m.From != "Bureau <bureau@isp.test>" {
-		t.Fatalf("override / admin from: %+v", m)
+		t.Fatalf("override / administrative sender: %+v", m)
 	}
 	if !strings.Contains(m.HTMLBody, `href="https://isp.test/"`) {
 		t.Fatalf("html alternative: %q", m.HTMLBody)
 	}
-	// Non-administrative mail keeps mail.from; French is not overridden.
+	// Account mail comes from the contact address, named after the ISP,
+	// never from coin@localhost; French is not overridden.
 	m, _ = c.Compose("password_reset", "fr", "z@example.org", nil, data())
-	if m.From != "coin@isp.test" || !strings.Contains(m.TextBody, "nouveau mot de passe") || m.HTMLBody != "" {
+	if a, err := netmail.ParseAddress(m.From); err != nil || a.Address != "contact@isp.test" || a.Name != "Rézo Libre" {
+		t.Fatalf("password reset from %q (%v)", m.From, err)
+	}
+	if !strings.Contains(m.TextBody, "nouveau mot de passe") || m.HTMLBody != "" {
 		t.Fatalf("password reset: %+v", m)
 	}
-	// Without an administrative address, mail.from signs everything.
-	c.AdminFrom = func() string { return "" }
-	if m, _ = c.Compose("welcome", "fr", "z@example.org", nil, data()); m.From != "coin@isp.test" {
+	// Invoices come from the administrative address, or the contact one.
+	if from := c.Sender("invoice_new"); from != "Bureau <bureau@isp.test>" {
+		t.Fatalf("invoice from %q", from)
+	}
+	id.AdminEmail = ""
+	if from := c.Sender("invoice_new"); from != `"Rézo Libre" <contact@isp.test>` {
+		t.Fatalf("invoice without an administrative address from %q", from)
+	}
+	// A configured sender wins over the record.
+	c.Senders = mail.Senders{Account: "Accès <acces@isp.test>", Billing: "tresorerie@isp.test"}
+	if m, _ = c.Compose("verify_email", "en", "z@example.org", nil, data()); m.From != "Accès <acces@isp.test>" {
+		t.Fatalf("configured account sender: %q", m.From)
+	}
+	if from := c.Sender("payment_received"); from != "tresorerie@isp.test" {
+		t.Fatalf("configured billing sender: %q", from)
+	}
+	// Without a record address or a configured one, mail.from signs.
+	c.Senders, id.Email = mail.Senders{}, ""
+	if m, _ = c.Compose("welcome", "fr", "z@example.org", nil, data()); m.From != "coin@localhost" {
 		t.Fatalf("from %q", m.From)
 	}
 }

@@ -12,5 +12,6 @@ import (
 func SiteOf(id ispdb.Identity, membersURL string) Site {
 	return Site{Name: id.Name, Email: id.Email, Website: id.Website, URL: membersURL,
 		Address: strings.Join(id.AddressLines, "\n"), AddressLines: id.AddressLines, Phone: id.Phone,
-		IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName, LegalMentions: id.LegalMentions}
+		IBAN: id.IBANFormatted(), BIC: id.BIC, BankName: id.BankName, LegalMentions: id.LegalMentions,
+		StatutesURL: id.StatutesURL, PrivacyURL: id.PrivacyURL}
 }

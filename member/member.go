@@ -35,6 +35,9 @@ type Form struct {
 	DateJoined       string
 	ResignDate       string
 	SendFeeReminders bool
+	// AcceptTerms: a visitor signing up ticked the box accepting the
+	// statutes and privacy notice (read by account.Service.SignUp only).
+	AcceptTerms bool
 }
 
 // Scope says which fields a form carries.

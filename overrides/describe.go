@@ -20,6 +20,8 @@ var descriptions = map[string]string{
 		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
 	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
 		".Payment.Date, .Payment.Label)",
+	"email/staff_digest": "Daily e-mail to each staff member of what needs them (.Member, .Site, .Items " +
+		"with .Text and .Link, .Count, .Day, .Link to the back office)",
 }
 
 // Describe returns the description of a template name.

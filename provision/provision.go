@@ -77,7 +77,9 @@ func (r *Runner) Configured(backendName, action string) bool {
 
 // Run runs the hook of action for t and records the run. A hook that fails
 // is recorded and returned without error: the database change that caused
-// it stands. The error is for failures to record.
+// it stands. The error is for failures to record. State runs are only
+// logged: they answer page views, and recording them would bury the runs
+// that changed something (and grow hook_runs with every view).
 func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookRun, error) {
 	set := r.Services.Hooks.For(t.Offer.Backend)
 	argv := set.Argv(action)
@@ -97,10 +99,15 @@ func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookR
 	run := execute(ctx, action, args, refused, env, payload(action, t), timeout)
 	release()
 	run.SubscriptionID = t.Subscription.ID
-	if err := r.Store.RecordHookRun(context.WithoutCancel(ctx), run); err != nil {
-		return run, err
+	if action != "state" {
+		if err := r.Store.RecordHookRun(context.WithoutCancel(ctx), run); err != nil {
+			return run, err
+		}
 	}
 	level := slog.LevelInfo
+	if action == "state" {
+		level = slog.LevelDebug
+	}
 	if !run.OK() {
 		level = slog.LevelWarn
 	}

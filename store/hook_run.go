@@ -55,10 +55,12 @@ func scanHookRun(row scanner) (*HookRun, error) {
 
 const hookRunColumns = `id, subscription_id, action, argv, exit_code, output, error, duration_ms, started_at`
 
-// HookRuns returns the runs of a subscription's hooks, newest first.
+// HookRuns returns the runs of a subscription's hooks that changed
+// something, newest first: state runs recorded by earlier versions, one
+// per page view, are left out.
 func (s *Store) HookRuns(ctx context.Context, subscriptionID int64, limit int) ([]*HookRun, error) {
 	rows, err := s.query(ctx, `SELECT `+hookRunColumns+` FROM hook_runs WHERE subscription_id = ?
-		ORDER BY id DESC LIMIT ?`, subscriptionID, limit)
+		AND action <> 'state' ORDER BY id DESC LIMIT ?`, subscriptionID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("hook runs of subscription %d: %w", subscriptionID, err)
 	}

@@ -38,6 +38,8 @@ type ISP struct {
 	BankName      string
 	LegalMentions string
 	SIREN         string // 9 digits (Luhn-checked by the form); "" when not given
+	StatutesURL   string // the statutes a visitor signing up accepts; "" when none
+	PrivacyURL    string // the privacy notice, the same
 
 	// The logo file itself is read with ISPLogo; these describe it.
 	LogoContentType string
@@ -78,7 +80,7 @@ const ispColumns = `name, short_name, description, logo_url, website, other_webs
 	chatrooms, covered_areas, office_street_address, office_extended_address,
 	office_post_office_box, office_postal_code, office_locality, office_region,
 	office_country_name, postal_address, phone, admin_email, iban, bic, bank_name,
-	legal_mentions, siren, logo_content_type, logo_hash, updated_at`
+	legal_mentions, siren, statutes_url, privacy_url, logo_content_type, logo_hash, updated_at`
 
 // ISP returns the record, or ErrNotFound when none was saved yet.
 func (s *Store) ISP(ctx context.Context) (*ISP, error) {
@@ -90,7 +92,7 @@ func (s *Store) ISP(ctx context.Context) (*ISP, error) {
 		&r.Longitude, &chatrooms, &areas, &r.Office.StreetAddress, &r.Office.ExtendedAddress,
 		&r.Office.PostOfficeBox, &r.Office.PostalCode, &r.Office.Locality, &r.Office.Region,
 		&r.Office.CountryName, &r.PostalAddress, &r.Phone, &r.AdminEmail, &r.IBAN, &r.BIC,
-		&r.BankName, &r.LegalMentions, &r.SIREN, &r.LogoContentType, &r.LogoHash, &r.UpdatedAt)
+		&r.BankName, &r.LegalMentions, &r.SIREN, &r.StatutesURL, &r.PrivacyURL, &r.LogoContentType, &r.LogoHash, &r.UpdatedAt)
 	if err != nil {
 		return nil, notFound(err, "isp record", 1)
 	}
@@ -127,7 +129,7 @@ func (s *Store) SaveISP(ctx context.Context, r *ISP) error {
 		latitude, longitude, chatrooms, covered_areas, office_street_address,
 		office_extended_address, office_post_office_box, office_postal_code, office_locality,
 		office_region, office_country_name, postal_address, phone, admin_email, iban, bic,
-		bank_name, legal_mentions, siren, updated_at`, ",", " "))
+		bank_name, legal_mentions, siren, statutes_url, privacy_url, updated_at`, ",", " "))
 	sets := make([]string, len(cols))
 	for i, c := range cols {
 		sets[i] = c + " = excluded." + c
@@ -140,7 +142,7 @@ func (s *Store) SaveISP(ctx context.Context, r *ISP) error {
 		r.Longitude, chatrooms, areas, r.Office.StreetAddress, r.Office.ExtendedAddress,
 		r.Office.PostOfficeBox, r.Office.PostalCode, r.Office.Locality, r.Office.Region,
 		r.Office.CountryName, r.PostalAddress, r.Phone, r.AdminEmail, r.IBAN, r.BIC, r.BankName,
-		r.LegalMentions, r.SIREN, r.UpdatedAt)
+		r.LegalMentions, r.SIREN, r.StatutesURL, r.PrivacyURL, r.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("save isp record: %w", err)
 	}

@@ -441,3 +441,22 @@ func (s *Store) MembersByIDs(ctx context.Context, ids []int64) (map[int64]*Membe
 	}
 	return out, nil
 }
+
+// RecordTermsAccepted notes when a member accepted the statutes and the
+// privacy notice (at sign-up), as evidence of consent.
+func (s *Store) RecordTermsAccepted(ctx context.Context, id int64) error {
+	if _, err := s.exec(ctx, `UPDATE members SET terms_accepted_at = ? WHERE id = ?`, s.now(), id); err != nil {
+		return fmt.Errorf("record terms accepted by member %d: %w", id, err)
+	}
+	return nil
+}
+
+// TermsAcceptedAt tells when a member accepted the statutes and the privacy
+// notice; nil when never (staff-created members, older sign-ups).
+func (s *Store) TermsAcceptedAt(ctx context.Context, id int64) (*time.Time, error) {
+	var at *time.Time
+	if err := s.queryRow(ctx, `SELECT terms_accepted_at FROM members WHERE id = ?`, id).Scan(&at); err != nil {
+		return nil, notFound(err, "member", id)
+	}
+	return at, nil
+}

@@ -29,6 +29,8 @@ type Site struct {
 	BIC           string
 	BankName      string
 	CustomCSS     string // URL of overrides/assets/custom.css, when present
+	StatutesURL   string // the statutes a visitor signing up accepts, "" when none
+	PrivacyURL    string // the privacy notice, the same
 }
 
 // Features says which optional parts are turned on, for navigation.

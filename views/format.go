@@ -33,9 +33,9 @@ func stateLabel(ctx context.Context, word string) string {
 }
 
 // stateDetails are the other fields of a state hook's JSON object, sorted,
-// as "key: value" lines; nil when the output is not a JSON object (it is
-// then shown as written).
-func stateDetails(output string) []string {
+// as "name: value" lines, the usual field names in the reader's language;
+// nil when the output is not a JSON object (it is then shown as written).
+func stateDetails(ctx context.Context, output string) []string {
 	var doc map[string]any
 	if json.Unmarshal([]byte(output), &doc) != nil {
 		return nil
@@ -55,7 +55,7 @@ func stateDetails(output string) []string {
 			b, _ := json.Marshal(v)
 			text = string(b)
 		}
-		out = append(out, k+": "+text)
+		out = append(out, tf(ctx, "subscription.state_detail", map[string]any{"Name": stateField(ctx, k), "Value": text}))
 	}
 	sort.Strings(out)
 	return out
@@ -154,4 +154,14 @@ func saysWord(text, word string) bool {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// stateField names a field of a state hook's output: the usual ones in the
+// reader's language, others as the hook wrote them.
+func stateField(ctx context.Context, key string) string {
+	id := "subscription.state_field." + strings.ToLower(key)
+	if s := t(ctx, id); s != id {
+		return s
+	}
+	return key
 }

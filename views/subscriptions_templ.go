@@ -2349,7 +2349,7 @@ func StateFacts(run *store.HookRun) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if details := stateDetails(run.Output); details != nil {
+			if details := stateDetails(ctx, run.Output); details != nil {
 				for _, d := range details {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 181, "<small class=\"state-detail\">")
 					if templ_7745c5c3_Err != nil {

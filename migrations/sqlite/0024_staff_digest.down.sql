@@ -1,0 +1,2 @@
+DROP INDEX hook_runs_started;
+DROP TABLE staff_digests;
