@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-//go:embed app.css logo.svg favicon.svg vendor/htmx.min.js vendor/pico.min.css
+//go:embed app.css a11y.js logo.svg favicon.svg vendor/htmx.min.js vendor/pico.min.css
 var embedded embed.FS
 
 // Asset is one file ready to serve.

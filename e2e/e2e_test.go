@@ -135,6 +135,12 @@ func startServer(t *testing.T, basePath string, args []string, env ...string) *s
 // browserCtx starts headless Chromium for the test.
 func browserCtx(t *testing.T) context.Context {
 	t.Helper()
+	return browserCtxTimeout(t, 3*time.Minute)
+}
+
+// browserCtxTimeout starts headless Chromium for a test that may take longer.
+func browserCtxTimeout(t *testing.T, budget time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("COIN_REQUIRE_BROWSER") == "1" {
 			t.Fatalf("chromium is required (COIN_REQUIRE_BROWSER=1) but %s is missing", chromiumPath)
@@ -161,7 +167,7 @@ func browserCtx(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel3 := context.WithTimeout(ctx, budget)
 	t.Cleanup(cancel3)
 	return ctx
 }
@@ -189,6 +195,7 @@ func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Act
 		html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
 		t.Fatalf("%s: %v\npage main:\n%s", step, err, html)
 	}
+	checkNewPage(t, ctx)
 }
 
 // text returns the text of the page's main area.
@@ -249,6 +256,7 @@ func login(t *testing.T, ctx context.Context, s *server, user, password string) 
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sections`)),
 	)
+	checkA11y(t, ctx, "signed in as "+user)
 }
 
 func logout(t *testing.T, ctx context.Context) {
@@ -282,6 +290,8 @@ func TestAdminCreatesMemberWhoSignsIn(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS(`#e-login`)),
 				shot("member-form-errors"+strings.ReplaceAll(base, "/", "-")),
 			)
+			// The focus goes to the field to correct.
+			kbd{t, ctx}.waitFocus(`#f-login[aria-invalid="true"]`, "sending the member form with an error")
 			run(t, ctx, "submit valid form",
 				chromedp.SetValue(chromedp.CSS(`#f-login`), "zoe"),
 				chromedp.SendKeys(chromedp.CSS(`#f-first_name`), "Zoé"),

@@ -29,6 +29,7 @@ func TestTour(t *testing.T) {
 		for _, p := range pages[who] {
 			name := who + strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", "-")
 			run(t, ctx, "visit "+p, chromedp.Navigate(s.URL+p), chromedp.WaitVisible(chromedp.CSS("main h1")), shot(name))
+			checkA11y(t, ctx, who)
 		}
 		logout(t, ctx)
 	}
