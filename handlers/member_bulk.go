@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/auth"
 	"coin/bulkmail"
 	"coin/csvsafe"
 	"coin/date"
+	"coin/importer"
 	"coin/model"
 	"coin/store"
 	"coin/views"
@@ -18,7 +21,8 @@ import (
 // bulkmail.MaxRecipients, one past it to tell it is too many).
 func (h *Handler) bulkSelection(c *fiber.Ctx) ([]int64, error) {
 	if c.FormValue("all") == "1" {
-		f := store.MemberFilter{Search: c.FormValue("q"), Status: c.FormValue("status"), Limit: bulkmail.MaxRecipients + 1}
+		f := memberFilterOf(func(key string) string { return c.FormValue(key) })
+		f.Limit = bulkmail.MaxRecipients + 1
 		ms, _, err := h.Store.ListMembers(c.UserContext(), f)
 		if err != nil {
 			return nil, err
@@ -140,37 +144,30 @@ func (h *Handler) bulkEmail(c *fiber.Ctx, d views.BulkEmailData) error {
 	return h.page(c, fiber.StatusOK, h.tr(c, "bulk.email_title"), views.BulkEmail(d))
 }
 
-// memberExportSelection sends the chosen members as CSV (UTF-8, header in
-// the reader's language, cells a spreadsheet would run disarmed).
+// memberExportSelection sends the chosen members as CSV in the layout of
+// the members' export (the one the importer reads), cells a spreadsheet
+// would run disarmed.
 func (h *Handler) memberExportSelection(c *fiber.Ctx, ids []int64) error {
-	ctx := c.UserContext()
+	if !auth.Can(user(c).Role, auth.ExportMembers) {
+		return fiber.ErrForbidden
+	}
+	var members []*store.Member
+	for _, id := range ids {
+		m, err := h.Store.MemberByID(c.UserContext(), id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since the list was shown
+		}
+		if err != nil {
+			return err
+		}
+		members = append(members, m)
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="members-`+date.Today(h.Cfg.Location()).String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	w := csvsafe.NewWriter(c.Response().BodyWriter())
-	header := []string{"#"}
-	for _, id := range []string{"member.login", "member.person_type", "member.first_name", "member.last_name",
-		"member.organization_name", "member.email", "member.phone", "member.address", "member.postal_code",
-		"member.city", "member.country", "member.status", "member.date_joined"} {
-		header = append(header, h.tr(c, id))
-	}
-	if err := w.Write(header); err != nil {
+	if err := importer.WriteMembers(w, members); err != nil {
 		return err
-	}
-	for _, id := range ids {
-		m, err := h.Store.MemberByID(ctx, id)
-		if err != nil {
-			continue // deleted since the list was shown
-		}
-		row := []string{strconv.FormatInt(m.ID, 10), m.Login, h.tr(c, personLabels[m.PersonType]), m.FirstName,
-			m.LastName, m.OrganizationName, m.Email, m.Phone, m.Address, m.PostalCode, m.City, m.Country,
-			h.tr(c, "status."+m.Status), m.DateJoined.String()}
-		if err := w.Write(row); err != nil {
-			return err
-		}
 	}
 	return w.Flush()
 }
-
-// personLabels name the kinds of person in the export.
-var personLabels = map[string]string{model.NaturalPerson: "member.person_natural", model.LegalPerson: "member.person_legal"}

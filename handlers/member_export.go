@@ -10,9 +10,16 @@ import (
 	"coin/store"
 )
 
-// memberFilter reads the member list's filters from the query, as the list does.
+// memberFilter reads the member list's filters from the query.
 func memberFilter(c *fiber.Ctx) store.MemberFilter {
-	f := store.MemberFilter{Search: c.Query("q"), Status: c.Query("status"), Sort: c.Query("sort"), Desc: c.Query("desc") == "1"}
+	return memberFilterOf(func(key string) string { return c.Query(key) })
+}
+
+// memberFilterOf reads the member list's filters (value gives a
+// parameter's value: the query, or a form carrying them); unknown sorts
+// and statuses are dropped.
+func memberFilterOf(value func(key string) string) store.MemberFilter {
+	f := store.MemberFilter{Search: value("q"), Status: value("status"), Sort: value("sort"), Desc: value("desc") == "1"}
 	if _, ok := store.MemberSorts[f.Sort]; !ok {
 		f.Sort = ""
 	}
