@@ -31,9 +31,22 @@ func (h *Handler) bankUploadData(format string) views.BankUploadData {
 	return d
 }
 
-// bankUploadPage shows the statement upload form.
+// bankImportsPerPage is how many past imports the history shows at once.
+const bankImportsPerPage = 25
+
+// bankUploadPage shows the statement upload form and the past imports.
 func (h *Handler) bankUploadPage(c *fiber.Ctx) error {
-	return h.page(c, fiber.StatusOK, h.tr(c, "bank.title"), views.BankUpload(h.bankUploadData(c.Query("format"))))
+	d := h.bankUploadData(c.Query("format"))
+	hist, err := h.Store.ConfirmedBankImports(c.UserContext(), int64(c.QueryInt("before")), bankImportsPerPage+1)
+	if err != nil {
+		return err
+	}
+	if len(hist) > bankImportsPerPage {
+		hist = hist[:bankImportsPerPage]
+		d.Older = hist[len(hist)-1].ID
+	}
+	d.History = hist
+	return h.page(c, fiber.StatusOK, h.tr(c, "bank.title"), views.BankUpload(d))
 }
 
 // bankUpload parses and matches an uploaded statement and keeps the
@@ -88,8 +101,14 @@ func (h *Handler) bankImportData(c *fiber.Ctx, id int64) (views.BankImportData, 
 	if err != nil {
 		return views.BankImportData{}, err
 	}
-	return views.BankImportData{Import: imp, Lines: lines, Names: names,
-		Expired: imp.Status == model.ImportPending && h.Store.Now().After(imp.ExpiresAt)}, nil
+	d := views.BankImportData{Import: imp, Lines: lines, Names: names,
+		Expired: imp.Status == model.ImportPending && h.Store.Now().After(imp.ExpiresAt)}
+	if imp.Status == model.ImportConfirmed {
+		if d.Payments, err = h.Store.BankImportPayments(ctx, id); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 func (h *Handler) candidateNames(c *fiber.Ctx, lines ...*store.BankImportLine) (map[int64]string, error) {

@@ -320,3 +320,48 @@ func TestMandatesDirectDebitAndAccountingExport(t *testing.T) {
 		}
 	})
 }
+
+// A confirmed import is found again: the history lists it with who
+// imported it and what it brought in, and its page lists the payments it
+// recorded; a pending preview is not in the history.
+func TestBankImportHistoryOpensItsPayments(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("tresorier", "treasurer", "treasurer-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		inv := a.validatedInvoice(alice, 3000)
+		b := a.browser()
+		b.login("tresorier", "treasurer-password")
+		mustContain(t, b.get("/admin/bank-imports").Body, "No statement has been imported yet.")
+
+		upload := func(lines ...string) string {
+			res := b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}},
+				map[string][]byte{"statement": statement(t, lines...)})
+			m := importURL.FindStringSubmatch(res.Header.Get("Location"))
+			if m == nil {
+				t.Fatalf("upload: %d %s", res.Status, res.Body)
+			}
+			return m[1]
+		}
+		id := upload(fmt.Sprintf("02/03/2027;02/03/2027;;30,00;VIR SEPA ALICE TEST %s;1,00", inv.Number),
+			"03/03/2027;03/03/2027;-12,50;;PRLV SEPA OVH;1,00")
+		if r := b.post("/admin/bank-imports/"+id+"/confirm", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("confirm: %d", r.Status)
+		}
+		pending := upload("04/03/2027;04/03/2027;;20,00;VIREMENT ANONYME;1,00")
+
+		page := b.get("/admin/bank-imports")
+		mustContain(t, page.Body, "Past imports", `href="/admin/bank-imports/`+id+`"`, "tresorier", "€30.00")
+		mustNotContain(t, page.Body, `href="/admin/bank-imports/`+pending+`"`)
+		shown := b.get("/admin/bank-imports/" + id)
+		mustContain(t, shown.Body, "Payments this import recorded", `id="bank-import-payments"`,
+			"VIR SEPA ALICE TEST", "/admin/members/"+fmt.Sprint(alice.ID))
+
+		b.lang = "fr"
+		mustContain(t, b.get("/admin/bank-imports").Body, "Imports précédents", "30,00")
+		mb := a.browser()
+		mb.login("alice", "alice-password")
+		if r := mb.get("/admin/bank-imports"); r.Status != http.StatusForbidden {
+			t.Fatalf("a member sees the imports: %d", r.Status)
+		}
+	})
+}

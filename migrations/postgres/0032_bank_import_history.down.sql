@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS bank_lines_import;

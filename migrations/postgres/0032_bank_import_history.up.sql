@@ -1,0 +1,3 @@
+-- The history of bank imports opens each import's payments: its bank lines
+-- are found through their import, not by reading every line ever imported.
+CREATE INDEX bank_lines_import ON bank_lines (import_id);
