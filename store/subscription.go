@@ -203,12 +203,18 @@ func (s *Store) CountActiveSubscriptions(ctx context.Context, d date.Date) (int,
 }
 
 // CountActiveSubscriptionsOn counts the subscriptions giving service on
-// each of days (in ascending order) in one query: on day d, those started
-// by d less those resigned by d (resign_date >= start_date, so the second
-// are among the first). Each row is put in the bucket of the first day its
-// start (and its resignation) falls on: one comparison for most rows,
-// instead of one count of the whole table per day.
+// each of days (in ascending order), in one query.
 func (s *Store) CountActiveSubscriptionsOn(ctx context.Context, days []date.Date) ([]int, error) {
+	return s.countAliveOn(ctx, "active subscriptions", "subscriptions", "start_date", "resign_date", "", days)
+}
+
+// countAliveOn counts the rows of table alive on each of days (ascending):
+// on day d, those started by d less those ended by d (end >= start, so the
+// second are among the first). Each row is put in the bucket of the first
+// day its start (and its end) falls on: one comparison for most rows,
+// instead of one count of the whole table per day. table, the columns and
+// where are the caller's constants, never input.
+func (s *Store) countAliveOn(ctx context.Context, what, table, startCol, endCol, where string, days []date.Date) ([]int, error) {
 	if len(days) == 0 {
 		return nil, nil
 	}
@@ -226,33 +232,39 @@ func (s *Store) CountActiveSubscriptionsOn(ctx context.Context, days []date.Date
 		fmt.Fprintf(&b, " ELSE %d END", len(days))
 		return b.String()
 	}
-	starts, ends := bucket("start_date"), bucket("resign_date")
+	starts, ends := bucket(startCol), bucket(endCol)
 	if starts == "" {
-		return nil, fmt.Errorf("count active subscriptions: days out of order")
+		return nil, fmt.Errorf("count %s: days out of order", what)
 	}
-	rows, err := s.query(ctx, `SELECT 1, b, COUNT(*) FROM (SELECT `+starts+` AS b FROM subscriptions) st GROUP BY b
-		UNION ALL SELECT -1, b, COUNT(*) FROM (SELECT `+ends+` AS b FROM subscriptions WHERE resign_date IS NOT NULL) en GROUP BY b`,
+	cond := " WHERE " + endCol + " IS NOT NULL"
+	all := ""
+	if where != "" {
+		all = " WHERE " + where
+		cond += " AND " + where
+	}
+	rows, err := s.query(ctx, `SELECT 1, b, COUNT(*) FROM (SELECT `+starts+` AS b FROM `+table+all+`) st GROUP BY b
+		UNION ALL SELECT -1, b, COUNT(*) FROM (SELECT `+ends+` AS b FROM `+table+cond+`) en GROUP BY b`,
 		args...)
 	if err != nil {
-		return nil, fmt.Errorf("count active subscriptions: %w", err)
+		return nil, fmt.Errorf("count %s: %w", what, err)
 	}
 	defer rows.Close()
 	delta := make([]int, len(days)+1)
 	for rows.Next() {
 		var sign, b, n int
 		if err := rows.Scan(&sign, &b, &n); err != nil {
-			return nil, fmt.Errorf("count active subscriptions: %w", err)
+			return nil, fmt.Errorf("count %s: %w", what, err)
 		}
 		delta[b] += sign * n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count active subscriptions: %w", err)
+		return nil, fmt.Errorf("count %s: %w", what, err)
 	}
 	counts := make([]int, len(days))
-	active := 0
+	alive := 0
 	for i := range days {
-		active += delta[i]
-		counts[i] = active
+		alive += delta[i]
+		counts[i] = alive
 	}
 	return counts, nil
 }
