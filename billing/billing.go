@@ -395,6 +395,38 @@ func customerLines(m *store.Member) []string {
 	return out
 }
 
+// ErrNotSendable is returned when asked to resend what is not a validated
+// invoice.
+var ErrNotSendable = errors.New("only a validated invoice can be sent")
+
+// ResendInvoice queues the invoice's e-mail to its member again (lost,
+// or sent to an old address); false when the member has no address.
+func (s *Service) ResendInvoice(ctx context.Context, id int64) (bool, error) {
+	queued := false
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		inv, err := tx.InvoiceByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status != model.InvoiceValidated || inv.Kind != model.KindInvoice {
+			return ErrNotSendable
+		}
+		m, err := tx.MemberByID(ctx, inv.MemberID)
+		if err != nil {
+			return err
+		}
+		if m.Email == "" {
+			return nil
+		}
+		queued = true
+		return s.queueMail(ctx, tx, "invoice_new", m, map[string]any{"Invoice": mailInvoice(inv, s.locale(inv.Language), s.Cfg)})
+	})
+	if err != nil {
+		return false, fmt.Errorf("resend invoice %d: %w", id, err)
+	}
+	return queued, nil
+}
+
 // mailInvoice is what e-mail templates know of an invoice.
 func mailInvoice(inv *store.Invoice, loc *i18n.Locale, cfg *config.Config) map[string]any {
 	return map[string]any{"Number": inv.Number, "Total": loc.Money(inv.TotalCents), "DueDate": loc.Date(inv.DueDate),

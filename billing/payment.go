@@ -78,6 +78,22 @@ func (s *Service) RecordPayment(ctx context.Context, p *store.Payment, actor str
 	return allocs, nil
 }
 
+// RecordPaymentFor is RecordPayment settling the member's invoice
+// invoiceID first (recorded from that invoice's page); an invoice of
+// another member refuses the whole payment (ErrOverAllocated).
+func (s *Service) RecordPaymentFor(ctx context.Context, p *store.Payment, invoiceID int64, actor string) ([]*store.Allocation, error) {
+	var allocs []*store.Allocation
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		allocs, err = s.RecordPaymentTx(ctx, tx, p, PaymentOptions{FirstInvoiceID: invoiceID}, actor)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record payment of member %d for invoice %d: %w", p.MemberID, invoiceID, err)
+	}
+	return allocs, nil
+}
+
 // PaymentOptions say how RecordPaymentTx settles a payment.
 type PaymentOptions struct {
 	// FirstInvoiceID is settled before the oldest open invoices (a bank

@@ -259,6 +259,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/invoices/:id<int>/validate", manage, h.invoiceValidate)
 	admin.Post("/invoices/:id<int>/delete", manage, h.invoiceDelete)
 	admin.Post("/invoices/:id<int>/credit", manage, h.invoiceCredit)
+	admin.Post("/invoices/:id<int>/resend", manage, h.invoiceResend)
 	admin.Get("/charts", view, h.charts)
 	admin.Get("/payments", view, h.paymentList)
 	admin.Get("/payments/new", manage, h.paymentNewPage)

@@ -12,6 +12,8 @@ import (
 	"coin/billing"
 	"coin/date"
 	"coin/form"
+	"coin/i18n"
+	"coin/model"
 	"coin/store"
 	"coin/views"
 )
@@ -71,6 +73,13 @@ func (h *Handler) paymentNewPage(c *fiber.Ctx) error {
 		if d.Member, err = h.Store.MemberByID(ctx, id); err != nil {
 			return err
 		}
+		if d.Invoice, err = h.paymentInvoice(c, c.Query("invoice_id"), d.Member); err != nil {
+			return err
+		}
+		if d.Invoice != nil {
+			d.Values["amount"] = i18n.From(ctx).AmountInput(d.Invoice.Remaining())
+			d.Values["label"] = d.Invoice.Number
+		}
 	} else if d.Members, err = h.paymentCandidates(c); err != nil {
 		return err
 	}
@@ -111,8 +120,21 @@ func (h *Handler) paymentCreate(c *fiber.Ctx) error {
 		return h.paymentForm(c, fiber.StatusUnprocessableEntity, views.PaymentFormData{Values: values, Errs: errs, Member: m})
 	}
 	p.CreatedBy = &user(c).ID
-	if _, err := h.Billing.RecordPayment(ctx, &p, user(c).Login); err != nil {
+	inv, err := h.paymentInvoice(c, c.FormValue("invoice_id"), m)
+	if err != nil {
 		return err
+	}
+	if inv != nil {
+		_, err = h.Billing.RecordPaymentFor(ctx, &p, inv.ID, user(c).Login)
+	} else {
+		_, err = h.Billing.RecordPayment(ctx, &p, user(c).Login)
+	}
+	if err != nil {
+		return err
+	}
+	if inv != nil {
+		h.flash(c, "payments.recorded_for_invoice", false)
+		return h.redirect(c, fmt.Sprintf("/admin/invoices/%d", inv.ID))
 	}
 	h.flash(c, "payments.recorded", false)
 	return h.redirect(c, fmt.Sprintf("/admin/payments/%d", p.ID))
@@ -200,4 +222,25 @@ func (h *Handler) paymentAllocate(c *fiber.Ctx) error {
 	}
 	h.flash(c, "payments.reallocated", false)
 	return h.redirect(c, fmt.Sprintf("/admin/payments/%d", id))
+}
+
+// paymentInvoice is the invoice named by a payment form (raw: its id, or
+// empty for none): a validated invoice of member m, else a 404, so that a
+// forged id names nothing.
+func (h *Handler) paymentInvoice(c *fiber.Ctx, raw string, m *store.Member) (*store.Invoice, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, fiber.ErrNotFound
+	}
+	inv, err := h.Store.MemberInvoice(c.UserContext(), m.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Kind != model.KindInvoice {
+		return nil, fiber.ErrNotFound
+	}
+	return inv, nil
 }
