@@ -83,6 +83,9 @@ func (c *Config) Validate() error {
 	if err := c.Fees.validate(); err != nil {
 		return err
 	}
+	if err := c.Receipts.validate(); err != nil {
+		return err
+	}
 	if err := c.Bank.validate(); err != nil {
 		return err
 	}

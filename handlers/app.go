@@ -31,6 +31,7 @@ import (
 	"coin/maillists"
 	"coin/member"
 	"coin/overrides"
+	"coin/receipt"
 	"coin/sepa"
 	"coin/snmppoll"
 	"coin/store"
@@ -77,6 +78,8 @@ type Deps struct {
 	Importer *importer.Service
 	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
 	SNMP *snmppoll.Service
+	// Receipts issues members' receipts; nil: built from Store, Cfg, Catalog and ISP.
+	Receipts *receipt.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -111,6 +114,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.SNMP == nil {
 		d.SNMP = snmppoll.New(d.Store, &d.Cfg.SNMP, d.Log)
+	}
+	if d.Receipts == nil {
+		d.Receipts = &receipt.Service{Store: d.Store, Cfg: d.Cfg, Catalog: d.Catalog, Identity: d.ISP.Identity, Log: d.Log}
 	}
 	if d.Offers == nil {
 		d.Offers = &subscription.Offers{Store: d.Store, Backends: d.Subs.Backends, Log: d.Log}
@@ -191,6 +197,10 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/invoices", h.portalInvoices)
 	me.Get("/invoices/:id<int>", h.portalInvoiceShow)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
+	me.Post("/invoices/:id<int>/receipt", h.invoiceReceipt)
+	me.Post("/membership/fees/:id<int>/receipt", h.feeReceipt)
+	me.Post("/membership/fees/:id<int>/tax-receipt", h.feeTaxReceipt)
+	me.Get("/receipts/:id<int>/pdf", h.receiptPDF)
 	me.Get("/membership", h.membership)
 	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)
 	me.Get("/hardware", hw, h.myHardware)

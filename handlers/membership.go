@@ -20,7 +20,7 @@ func (h *Handler) membershipData(ctx context.Context, m *store.Member) (views.Me
 	}
 	today := date.Today(h.Cfg.Location())
 	return views.MembershipData{Status: fees.StatusOf(list, today), Pay: h.Fees.HowToPay(ctx, m),
-		Fees: list, Today: today}, nil
+		Fees: list, Today: today, TaxReceipts: h.Cfg.Receipts.TaxReceipts}, nil
 }
 
 // membership is the member's own fee page: status, how to pay, history.
@@ -29,6 +29,9 @@ func (h *Handler) membership(c *fiber.Ctx) error {
 	m := user(c)
 	d, err := h.membershipData(c.UserContext(), m)
 	if err != nil {
+		return err
+	}
+	if d.Receipts, err = h.Store.MemberReceipts(c.UserContext(), m.ID); err != nil {
 		return err
 	}
 	env := views.EnvOf(c.UserContext())
