@@ -14,6 +14,7 @@ import (
 
 	"coin/account"
 	"coin/accounting"
+	"coin/api"
 	"coin/assets"
 	"coin/auth"
 	"coin/bank"
@@ -152,6 +153,10 @@ func New(d Deps) *fiber.App {
 	r.Get("/isp/logo/:hash", h.ispLogo)
 	r.Get("/isp.json", h.ispJSON)
 	r.Options("/isp.json", h.ispJSONPreflight)
+	// The REST API authenticates by bearer token only: it is mounted before
+	// the session and CSRF middleware, so a cookie never reaches it.
+	api.Mount(r, api.Deps{Cfg: d.Cfg, Store: d.Store, Billing: d.Billing, Fees: d.Fees, Subs: d.Subs,
+		Catalog: d.Catalog, Log: d.Log})
 	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
