@@ -160,18 +160,18 @@ func apiCall(t *testing.T, a *testApp, token, method, path string, body any, hea
 // subscription (configuration, addresses), an invoice with its PDF, a
 // payment and a fee each.
 type apiFixture struct {
-	a            *testApp
-	tokens       map[string]string // by role, write scope; "member" is alice's
-	readTokens   map[string]string
-	alice, bob   *store.Member
-	aliceSub     int64
-	bobSub       int64
-	aliceInv     int64
-	bobInv       int64
-	alicePay     int64
-	bobPay       int64
-	pool         int64
-	admin        *store.Member
+	a          *testApp
+	tokens     map[string]string // by role, write scope; "member" is alice's
+	readTokens map[string]string
+	alice, bob *store.Member
+	aliceSub   int64
+	bobSub     int64
+	aliceInv   int64
+	bobInv     int64
+	alicePay   int64
+	bobPay     int64
+	pool       int64
+	admin      *store.Member
 }
 
 var apiRoles = []string{model.RoleAdmin, model.RoleTreasurer, model.RoleSupport, model.RoleMember}
