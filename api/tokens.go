@@ -58,3 +58,8 @@ func ParseExpiry(v string, now time.Time) (*time.Time, error) {
 	t := now.Add(d)
 	return &t, nil
 }
+
+// RevokeToken ends a token at once: the next request with it is refused.
+func RevokeToken(ctx context.Context, s *store.Store, id int64) error {
+	return s.Tx(ctx, func(tx *store.Store) error { return tx.RevokeAPIToken(ctx, id) })
+}
