@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -520,4 +521,58 @@ func count(t *testing.T, a *testApp, q string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// The back office's page: admins create a token (shown once), see its last
+// use and revoke it; other staff are refused.
+func TestAPITokensPage(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("boss", model.RoleAdmin, "boss-password")
+		a.addMember("tres", model.RoleTreasurer, "tres-password")
+		alice := a.addMemberQuick("alice")
+		tb := a.browser()
+		tb.login("tres", "tres-password")
+		if res := tb.get("/admin/api-tokens"); res.Status != http.StatusForbidden {
+			t.Fatalf("treasurer: %d", res.Status)
+		}
+		b := a.browser()
+		b.lang = "fr"
+		b.login("boss", "boss-password")
+		res := b.get("/admin/api-tokens")
+		mustContain(t, res.Body, "Jetons d&#39;API", "Aucun jeton")
+		res = b.post("/admin/api-tokens", url.Values{"login": {"nobody"}, "scope": {"read"}, "expires": {"2001-01-01"}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad form: %d", res.Status)
+		}
+		mustContain(t, res.Body, "Aucun compte n&#39;a cet identifiant", "Indiquez une date postérieure")
+		res = b.post("/admin/api-tokens", url.Values{"login": {"alice"}, "scope": {"read"}, "name": {"Zoé's script"}})
+		if res.Status != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("create: %d %v", res.Status, res.Header)
+		}
+		m := regexp.MustCompile(`<code>(coin_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(res.Body)
+		if m == nil {
+			t.Fatalf("no token shown:\n%s", res.Body)
+		}
+		tok := m[1]
+		if r := apiCall(t, a, tok, "GET", fmt.Sprintf("/api/v1/members/%d", alice.ID), nil); r.Status != 200 {
+			t.Fatalf("the new token: %d", r.Status)
+		}
+		res = b.get("/admin/api-tokens")
+		mustContain(t, res.Body, "alice", "Zoé&#39;s script", "en service")
+		mustNotContain(t, res.Body, tok)
+		var id int64
+		if err := a.store.DB().QueryRow(`SELECT id FROM api_tokens`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := a.store.APITokenByID(context.Background(), id); got.LastUsedAt == nil {
+			t.Fatal("last use not recorded")
+		}
+		if res := b.post(fmt.Sprintf("/admin/api-tokens/%d/revoke", id), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", res.Status)
+		}
+		mustContain(t, b.get("/admin/api-tokens").Body, "révoqué")
+		if r := apiCall(t, a, tok, "GET", "/api/v1/members", nil); r.Status != 401 {
+			t.Fatalf("revoked token: %d", r.Status)
+		}
+	})
 }
