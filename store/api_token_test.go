@@ -70,5 +70,12 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if err := s.CreateAPIToken(ctx, &store.APIToken{MemberID: m.ID, Scope: "admin"}, "h2"); err == nil {
 			t.Fatal("unknown scope accepted")
 		}
+		// Anonymising the member erases their tokens.
+		if err := s.AnonymiseMember(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.APITokenByHash(ctx, "hash1"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("token of an anonymised member: %v", err)
+		}
 	})
 }
