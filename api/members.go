@@ -42,6 +42,11 @@ func (a *api) listMembers(c *fiber.Ctx, p *principal) error {
 	if f.Sort, err = oneOfQuery(c, "sort", "name", "login", "joined", "status", "id"); err != nil {
 		return err
 	}
+	if f.Sort == "" {
+		// By id: stable while pages are read, and served by the primary
+		// key (by name sorts an expression no index holds).
+		f.Sort = "id"
+	}
 	list, total, err := a.Store.ListMembers(c.UserContext(), f)
 	if err != nil {
 		return err
