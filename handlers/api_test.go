@@ -24,6 +24,7 @@ import (
 	"coin/api"
 	"coin/auth"
 	"coin/backend"
+	"coin/config"
 	"coin/date"
 	"coin/model"
 	"coin/store"
@@ -574,5 +575,24 @@ func TestAPITokensPage(t *testing.T) {
 		if r := apiCall(t, a, tok, "GET", "/api/v1/members", nil); r.Status != 401 {
 			t.Fatalf("revoked token: %d", r.Status)
 		}
+	})
+}
+
+// Below a base path, the API and its document's server move with it.
+func TestAPIBelowBasePath(t *testing.T) {
+	eachApp(t, func(c *config.Config) { c.Server.BasePath = "/coin/" }, func(t *testing.T, a *testApp) {
+		m := a.addMemberQuick("alice")
+		tok, _, err := api.CreateToken(context.Background(), a.store, m, store.ScopeRead, "", nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("GET", "/coin/api/v1/members", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := a.app.Test(req, 10_000)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("members below the base path: %v %v", res.StatusCode, err)
+		}
+		doc := a.browser().get("/coin/api/v1/openapi.json")
+		mustContain(t, doc.Body, `"servers":[{"url":"/coin/api/v1"}]`, `"openapi":"3.1.0"`)
 	})
 }
