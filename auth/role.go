@@ -25,6 +25,7 @@ const (
 	ImportMembers       Permission = "members:import"   // admins only
 	ExportMembers       Permission = "members:export"   // admins only
 	MemberRegister      Permission = "members:register" // the register for the general assembly
+	ManageAPITokens     Permission = "api:tokens"       // admins only: a token acts as its owner
 )
 
 // grants says which staff role holds which permission. Admins hold all;

@@ -57,6 +57,7 @@ type CLI struct {
 	Restore               RestoreCmd               `cmd:"" help:"Restore a backup archive into an empty data directory (never overwrites)."`
 	Dump                  DumpCmd                  `cmd:"" help:"Write the whole database as a portable archive (zip of JSON lines), while serve runs."`
 	Load                  LoadCmd                  `cmd:"" help:"Load a dump archive into an empty database, SQLite or PostgreSQL (e.g. to move to PostgreSQL)."`
+	APIToken              APITokenCmd              `cmd:"" name:"api-token" help:"Create, list or revoke the personal access tokens of the REST API."`
 	Version               VersionCmd               `cmd:"" help:"Print the version."`
 }
 

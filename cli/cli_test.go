@@ -38,7 +38,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 func TestHelpOnEveryCommand(t *testing.T) {
 	for _, cmd := range []string{"serve", "migrate", "createsuperuser", "demo", "check", "version", "purge-unverified",
 		"isp-json", "templates", "templates copy", "maillists-sync", "members-email", "charge-subscriptions", "jobs",
-		"import-payments", "sepa-debit", "export-accounting"} {
+		"import-payments", "sepa-debit", "export-accounting", "api-token", "api-token create"} {
 		r := run(t, "", nil, append(strings.Fields(cmd), "--help")...)
 		if r.status != 0 || !strings.Contains(r.stdout, "Usage: coin "+cmd) {
 			t.Errorf("coin %s --help: %d %q", cmd, r.status, r.stdout)

@@ -14,6 +14,7 @@ import (
 
 	"coin/account"
 	"coin/accounting"
+	"coin/api"
 	"coin/assets"
 	"coin/auth"
 	"coin/bank"
@@ -158,6 +159,10 @@ func New(d Deps) *fiber.App {
 	r.Get("/isp/logo/:hash", h.ispLogo)
 	r.Get("/isp.json", h.ispJSON)
 	r.Options("/isp.json", h.ispJSONPreflight)
+	// The REST API authenticates by bearer token only: it is mounted before
+	// the session and CSRF middleware, so a cookie never reaches it.
+	api.Mount(r, api.Deps{Cfg: d.Cfg, Store: d.Store, Billing: d.Billing, Fees: d.Fees, Subs: d.Subs,
+		Catalog: d.Catalog, Log: d.Log})
 	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -371,6 +376,10 @@ func (h *Handler) routes(r fiber.Router) {
 	isp.Post("/", h.ispSave)
 	isp.Post("/logo", h.ispLogoUpload)
 	isp.Post("/logo/delete", h.ispLogoDelete)
+	tokens := admin.Group("/api-tokens", h.require(auth.ManageAPITokens))
+	tokens.Get("/", h.apiTokensPage)
+	tokens.Post("/", h.apiTokenCreate)
+	tokens.Post("/:id<int>/revoke", h.apiTokenRevoke)
 	templates := admin.Group("/templates", h.require(auth.ManageISP))
 	templates.Get("/", h.templateList)
 	templates.Get("/*", h.templateShow)

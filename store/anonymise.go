@@ -66,7 +66,7 @@ func (s *Store) AnonymiseMember(ctx context.Context, id int64) error {
 }
 
 // eraseTraces deletes the sessions, links, messages, sign-in attempts,
-// limit hits and list subscriptions of m.
+// limit hits, API tokens and list subscriptions of m.
 func (s *Store) eraseTraces(ctx context.Context, m *Member) error {
 	steps := []struct {
 		q    string
@@ -74,6 +74,7 @@ func (s *Store) eraseTraces(ctx context.Context, m *Member) error {
 	}{
 		{`DELETE FROM sessions WHERE member_id = ?`, []any{m.ID}},
 		{`DELETE FROM member_tokens WHERE member_id = ?`, []any{m.ID}},
+		{`DELETE FROM api_tokens WHERE member_id = ?`, []any{m.ID}}, // an anonymised account acts no more
 		{`DELETE FROM mailing_list_subscriptions WHERE member_id = ?`, []any{m.ID}},
 		{`DELETE FROM outbox WHERE member_id = ?`, []any{m.ID}},
 		{`DELETE FROM login_attempts WHERE login = ?`, []any{m.Login}},
