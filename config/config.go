@@ -27,6 +27,7 @@ type Config struct {
 	Backup     Backup     `toml:"backup" envPrefix:"BACKUP_"`
 	LDAP       LDAP       `toml:"ldap" envPrefix:"LDAP_"`
 	SNMP       SNMP       `toml:"snmp" envPrefix:"SNMP_"`
+	Metrics    Metrics    `toml:"metrics" envPrefix:"METRICS_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
