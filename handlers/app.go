@@ -30,6 +30,7 @@ import (
 	"coin/mail"
 	"coin/maillists"
 	"coin/member"
+	"coin/metrics"
 	"coin/overrides"
 	"coin/sepa"
 	"coin/snmppoll"
@@ -77,6 +78,11 @@ type Deps struct {
 	Importer *importer.Service
 	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
 	SNMP *snmppoll.Service
+	// Metrics feeds and serves /metrics; nil: no /metrics and no request metrics.
+	Metrics *metrics.Metrics
+	// MetricsAuthorizer lets a request read /metrics when metrics.public is
+	// off (an admin's API token); nil: only a signed-in admin's session.
+	MetricsAuthorizer func(c *fiber.Ctx) bool
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -84,6 +90,8 @@ type Handler struct {
 	Deps
 	secret  []byte
 	proxies []netip.Prefix // trusted_proxies
+
+	routeLabels routeLabels // names of routes in the metrics
 }
 
 // New builds the Fiber application with every route under base_path.
@@ -143,6 +151,9 @@ func New(d Deps) *fiber.App {
 		WriteTimeout:                 60 * time.Second,
 		IdleTimeout:                  2 * time.Minute,
 	})
+	if d.Metrics != nil {
+		app.Use(h.countRequests)
+	}
 	app.Use(h.recover, h.logRequests, h.securityHeaders)
 
 	r := app.Group(d.Cfg.Server.BasePath)
@@ -152,6 +163,9 @@ func New(d Deps) *fiber.App {
 	r.Get("/isp/logo/:hash", h.ispLogo)
 	r.Get("/isp.json", h.ispJSON)
 	r.Options("/isp.json", h.ispJSONPreflight)
+	if d.Metrics != nil {
+		r.Get("/metrics", h.metrics)
+	}
 	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
