@@ -3,9 +3,13 @@ package api
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"coin/auth"
+	"coin/model"
 	"coin/store"
 )
 
@@ -62,4 +66,21 @@ func ParseExpiry(v string, now time.Time) (*time.Time, error) {
 // RevokeToken ends a token at once: the next request with it is refused.
 func RevokeToken(ctx context.Context, s *store.Store, id int64) error {
 	return s.Tx(ctx, func(tx *store.Store) error { return tx.RevokeAPIToken(ctx, id) })
+}
+
+// AdminToken tells whether the request carries a live bearer token of an
+// admin (what /metrics asks when it is not public). The same rules as the
+// API's: revoked and expired tokens count for nothing, the owner's role is
+// read as it is now.
+func AdminToken(c *fiber.Ctx, s *store.Store) bool {
+	scheme, token, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return false
+	}
+	t, err := s.APITokenByHash(c.UserContext(), auth.HashToken(token))
+	if err != nil || t.RevokedAt != nil || !t.Live(s.Now()) {
+		return false
+	}
+	return t.MemberRole == model.RoleAdmin
 }

@@ -18,6 +18,7 @@ import (
 	"coin/date"
 	"coin/demo"
 	"coin/handlers"
+	"coin/metrics"
 	"coin/model"
 )
 
@@ -102,10 +103,16 @@ func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
 	if err != nil {
 		return err
 	}
+	// The jobs and hooks report to the metrics before anything runs.
+	m := metrics.New(a.store, func() date.Date { return date.Today(cfg.Location()) }, log)
+	a.jobs.Observe, a.subs.Hooks.Observe = m.ObserveJob, m.ObserveHook
+	for _, j := range a.jobs.Jobs() {
+		m.Jobs(j.Name)
+	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
 		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing,
 		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, Bank: a.bank, SEPA: a.sepa, Books: a.books, IPAM: a.ipam, Members: a.members, Log: log,
-		SNMP: a.snmp})
+		SNMP: a.snmp, Metrics: m})
 
 	if s.NoJobs {
 		log.Info("scheduled jobs are off in this instance (--no-jobs)")

@@ -28,6 +28,7 @@ type Config struct {
 	LDAP       LDAP       `toml:"ldap" envPrefix:"LDAP_"`
 	SNMP       SNMP       `toml:"snmp" envPrefix:"SNMP_"`
 	Receipts   Receipts   `toml:"receipts" envPrefix:"RECEIPTS_"`
+	Metrics    Metrics    `toml:"metrics" envPrefix:"METRICS_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`

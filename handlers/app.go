@@ -31,6 +31,7 @@ import (
 	"coin/mail"
 	"coin/maillists"
 	"coin/member"
+	"coin/metrics"
 	"coin/overrides"
 	"coin/receipt"
 	"coin/sepa"
@@ -81,6 +82,11 @@ type Deps struct {
 	SNMP *snmppoll.Service
 	// Receipts issues members' receipts; nil: built from Store, Cfg, Catalog and ISP.
 	Receipts *receipt.Service
+	// Metrics feeds and serves /metrics; nil: no /metrics and no request metrics.
+	Metrics *metrics.Metrics
+	// MetricsAuthorizer lets a request read /metrics when metrics.public is
+	// off (an admin's API token); nil: only a signed-in admin's session.
+	MetricsAuthorizer func(c *fiber.Ctx) bool
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -88,6 +94,8 @@ type Handler struct {
 	Deps
 	secret  []byte
 	proxies []netip.Prefix // trusted_proxies
+
+	routeLabels routeLabels // names of routes in the metrics
 }
 
 // New builds the Fiber application with every route under base_path.
@@ -115,6 +123,9 @@ func New(d Deps) *fiber.App {
 	}
 	if d.SNMP == nil {
 		d.SNMP = snmppoll.New(d.Store, &d.Cfg.SNMP, d.Log)
+	}
+	if d.MetricsAuthorizer == nil {
+		d.MetricsAuthorizer = func(c *fiber.Ctx) bool { return api.AdminToken(c, d.Store) }
 	}
 	if d.Receipts == nil {
 		d.Receipts = &receipt.Service{Store: d.Store, Cfg: d.Cfg, Catalog: d.Catalog, Identity: d.ISP.Identity, Log: d.Log}
@@ -150,6 +161,9 @@ func New(d Deps) *fiber.App {
 		WriteTimeout:                 60 * time.Second,
 		IdleTimeout:                  2 * time.Minute,
 	})
+	if d.Metrics != nil {
+		app.Use(h.countRequests)
+	}
 	app.Use(h.recover, h.logRequests, h.securityHeaders)
 
 	r := app.Group(d.Cfg.Server.BasePath)
@@ -163,6 +177,9 @@ func New(d Deps) *fiber.App {
 	// the session and CSRF middleware, so a cookie never reaches it.
 	api.Mount(r, api.Deps{Cfg: d.Cfg, Store: d.Store, Billing: d.Billing, Fees: d.Fees, Subs: d.Subs,
 		Catalog: d.Catalog, Log: d.Log})
+	if d.Metrics != nil {
+		r.Get("/metrics", h.metrics)
+	}
 	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -34,6 +34,7 @@ import (
 	"coin/ispdb"
 	"coin/jobs"
 	"coin/mail"
+	"coin/metrics"
 	"coin/overrides"
 	"coin/provision"
 	"coin/sepa"
@@ -58,6 +59,9 @@ type testApp struct {
 	// before it charges (a test holds a run open with it).
 	beforeCharge func(ctx context.Context)
 	logs         *syncBuffer // what the application logged
+	metrics      *metrics.Metrics
+	// metricsAuth, when set, is the app's MetricsAuthorizer.
+	metricsAuth func(c *fiber.Ctx) bool
 }
 
 // syncBuffer collects log lines written from several goroutines.
@@ -139,10 +143,14 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sched.Stop() })
+	// Every test runs with the metrics on, as serve does.
+	ta.metrics = metrics.New(s, func() date.Date { return date.Today(cfg.Location()) }, log)
+	sched.Observe, subs.Hooks.Observe = ta.metrics.ObserveJob, ta.metrics.ObserveHook
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
 		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log,
 		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log},
-		Books: &accounting.Service{Store: s, Cfg: &cfg}})
+		Books: &accounting.Service{Store: s, Cfg: &cfg}, Metrics: ta.metrics,
+		MetricsAuthorizer: func(c *fiber.Ctx) bool { return ta.metricsAuth != nil && ta.metricsAuth(c) }})
 	ta.app, ta.jobs = app, sched
 	return ta
 }

@@ -75,7 +75,10 @@ type Scheduler struct {
 	// Instance names this process in the claims of scheduled times
 	// (default host:pid); set it before Start.
 	Instance string
-	crons    map[string]gocron.Cron // parsed schedules, to name each tick
+	// Observe, when set (before Start), is told of every finished run: the
+	// metrics count runs and failures per job.
+	Observe func(job string, ok bool, took time.Duration)
+	crons   map[string]gocron.Cron // parsed schedules, to name each tick
 
 	base   context.Context // runs started in the background live in it
 	cancel context.CancelFunc
@@ -182,8 +185,12 @@ func (s *Scheduler) finish(ctx context.Context, r *run) error {
 		}
 	}()
 	p := &progress{s: s, id: r.rec.ID, job: r.job.Name}
+	started := time.Now()
 	summary, err := call(context.WithValue(ctx, progressKey{}, p), r.job, r.rec.Day, r.rec.DryRun)
 	p.stop()
+	if s.Observe != nil {
+		s.Observe(r.job.Name, err == nil, time.Since(started))
+	}
 	r.rec.Summary = strings.TrimSpace(summary)
 	r.rec.Status = model.RunOK
 	if err != nil {

@@ -54,6 +54,9 @@ type Runner struct {
 	Store    *store.Store
 	Services *config.Services
 	Log      *slog.Logger
+	// Observe, when set (before the first run), is told of every hook run,
+	// state runs included: the metrics count runs and failures.
+	Observe func(backend, action string, ok bool, took time.Duration)
 
 	mu      sync.Mutex
 	state   map[int64]cachedState
@@ -99,6 +102,9 @@ func (r *Runner) Run(ctx context.Context, action string, t Target) (*store.HookR
 	run := execute(ctx, action, args, refused, env, payload(action, t), timeout)
 	release()
 	run.SubscriptionID = t.Subscription.ID
+	if r.Observe != nil {
+		r.Observe(t.Offer.Backend, action, run.OK(), run.Duration)
+	}
 	if action != "state" {
 		if err := r.Store.RecordHookRun(context.WithoutCancel(ctx), run); err != nil {
 			return run, err
