@@ -29,6 +29,10 @@ import (
 // for months does not send every old level at once.
 const MaxLateness = 30
 
+// GroupDays: a reminder also stands for the levels of the member's other
+// invoices that fall within this many days after it.
+const GroupDays = 7
+
 // Service carries what collections needs.
 type Service struct {
 	Store   *store.Store
@@ -206,18 +210,27 @@ func (s *Service) remindAs(ctx context.Context, memberID int64, day date.Date, d
 	if err != nil {
 		return nil, false, err
 	}
-	due := map[int64]int{}
-	level := 0
+	// due holds the levels this e-mail records per invoice: the level due
+	// today, and the levels coming within GroupDays, so that a member with
+	// invoices a few days apart gets one e-mail, not one per invoice.
+	due := map[int64][]int{}
+	level, last, trigger := 0, false, false
 	if !now {
 		for _, inv := range overdue {
 			l, ok := DueLevel(inv.DueDate, days, day)
-			if !ok || containsInt(sentLevels[inv.ID], l) {
-				continue
+			for _, d := range days {
+				on := inv.DueDate.AddDays(d)
+				soon := on.After(day) && on.Before(day.AddDays(GroupDays))
+				if containsInt(sentLevels[inv.ID], d) || !((ok && d == l) || soon) {
+					continue
+				}
+				due[inv.ID] = append(due[inv.ID], d)
+				trigger = trigger || (ok && d == l)
+				level = max(level, d)
+				last = last || d == days[len(days)-1]
 			}
-			due[inv.ID] = l
-			level = max(level, l)
 		}
-		if len(due) == 0 {
+		if !trigger {
 			return nil, false, nil
 		}
 	}
@@ -225,7 +238,6 @@ func (s *Service) remindAs(ctx context.Context, memberID int64, day date.Date, d
 	for _, inv := range overdue {
 		total += inv.Remaining()
 	}
-	last := !now && len(days) > 0 && level == days[len(days)-1]
 	sent := &Sent{Member: m, Level: level, Invoices: len(overdue), Amount: total, Letter: last}
 	if dryRun {
 		return sent, false, nil
@@ -257,13 +269,15 @@ func (s *Service) remindAs(ctx context.Context, memberID int64, day date.Date, d
 		if !ok {
 			return errAlreadySent
 		}
-		for id, l := range due {
-			ok, err := tx.RecordInvoiceReminder(ctx, id, l, memberID, step.ID, day)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errAlreadySent // another run got there first
+		for id, levels := range due {
+			for _, l := range levels {
+				ok, err := tx.RecordInvoiceReminder(ctx, id, l, memberID, step.ID, day)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return errAlreadySent // another run got there first
+				}
 			}
 		}
 		return nil
