@@ -19,6 +19,7 @@ import (
 	"coin/bank"
 	"coin/billing"
 	"coin/bulkmail"
+	"coin/collections"
 	"coin/config"
 	"coin/fees"
 	"coin/hardware"
@@ -77,6 +78,8 @@ type Deps struct {
 	Importer *importer.Service
 	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
 	SNMP *snmppoll.Service
+	// Collect reminds and suspends members in arrears; nil: built from the rest.
+	Collect *collections.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -124,6 +127,13 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Importer == nil {
 		d.Importer = &importer.Service{Store: d.Store, Members: d.Members, Fees: d.Fees, Subs: d.Subs, Log: d.Log}
+	}
+	if d.Collect == nil {
+		d.Collect = &collections.Service{Store: d.Store, Cfg: d.Cfg, Catalog: d.Catalog, Mail: d.Mail, Subs: d.Subs, Log: d.Log,
+			Site: func(ctx context.Context) mail.Site { return mail.SiteOf(d.ISP.Identity(ctx), d.Cfg.AbsoluteURL("/")) }}
+		if d.Billing != nil && d.Billing.Paid == nil {
+			d.Billing.Paid = d.Collect.Paid
+		}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -290,6 +300,11 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/fees", h.require(auth.ManageBilling), h.feeCreate)
 	members.Post("/:id<int>/fees/:fee<int>/delete", h.require(auth.ManageBilling), h.feeDelete)
 	admin.Get("/fees", h.require(auth.ViewBilling), h.feeList)
+	admin.Get("/overdue", view, h.overdueList)
+	admin.Get("/overdue.csv", view, h.overdueCSV)
+	admin.Post("/overdue/remind", manage, h.overdueRemind)
+	members.Post("/:id<int>/collections", manage, h.memberCollectionsSave)
+	admin.Post("/subscriptions/:id<int>/arrears-exempt", manage, h.subscriptionArrearsExempt)
 	jobRoutes := admin.Group("/jobs", h.require(auth.ViewJobs))
 	jobRoutes.Get("/", h.jobList)
 	jobRoutes.Get("/runs/:id<int>", h.jobRunShow)
