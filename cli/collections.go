@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"coin/date"
 )
@@ -31,3 +32,16 @@ type EnforceArrearsCmd struct {
 }
 
 func (c *EnforceArrearsCmd) Run(g *Globals) error { return runJob(g, "enforce-arrears", c.JobRunFlags) }
+
+// demoCollections runs call-for-payments over the last 60 days of the demo
+// data, as the daily job would have, so that the overdue page shows
+// reminders sent (the demo holds its e-mails in the outbox).
+func (a *app) demoCollections(ctx context.Context) error {
+	today := date.Today(a.cfg.Location())
+	for day := today.AddDays(-60); !day.After(today); day = day.AddDays(1) {
+		if _, err := a.collect.CallForPayments(ctx, day, false); err != nil {
+			return fmt.Errorf("demo reminders on %s: %w", day, err)
+		}
+	}
+	return nil
+}

@@ -91,6 +91,9 @@ func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
 			if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(cfg.Location())); err != nil {
 				return fmt.Errorf("load demo data: %w", err)
 			}
+			if err := a.demoCollections(ctx); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
 			log.Info("demo data loaded")
 		}
 		fmt.Fprintln(g.Stdout, demo.Banner)
