@@ -166,7 +166,15 @@ func (s *Service) suspendable(ctx context.Context, memberID int64, day date.Date
 // notice sends the notice of a coming suspension once per debt (keyed by
 // the oldest due date of what is owed) and returns its step.
 func (s *Service) notice(ctx context.Context, m *store.Member, o store.Owed, day date.Date, dryRun bool) (*store.CollectionStep, bool, error) {
-	key := fmt.Sprintf("notice:%d:%s", m.ID, o.OldestDue)
+	// A restore closes the episode: debt left over from it, grown again,
+	// gets a new notice before a new suspension.
+	episode := int64(0)
+	if r, err := s.Store.LastStepOf(ctx, m.ID, store.StepResume); err == nil {
+		episode = r.ID
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, false, err
+	}
+	key := fmt.Sprintf("notice:%d:%s:%d", m.ID, o.OldestDue, episode)
 	st, err := s.Store.CollectionStepByKey(ctx, key)
 	if err == nil {
 		return st, false, nil

@@ -410,3 +410,37 @@ func TestRerunAfterCrash(t *testing.T) {
 		})
 	}
 }
+
+// TestExemptSubscriptionIsRestored: exempting a subscription suspended for
+// arrears restores it (resume hook), and the next run leaves it alone.
+func TestExemptSubscriptionIsRestored(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, func(c *config.Config) { c.Collections.NoticeDays = 0 })
+		alice := e.member("alice")
+		sub := e.subscription(alice)
+		e.invoice(alice, 9000, "2026-01-01")
+		day := date.MustParse("2026-02-15")
+		for range 2 {
+			if _, err := e.svc.EnforceArrears(e.ctx, day, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if h := e.hooks(); len(h) != 1 {
+			t.Fatalf("hooks %q", h)
+		}
+		row, _ := st.SubscriptionByID(e.ctx, sub.ID)
+		if err := e.svc.ExemptSubscription(e.ctx, row, true, "staff"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.EnforceArrears(e.ctx, day.AddDays(1), false); err != nil {
+			t.Fatal(err)
+		}
+		h := e.hooks()
+		if len(h) != 2 || !strings.HasPrefix(h[1], "resume") {
+			t.Fatalf("hooks %q", h)
+		}
+		if row, _ := st.SubscriptionByID(e.ctx, sub.ID); row.Suspended {
+			t.Fatal("exempt subscription still suspended")
+		}
+	})
+}
