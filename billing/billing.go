@@ -43,6 +43,12 @@ type Service struct {
 	// Mail, when set, queues "new invoice" and "payment received" e-mails.
 	Mail *mail.Composer
 	Log  *slog.Logger
+	// Paid, when set, is called once a transaction that recorded a payment
+	// or a credit note for a member commits: collections restores the
+	// services suspended for arrears when the debt is back under the
+	// threshold. Every payment (by hand, bank import, direct debit, API,
+	// card) goes through RecordPaymentTx, so this is the one place.
+	Paid func(memberID int64)
 }
 
 // ErrNothingToValidate is returned for a draft without lines.

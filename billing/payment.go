@@ -120,6 +120,10 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, p *store
 	if err := tx.CreatePayment(ctx, p); err != nil {
 		return nil, err
 	}
+	if s.Paid != nil {
+		memberID := p.MemberID
+		tx.AfterCommit(func() { s.Paid(memberID) })
+	}
 	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
 		PaymentID: ptr(p.ID), AmountCents: p.AmountCents, Actor: actor,
 		Details: p.Method + " " + p.Date.String() + " " + p.Label}); err != nil {
@@ -338,6 +342,9 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 		m, err := tx.MemberByID(ctx, inv.MemberID)
 		if err != nil {
 			return err
+		}
+		if s.Paid != nil {
+			tx.AfterCommit(func() { s.Paid(m.ID) })
 		}
 		cn = &store.Invoice{Kind: model.KindCreditNote, MemberID: inv.MemberID, CreditedInvoiceID: ptr(inv.ID), Language: inv.Language}
 		lines := creditLines(invLines, credited, amount, label)

@@ -12,6 +12,7 @@ import (
 	"coin/backend"
 	"coin/bank"
 	"coin/billing"
+	"coin/collections"
 	"coin/config"
 	"coin/date"
 	"coin/digest"
@@ -56,6 +57,7 @@ type app struct {
 	books     *accounting.Service
 	ldap      *ldapsync.Syncer
 	snmp      *snmppoll.Service
+	collect   *collections.Service
 }
 
 func (g *Globals) logger() *slog.Logger {
@@ -169,6 +171,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.fees = &fees.Service{Store: st, Cfg: cfg, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
 		Log: log, Currency: cfg.Billing.Currency}
 	a.members = &member.Service{Store: st, Fees: a.fees, Log: log}
+	a.collect = &collections.Service{Store: st, Cfg: cfg, Catalog: catalog, Mail: a.composer, Site: a.mailSite,
+		Subs: a.subs, Log: log}
+	a.billing.Paid = a.collect.Paid
 	a.lists = maillists.New(st, cfg.Maillists, log)
 	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Fees: a.fees, Log: log}
 	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}

@@ -44,6 +44,8 @@ type CLI struct {
 	Templates       TemplatesCmd       `cmd:"" help:"List the overridable templates, or copy one into the overrides folder."`
 
 	CallForMembershipFees CallForMembershipFeesCmd `cmd:"" name:"call-for-membership-fees" help:"E-mail the membership fee reminders due (each is sent once)."`
+	CallForPayments       CallForPaymentsCmd       `cmd:"" name:"call-for-payments" help:"E-mail the reminders of unpaid invoices due ([collections] reminder_days; each is sent once)."`
+	EnforceArrears        EnforceArrearsCmd        `cmd:"" name:"enforce-arrears" help:"Notice, suspend and restore the subscriptions of members in arrears ([collections])."`
 	Jobs                  JobsCmd                  `cmd:"" help:"List the scheduled jobs and their last run, or run one now."`
 	MaillistsSync         MaillistsSyncCmd         `cmd:"" name:"maillists-sync" help:"Push every mailing list (or one) to the list server with maillists.sync_command."`
 	MembersEmail          MembersEmailCmd          `cmd:"" name:"members-email" help:"Print members' e-mail addresses, one a line, with filters."`

@@ -32,6 +32,8 @@ func (a *app) jobList() []jobs.Job {
 		{Name: "ldap-sync", Schedule: sch.LDAPSync, Quiet: true, Run: a.ldapSyncDue},
 		{Name: "snmp-poll", Schedule: sch.SNMPPoll, Quiet: true, Run: a.snmpPoll},
 		{Name: "staff-digest", Schedule: sch.StaffDigest, Run: a.digest.Send},
+		{Name: "call-for-payments", Schedule: sch.CallForPayments, Run: a.callForPayments},
+		{Name: "enforce-arrears", Schedule: sch.EnforceArrears, Run: a.enforceArrears},
 	}
 }
 

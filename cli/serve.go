@@ -92,6 +92,9 @@ func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
 			if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(cfg.Location())); err != nil {
 				return fmt.Errorf("load demo data: %w", err)
 			}
+			if err := a.demoCollections(ctx); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
 			log.Info("demo data loaded")
 		}
 		fmt.Fprintln(g.Stdout, demo.Banner)
@@ -111,7 +114,7 @@ func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
 	}
 	web := handlers.New(handlers.Deps{Cfg: cfg, Store: a.store, Catalog: a.catalog, Assets: as,
 		Accounts: a.accounts, Templates: a.templates, Mail: a.composer, Subs: a.subs, Billing: a.billing,
-		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, Bank: a.bank, SEPA: a.sepa, Books: a.books, IPAM: a.ipam, Members: a.members, Log: log,
+		ISP: a.isp, Fees: a.fees, Jobs: a.jobs, Lists: a.lists, Bank: a.bank, SEPA: a.sepa, Books: a.books, IPAM: a.ipam, Members: a.members, Collect: a.collect, Log: log,
 		SNMP: a.snmp, Metrics: m})
 
 	if s.NoJobs {

@@ -29,6 +29,8 @@ type Config struct {
 	SNMP       SNMP       `toml:"snmp" envPrefix:"SNMP_"`
 	Receipts   Receipts   `toml:"receipts" envPrefix:"RECEIPTS_"`
 	Metrics    Metrics    `toml:"metrics" envPrefix:"METRICS_"`
+	// Collections: reminders of unpaid invoices, suspension for arrears.
+	Collections Collections `toml:"collections" envPrefix:"COLLECTIONS_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`
@@ -96,12 +98,15 @@ func Default() Config {
 			Backup:                "30 2 * * *",
 			LDAPSync:              "* * * * *",
 			SNMPPoll:              "*/5 * * * *",
+			CallForPayments:       "12 9 * * *",
+			EnforceArrears:        "48 9 * * *",
 		},
-		Backup:    Backup{KeepDaily: 7, KeepWeekly: 4},
-		LDAP:      DefaultLDAP,
-		SNMP:      SNMP{Retention: 7 * 24 * time.Hour, Timeout: 2 * time.Second},
-		Hardware:  Hardware{Enabled: true},
-		Maillists: Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
+		Collections: DefaultCollections,
+		Backup:      Backup{KeepDaily: 7, KeepWeekly: 4},
+		LDAP:        DefaultLDAP,
+		SNMP:        SNMP{Retention: 7 * 24 * time.Hour, Timeout: 2 * time.Second},
+		Hardware:    Hardware{Enabled: true},
+		Maillists:   Maillists{Enabled: true, SyncTimeout: 30 * time.Second},
 		IP: IP{
 			AllocationMessage: "{{.Action}} {{.Subnet}} ({{.Pool}}) for {{or .Member \"nobody\"}}, subscription {{or .Subscription \"none\"}}",
 			ReleaseGraceDays:  30,

@@ -26,6 +26,8 @@ type Jobs struct {
 	LDAPSync              string `toml:"ldap_sync" env:"LDAP_SYNC"`
 	SNMPPoll              string `toml:"snmp_poll" env:"SNMP_POLL"`
 	StaffDigest           string `toml:"staff_digest" env:"STAFF_DIGEST"`
+	CallForPayments       string `toml:"call_for_payments" env:"CALL_FOR_PAYMENTS"`
+	EnforceArrears        string `toml:"enforce_arrears" env:"ENFORCE_ARREARS"`
 }
 
 // Schedules maps each job's name (its command) to its schedule; the
@@ -44,6 +46,8 @@ func (j Jobs) Schedules() map[string]string {
 		"ldap-sync":                j.LDAPSync,
 		"snmp-poll":                j.SNMPPoll,
 		"staff-digest":             j.StaffDigest,
+		"call-for-payments":        j.CallForPayments,
+		"enforce-arrears":          j.EnforceArrears,
 	}
 }
 

@@ -80,6 +80,9 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if err := c.Collections.validate(); err != nil {
+		return err
+	}
 	if err := c.Fees.validate(); err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"coin/bank"
 	"coin/billing"
 	"coin/bulkmail"
+	"coin/collections"
 	"coin/config"
 	"coin/fees"
 	"coin/hardware"
@@ -87,6 +88,8 @@ type Deps struct {
 	// MetricsAuthorizer lets a request read /metrics when metrics.public is
 	// off (an admin's API token); nil: only a signed-in admin's session.
 	MetricsAuthorizer func(c *fiber.Ctx) bool
+	// Collect reminds and suspends members in arrears; nil: built from the rest.
+	Collect *collections.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -142,6 +145,13 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Importer == nil {
 		d.Importer = &importer.Service{Store: d.Store, Members: d.Members, Fees: d.Fees, Subs: d.Subs, Log: d.Log}
+	}
+	if d.Collect == nil {
+		d.Collect = &collections.Service{Store: d.Store, Cfg: d.Cfg, Catalog: d.Catalog, Mail: d.Mail, Subs: d.Subs, Log: d.Log,
+			Site: func(ctx context.Context) mail.Site { return mail.SiteOf(d.ISP.Identity(ctx), d.Cfg.AbsoluteURL("/")) }}
+		if d.Billing != nil && d.Billing.Paid == nil {
+			d.Billing.Paid = d.Collect.Paid
+		}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -324,6 +334,11 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/fees", h.require(auth.ManageBilling), h.feeCreate)
 	members.Post("/:id<int>/fees/:fee<int>/delete", h.require(auth.ManageBilling), h.feeDelete)
 	admin.Get("/fees", h.require(auth.ViewBilling), h.feeList)
+	admin.Get("/overdue", view, h.overdueList)
+	admin.Get("/overdue.csv", view, h.overdueCSV)
+	admin.Post("/overdue/remind", manage, h.overdueRemind)
+	members.Post("/:id<int>/collections", manage, h.memberCollectionsSave)
+	admin.Post("/subscriptions/:id<int>/arrears-exempt", manage, h.subscriptionArrearsExempt)
 	jobRoutes := admin.Group("/jobs", h.require(auth.ViewJobs))
 	jobRoutes.Get("/", h.jobList)
 	jobRoutes.Get("/runs/:id<int>", h.jobRunShow)

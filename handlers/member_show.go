@@ -29,6 +29,9 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 		if d.Balance, err = h.Store.MemberBalance(ctx, m.ID); err != nil {
 			return err
 		}
+		if d.Collections, err = h.memberCollections(c, m, subs); err != nil {
+			return err
+		}
 	}
 	// Payments carry the bank's labels: the treasurer's business.
 	if auth.Can(user(c).Role, auth.ViewBilling) {

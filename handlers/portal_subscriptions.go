@@ -14,6 +14,9 @@ import (
 func (h *Handler) portalSubscription(c *fiber.Ctx, row *store.SubscriptionRow) (views.PortalSubscription, error) {
 	ctx := c.UserContext()
 	p := views.PortalSubscription{Row: row, Reference: h.reference(row)}
+	if a, err := h.Store.ArrearsOfSubscription(ctx, row.ID); err == nil {
+		p.ForArrears = a.State == store.ArrearsSuspending || a.State == store.ArrearsSuspended
+	}
 	cfg, err := h.Store.ConfigurationOf(ctx, row.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return p, err

@@ -36,6 +36,9 @@ func (h *Handler) subscriptionDetail(c *fiber.Ctx, id int64, res *subscription.R
 		return err
 	}
 	d := views.SubscriptionDetailData{Row: row, Reference: h.reference(row)}
+	if a, err := h.Store.ArrearsOfSubscription(ctx, row.ID); err == nil {
+		d.ForArrears = a.State == store.ArrearsSuspending || a.State == store.ArrearsSuspended
+	}
 	if b := h.Subs.Backends.Get(row.Backend); b != nil {
 		d.Fields, d.HasSecret = b.Fields(), b.HasSecret()
 		if b.HasState() && h.Subs.Hooks.Configured(row.Backend, "state") {

@@ -50,6 +50,7 @@ const (
 var groups = map[string]Group{
 	"welcome": Membership, "fee_reminder": Membership, "bulk": Membership,
 	"invoice_new": Billing, "payment_received": Billing,
+	"payment_reminder": Billing, "arrears_notice": Billing,
 }
 
 // GroupOf tells which sender signs a kind of e-mail.

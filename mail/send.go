@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -136,6 +137,17 @@ func (s *Sender) send(ctx context.Context, c *gomail.Client, m *store.Message) e
 	msg.SetBodyString(gomail.TypeTextPlain, m.TextBody)
 	if m.HTMLBody != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTMLBody)
+	}
+	// Attachments (the reminder letter) are read only for the messages
+	// that have some; most have none and this is one indexed read.
+	files, err := s.Store.MessageAttachments(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := msg.AttachReader(f.Filename, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType))); err != nil {
+			return fmt.Errorf("attach %s: %w", f.Filename, err)
+		}
 	}
 	msg.SetMessageID()
 	msg.SetDate()

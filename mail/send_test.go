@@ -260,6 +260,12 @@ func TestEveryEmailTemplateRenders(t *testing.T) {
 		"invoice_new": {"Invoice": map[string]any{"Number": "2026-000042", "Total": "30,00 €", "DueDate": "31/07/2026",
 			"Link": "https://isp.test/invoices/42"}},
 		"payment_received": {"Payment": map[string]any{"Amount": "30,00 €", "Date": "01/07/2026", "Label": "VIR ADH-7"}},
+		"payment_reminder": {"Invoices": []map[string]any{{"Number": "2026-000042", "DueDate": "31/07/2026",
+			"Total": "30,00 €", "Remaining": "30,00 €", "Link": "https://isp.test/invoices/42"}}, "Total": "30,00 €",
+			"Level": 45, "Last": true, "Reference": "2026-000042", "IBAN": site.IBAN, "BIC": site.BIC,
+			"DirectDebit": false, "PaymentLink": "https://pay.isp.test/x", "Link": "https://isp.test/invoices"},
+		"arrears_notice": {"Total": "90,00 €", "SuspendOn": "10/12/2026", "Reference": "2026-000042", "IBAN": site.IBAN,
+			"BIC": site.BIC, "DirectDebit": true, "PaymentLink": "", "Link": "https://isp.test/invoices"},
 	}
 	for kind, d := range data {
 		for _, lang := range []string{"fr", "en"} {

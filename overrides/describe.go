@@ -22,6 +22,10 @@ var descriptions = map[string]string{
 		".Payment.Date, .Payment.Label)",
 	"email/bulk": "Layout of a message written in the back office to chosen members (.Subject, .Body, " +
 		".Member, .Site)",
+	"email/payment_reminder": "Reminder of unpaid invoices (.Member, .Site, .Invoices with .Number, .DueDate, " +
+		".Total, .Remaining, .Link; .Total, .Level, .Last, .Reference, .IBAN, .BIC, .DirectDebit, .PaymentLink, .Link)",
+	"email/arrears_notice": "Notice of a coming suspension for arrears (.Member, .Site, .Total, .SuspendOn, " +
+		".Reference, .IBAN, .BIC, .DirectDebit, .PaymentLink, .Link)",
 	"email/staff_digest": "Daily e-mail to each staff member of what needs them (.Member, .Site, .Items " +
 		"with .Text and .Link, .Count, .Day, .Link to the back office)",
 }
