@@ -25,6 +25,7 @@ const (
 	ImportMembers       Permission = "members:import"   // admins only
 	ExportMembers       Permission = "members:export"   // admins only
 	MemberRegister      Permission = "members:register" // the register for the general assembly
+	ViewAudit           Permission = "audit:view"       // admins only: the audit log of staff actions
 )
 
 // grants says which staff role holds which permission. Admins hold all;

@@ -9,8 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/accounting"
+	"coin/audit"
 	"coin/date"
 	"coin/form"
+	"coin/store"
 	"coin/views"
 )
 
@@ -52,6 +54,13 @@ func (h *Handler) accountingExport(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	ctx := c.UserContext()
 	name := fmt.Sprintf("coin-%s-%s", from, to)
+	kind := "export.accounting_csv"
+	if d.Format == "fec" {
+		kind = "export.fec"
+	}
+	if err := audit.Export(ctx, h.Store, kind, "", nil, store.Change{Field: "period", New: from.String() + " " + to.String()}); err != nil {
+		return err
+	}
 	if d.Format == "fec" {
 		// Article A47 A-1 LPF: ASCII, ISO 8859-15 or EBCDIC, and the
 		// file named SIREN + FEC + closing date of the period.

@@ -290,6 +290,7 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/fees", h.require(auth.ManageBilling), h.feeCreate)
 	members.Post("/:id<int>/fees/:fee<int>/delete", h.require(auth.ManageBilling), h.feeDelete)
 	admin.Get("/fees", h.require(auth.ViewBilling), h.feeList)
+	admin.Get("/audit", h.require(auth.ViewAudit), h.auditList)
 	jobRoutes := admin.Group("/jobs", h.require(auth.ViewJobs))
 	jobRoutes.Get("/", h.jobList)
 	jobRoutes.Get("/runs/:id<int>", h.jobRunShow)
