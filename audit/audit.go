@@ -6,7 +6,10 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"sort"
 
 	"coin/store"
 )
@@ -33,4 +36,57 @@ func Record(ctx context.Context, st *store.Store, action, recordType string, rec
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// Diff lists the fields of two values of one struct type that differ, as
+// their JSON shows them (nested values compared and shown whole), leaving
+// out the fields named in skip (stamps, secrets).
+func Diff(old, new any, skip ...string) ([]store.Change, error) {
+	o, err := fields(old)
+	if err != nil {
+		return nil, err
+	}
+	n, err := fields(new)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(n))
+	for k := range n {
+		if !slices.Contains(skip, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []store.Change
+	for _, k := range keys {
+		if string(o[k]) != string(n[k]) {
+			out = append(out, store.Change{Field: k, Old: shown(o[k]), New: shown(n[k])})
+		}
+	}
+	return out, nil
+}
+
+func fields(v any) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("audit diff: %w", err)
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("audit diff: %w", err)
+	}
+	return m, nil
+}
+
+// shown is a JSON value as a person reads it: a string without its quotes,
+// nothing for null or an empty string.
+func shown(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if string(raw) == "null" {
+		return ""
+	}
+	return string(raw)
 }

@@ -71,6 +71,11 @@ func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
 	} else if e.Actor == "" {
 		e.Actor = a.Name
 	}
+	if e.ActorID == nil && e.Actor == "" {
+		// Neither a request nor a command said who: a scheduled job or
+		// another program's doing.
+		e.Actor = "system"
+	}
 	if e.IP == "" {
 		e.IP = a.IP
 	}
