@@ -18,7 +18,7 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_record ON audit_log (record_type, record_id, id);
 CREATE INDEX audit_log_member ON audit_log (member_id, id);
 CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
-CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_at ON audit_log (at, id);
 
 CREATE FUNCTION coin_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -18,7 +18,7 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_record ON audit_log (record_type, record_id, id);
 CREATE INDEX audit_log_member ON audit_log (member_id, id);
 CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
-CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_at ON audit_log (at, id);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 WHEN NOT (OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.changes = ''
