@@ -217,3 +217,33 @@ func TestAuditExportsDownloaded(t *testing.T) {
 		mustContain(t, b.get("/admin/audit").Body, "Members&#39; CSV downloaded", "Accounting CSV downloaded")
 	})
 }
+
+// What the audit log kept of a member's data goes when they are
+// anonymised: the entries stay, without their values.
+func TestAuditForgetsTheAnonymisedMembersData(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		a.addMember("admin", "admin", "admin-password")
+		zoe := a.addMember("zoe", "member", "zoe-password")
+		b := a.browser()
+		b.login("admin", "admin-password")
+		b.get(fmt.Sprintf("/admin/members/%d/edit", zoe.ID))
+		if res := b.post(fmt.Sprintf("/admin/members/%d/edit", zoe.ID), url.Values{"person_type": {"natural"},
+			"first_name": {"Zoé"}, "last_name": {"Quelinec"}, "email": {"zoe.quelinec@example.org"},
+			"status": {"member"}, "language": {"en"}, "role": {"member"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %d\n%s", res.Status, res.Body)
+		}
+		if found := findText(t, a.store, "zoe.quelinec@example.org"); len(found) == 0 {
+			t.Fatal("the edit was not logged with its values")
+		}
+		b.get(fmt.Sprintf("/admin/members/%d/anonymise", zoe.ID))
+		b.post(fmt.Sprintf("/admin/members/%d/anonymise", zoe.ID), nil)
+		if found := findText(t, a.store, "zoe.quelinec@example.org", "Quelinec"); len(found) != 0 {
+			t.Fatalf("after anonymisation: %v", found)
+		}
+		got := a.auditOf(store.AuditFilter{MemberID: zoe.ID})
+		if len(got) != 2 || got[0].Action != "member.anonymised" || !got[1].Redacted || got[1].Action != "member.updated" {
+			t.Fatalf("entries %+v", got)
+		}
+		mustContain(t, b.get(fmt.Sprintf("/admin/audit?member=%d", zoe.ID)).Body, "Values erased with the member")
+	})
+}
