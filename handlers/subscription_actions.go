@@ -6,9 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coin/store"
 	"coin/audit"
 	"coin/provision"
+	"coin/store"
 	"coin/subscription"
 )
 

@@ -8,9 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"coin/store"
 	"coin/audit"
 	"coin/overrides"
+	"coin/store"
 	"coin/views"
 )
 
