@@ -26,6 +26,7 @@ const (
 	ExportMembers       Permission = "members:export"   // admins only
 	MemberRegister      Permission = "members:register" // the register for the general assembly
 	ManageAPITokens     Permission = "api:tokens"       // admins only: a token acts as its owner
+	ViewAudit           Permission = "audit:view"       // admins only: the audit log of staff actions
 )
 
 // grants says which staff role holds which permission. Admins hold all;

@@ -150,6 +150,9 @@ func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineI
 		if err := tx.CreateDraftInvoice(ctx, inv, ls); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, "invoice.created", "invoice", inv.ID, m.ID, amountChange(inv.TotalCents)); err != nil {
+			return err
+		}
 		return tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(m.ID),
 			InvoiceID: ptr(inv.ID), AmountCents: inv.TotalCents, Actor: actor, Details: "draft"})
 	})
@@ -173,6 +176,9 @@ func (s *Service) DeleteDraft(ctx context.Context, id int64, actor string) error
 			return fmt.Errorf("invoice %d is validated: %w", id, store.ErrNotFound)
 		}
 		if err := tx.DeleteDraftInvoice(ctx, id); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, "invoice.deleted", "invoice", inv.ID, inv.MemberID, amountChange(inv.TotalCents)); err != nil {
 			return err
 		}
 		return tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.deleted", MemberID: ptr(inv.MemberID),
@@ -258,7 +264,11 @@ func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, ac
 		if err != nil {
 			return err
 		}
-		return s.validate(ctx, tx, inv, lines, m, numbers[0], day, actor)
+		if err := s.validate(ctx, tx, inv, lines, m, numbers[0], day, actor); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "invoice.validated", "invoice", inv.ID, m.ID,
+			store.Change{Field: "number", New: inv.Number}, amountChange(inv.TotalCents))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("validate invoice %d: %w", id, err)

@@ -129,6 +129,10 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, p *store
 		Details: p.Method + " " + p.Date.String() + " " + p.Label}); err != nil {
 		return nil, err
 	}
+	if err := audit(ctx, tx, "payment.created", "payment", p.ID, p.MemberID, amountChange(p.AmountCents),
+		store.Change{Field: "method", New: p.Method}, store.Change{Field: "date", New: p.Date.String()}); err != nil {
+		return nil, err
+	}
 	if opts.Unallocated {
 		return nil, nil
 	}
@@ -298,7 +302,8 @@ func (s *Service) Reallocate(ctx context.Context, paymentID int64, want []Alloca
 				return err
 			}
 		}
-		return nil
+		return audit(ctx, tx, "payment.reallocated", "payment", p.ID, p.MemberID,
+			store.Change{Field: "allocations", Old: allocationsText(old), New: wantText(want)})
 	})
 	if err != nil {
 		return fmt.Errorf("reallocate payment %d: %w", paymentID, err)
@@ -363,6 +368,10 @@ func (s *Service) CreditNote(ctx context.Context, invoiceID, amount int64, label
 			return err
 		}
 		if err := s.validate(ctx, tx, cn, lines, m, numbers[0], day, actor); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, "invoice.credited", "invoice", inv.ID, m.ID,
+			store.Change{Field: "credit_note", New: cn.Number}, amountChange(amount)); err != nil {
 			return err
 		}
 		return s.useCreditNote(ctx, tx, cn, actor)

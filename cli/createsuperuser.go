@@ -40,7 +40,8 @@ func (c *CreateSuperuserCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
+	// The audit log names the command line as the actor.
+	ctx := store.WithActor(context.Background(), store.Actor{Name: "cli"})
 	return g.withApp(ctx, nil, func(a *app) error {
 		now := time.Now()
 		m := &store.Member{Login: c.Login, PasswordHash: hash, PersonType: model.NaturalPerson,

@@ -10,6 +10,7 @@ import (
 
 	"coin/config"
 	"coin/importer"
+	"coin/store"
 )
 
 // ImportCmd imports members, membership fees or subscriptions from another
@@ -24,7 +25,8 @@ type ImportCmd struct {
 }
 
 func (c *ImportCmd) Run(g *Globals) error {
-	ctx := context.Background()
+	// The audit log names the command line as the actor.
+	ctx := store.WithActor(context.Background(), store.Actor{Name: "cli"})
 	var data []byte
 	return g.withApp(ctx, func(*config.Config) error {
 		f, err := os.Open(c.File)

@@ -28,7 +28,8 @@ type ImportPaymentsCmd struct {
 }
 
 func (c *ImportPaymentsCmd) Run(g *Globals) error {
-	ctx := context.Background()
+	// The audit log names the command line as the actor.
+	ctx := store.WithActor(context.Background(), store.Actor{Name: "cli"})
 	var data []byte
 	return g.withApp(ctx, func(cfg *config.Config) error {
 		info, err := os.Stat(c.File)

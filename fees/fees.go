@@ -205,6 +205,9 @@ func (s *Service) Record(ctx context.Context, memberID int64, by *int64, actor s
 		if err := tx.CreateMembershipFee(ctx, fee); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, "fee.created", fee); err != nil {
+			return err
+		}
 		return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
 			PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
 	})
@@ -230,6 +233,9 @@ func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor strin
 			return err
 		}
 		if err := tx.DeleteMembershipFee(ctx, memberID, feeID); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, "fee.deleted", fee); err != nil {
 			return err
 		}
 		return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
@@ -273,6 +279,9 @@ func (s *Service) RecordPaidTx(ctx context.Context, tx *store.Store, p *store.Pa
 	fee := &store.MembershipFee{MemberID: p.MemberID, Amount: p.AmountCents, StartDate: start, EndDate: DefaultEnd(start),
 		PaymentMethod: method, Reference: ref, PaymentDate: p.Date, PaymentID: &p.ID, CreatedBy: by}
 	if err := tx.CreateMembershipFee(ctx, fee); err != nil {
+		return nil, err
+	}
+	if err := audit(ctx, tx, "fee.created", fee); err != nil {
 		return nil, err
 	}
 	return fee, tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,

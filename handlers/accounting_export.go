@@ -9,8 +9,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/accounting"
+	"coin/audit"
 	"coin/date"
 	"coin/form"
+	"coin/store"
 	"coin/views"
 )
 
@@ -52,6 +54,10 @@ func (h *Handler) accountingExport(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	ctx := c.UserContext()
 	name := fmt.Sprintf("coin-%s-%s", from, to)
+	// Logged once the file is ready, before it is sent.
+	logExport := func(action string) error {
+		return audit.Export(ctx, h.Store, action, "", nil, store.Change{Field: "period", New: from.String() + " " + to.String()})
+	}
 	if d.Format == "fec" {
 		// Article A47 A-1 LPF: ASCII, ISO 8859-15 or EBCDIC, and the
 		// file named SIREN + FEC + closing date of the period.
@@ -68,12 +74,18 @@ func (h *Handler) accountingExport(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if err := logExport("export.fec"); err != nil {
+			return err
+		}
 		c.Set(fiber.HeaderContentType, "text/plain; charset="+d.Charset)
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+accounting.FECFileName(siren, to)+`"`)
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Send(body)
 	}
 	if err := h.Books.WriteCSV(ctx, &buf, from, to); err != nil {
+		return err
+	}
+	if err := logExport("export.accounting_csv"); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

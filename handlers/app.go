@@ -339,6 +339,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/overdue/remind", manage, h.overdueRemind)
 	members.Post("/:id<int>/collections", manage, h.memberCollectionsSave)
 	admin.Post("/subscriptions/:id<int>/arrears-exempt", manage, h.subscriptionArrearsExempt)
+	admin.Get("/audit", h.require(auth.ViewAudit), h.auditList)
 	jobRoutes := admin.Group("/jobs", h.require(auth.ViewJobs))
 	jobRoutes.Get("/", h.jobList)
 	jobRoutes.Get("/runs/:id<int>", h.jobRunShow)

@@ -3,9 +3,11 @@ package handlers
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/csvsafe"
 	"coin/date"
 	"coin/model"
@@ -71,6 +73,10 @@ func (h *Handler) invoiceCSV(c *fiber.Ctx) error {
 	f, _ := h.invoiceFilter(c)
 	invs, _, err := h.Store.ListInvoices(c.UserContext(), f)
 	if err != nil {
+		return err
+	}
+	if err := audit.Export(c.UserContext(), h.Store, "export.invoices_csv", "", nil,
+		store.Change{Field: "count", New: strconv.Itoa(len(invs))}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

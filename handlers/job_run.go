@@ -2,12 +2,15 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/jobs"
 	"coin/model"
+	"coin/store"
 )
 
 // runNowWait is how long "Run now" waits for the job before answering
@@ -30,6 +33,10 @@ func (h *Handler) jobRun(c *fiber.Ctx) error {
 		return h.redirect(c, "/admin/jobs")
 	}
 	if err != nil {
+		return err
+	}
+	if err := audit.Record(c.UserContext(), h.Store, "job.started", "job_run", &run.ID,
+		store.Change{Field: "job", New: name}, store.Change{Field: "dry_run", New: strconv.FormatBool(c.FormValue("dry_run") == "1")}); err != nil {
 		return err
 	}
 	h.Log.Info("job started from the back office", "job", name, "run", run.ID, "by", by)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/csvsafe"
 	"coin/date"
 	"coin/importer"
@@ -38,6 +39,10 @@ func (h *Handler) memberExport(c *fiber.Ctx) error {
 	f := memberFilter(c)
 	f.Limit = 500
 	today := date.Today(h.Cfg.Location())
+	if err := audit.Export(c.UserContext(), h.Store, "export.members_csv", "", nil, store.Change{Field: "search", New: f.Search},
+		store.Change{Field: "status", New: f.Status}); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="members-`+today.String()+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -44,6 +44,12 @@ func (h *Handler) memberShow(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	if auth.Can(user(c).Role, auth.ViewAudit) {
+		d.ShowHistory = true
+		if d.History, err = h.Store.AuditEntries(ctx, store.AuditFilter{MemberID: m.ID, Limit: memberHistoryLen}); err != nil {
+			return err
+		}
+	}
 	return h.page(c, fiber.StatusOK, m.DisplayName(), views.MemberDetail(d))
 }
 

@@ -3,10 +3,12 @@ package handlers
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/date"
 	"coin/form"
 	"coin/model"
@@ -89,6 +91,10 @@ func (h *Handler) membersEmailDownload(c *fiber.Ctx) error {
 	}
 	if errs.Any() {
 		return fiber.ErrBadRequest
+	}
+	if err := audit.Export(c.UserContext(), h.Store, "export.members_email", "", nil,
+		store.Change{Field: "count", New: strconv.Itoa(len(addrs))}); err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="members-email.txt"`)

@@ -142,6 +142,8 @@ func (h *Handler) loadSession(c *fiber.Ctx) error {
 	}
 	c.Locals("user", m)
 	c.Locals("session", hash)
+	// What the request writes is audited under this account and address.
+	c.SetUserContext(store.WithActor(c.UserContext(), store.Actor{ID: m.ID, Name: m.Login, IP: h.clientIP(c)}))
 	if time.Since(sess.LastSeenAt) > 5*time.Minute {
 		if err := h.Accounts.KeepAlive(c.UserContext(), hash, h.Cfg.Server.SessionLifetime); err != nil {
 			h.Log.Warn("touch session", "err", err)

@@ -6,9 +6,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/date"
 	"coin/i18n"
 	"coin/register"
+	"coin/store"
 	"coin/views"
 )
 
@@ -46,6 +48,9 @@ func (h *Handler) registerCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := audit.Export(c.UserContext(), h.Store, "export.register_csv", "", nil, store.Change{Field: "year", New: strconv.Itoa(year)}); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := register.WriteCSV(&buf, i18n.From(c.UserContext()), year, rows); err != nil {
 		return err
@@ -60,6 +65,9 @@ func (h *Handler) registerPDF(c *fiber.Ctx) error {
 	year, all, today := h.registerParams(c)
 	rows, err := register.Rows(c.UserContext(), h.Store, year, all)
 	if err != nil {
+		return err
+	}
+	if err := audit.Export(c.UserContext(), h.Store, "export.register_pdf", "", nil, store.Change{Field: "year", New: strconv.Itoa(year)}); err != nil {
 		return err
 	}
 	pdf, err := register.PDF(i18n.From(c.UserContext()), h.Site(c.UserContext()).Name, year, today, rows)

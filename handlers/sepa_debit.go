@@ -3,13 +3,16 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/date"
 	"coin/iban"
 	"coin/sepa"
+	"coin/store"
 	"coin/views"
 )
 
@@ -64,6 +67,14 @@ func (h *Handler) sepaDebit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var fileID *int64
+	if f.ID != 0 {
+		fileID = &f.ID
+	}
+	if err := audit.Export(c.UserContext(), h.Store, "export.sepa", "sepa_file", fileID, store.Change{Field: "message", New: f.MessageID},
+		store.Change{Field: "count", New: strconv.Itoa(f.Count)}, store.Change{Field: "dry_run", New: strconv.FormatBool(dry)}); err != nil {
+		return err
+	}
 	h.Log.Info("sepa direct debit file downloaded", "message", f.MessageID, "file", f.ID, "count", f.Count, "dry_run", dry, "by", user(c).ID)
 	return sendPain008(c, f.MessageID, f.XML)
 }
@@ -76,6 +87,9 @@ func (h *Handler) sepaFileDownload(c *fiber.Ctx) error {
 	}
 	f, err := h.Store.SEPAFileByID(c.UserContext(), id)
 	if err != nil {
+		return err
+	}
+	if err := audit.Export(c.UserContext(), h.Store, "export.sepa", "sepa_file", &f.ID, store.Change{Field: "message", New: f.MessageID}); err != nil {
 		return err
 	}
 	h.Log.Info("stored sepa direct debit file downloaded again", "message", f.MessageID, "file", f.ID, "by", user(c).ID)

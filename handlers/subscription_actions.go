@@ -6,7 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/provision"
+	"coin/store"
 	"coin/subscription"
 )
 
@@ -52,6 +54,11 @@ func (h *Handler) subscriptionRetry(c *fiber.Ctx) error {
 		return h.redirect(c, "/admin/subscriptions/"+strconv.FormatInt(row.ID, 10))
 	}
 	if err != nil {
+		return err
+	}
+	// The hook ran outside the database: its entry follows it.
+	if err := audit.Record(c.UserContext(), h.Store, "hooks.audit_retried", "subscription", &row.ID,
+		store.Change{Field: "run", Old: strconv.FormatInt(runID, 10), New: strconv.FormatInt(run.ID, 10)}); err != nil {
 		return err
 	}
 	return h.subscriptionDetail(c, row.ID, &subscription.Result{Run: run})

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"coin/audit"
 	"coin/overrides"
+	"coin/store"
 	"coin/views"
 )
 
@@ -91,6 +93,11 @@ func (h *Handler) templatePost(c *fiber.Ctx) error {
 		if err := h.Templates.Revert(name); err != nil {
 			return err
 		}
+		// The override is a file, not a row: its entry follows it.
+		if err := audit.Record(c.UserContext(), h.Store, "templates.audit_reverted", "template", nil,
+			store.Change{Field: "template", New: name}); err != nil {
+			return err
+		}
 		h.Log.Info("template override reverted", "template", name, "by", user(c).Login)
 		h.flash(c, "templates.reverted", false)
 		return h.redirect(c, "/admin/templates/"+name)
@@ -116,6 +123,10 @@ func (h *Handler) templatePost(c *fiber.Ctx) error {
 		return h.page(c, fiber.StatusOK, name, views.TemplateDetail(d))
 	}
 	if _, err := h.Templates.Save(name, d.Body, sample); err != nil {
+		return err
+	}
+	if err := audit.Record(c.UserContext(), h.Store, "templates.audit_saved", "template", nil,
+		store.Change{Field: "template", New: name}); err != nil {
 		return err
 	}
 	h.Log.Info("template override saved", "template", name, "by", user(c).Login)

@@ -132,7 +132,12 @@ func (s *Service) Import(ctx context.Context, kind Kind, profile string, data []
 		if opt.DryRun || (res.Counts[Bad] > 0 && !opt.SkipBad) {
 			return errRollback
 		}
-		return nil
+		// One audit entry for the file, in its transaction: the lines'
+		// records say the rest.
+		return tx.Audit(ctx, &store.AuditEntry{Action: "import.audited", RecordType: "import",
+			Changes: []store.Change{{Field: "kind", New: string(kind)}, {Field: "profile", New: p.Name},
+				{Field: "created", New: strconv.Itoa(res.Counts[Create])}, {Field: "updated", New: strconv.Itoa(res.Counts[Update])},
+				{Field: "skipped", New: strconv.Itoa(res.Counts[Skipped] + res.Counts[Bad])}}})
 	})
 	var refused *refusedLine
 	switch {

@@ -114,8 +114,21 @@ func (a *Allocator) record(ctx context.Context, tx *store.Store, e Event) (strin
 	if e.By != nil {
 		entry.ActorID = e.By.ID
 	}
-	return msg, tx.AddIPAllocationLog(ctx, entry)
+	if err := tx.AddIPAllocationLog(ctx, entry); err != nil {
+		return "", err
+	}
+	// On the subscription the subnet serves, else on the pool.
+	recordType, recordID := "subscription", e.Allocation.SubscriptionID
+	if recordID == 0 {
+		recordType, recordID = "ip_pool", e.Pool.ID
+	}
+	return msg, tx.Audit(ctx, &store.AuditEntry{Action: auditAction[e.Action], RecordType: recordType, RecordID: &recordID,
+		Changes: []store.Change{{Field: "subnet", New: e.Allocation.Prefix.String()}, {Field: "pool", New: e.Pool.Name}}})
 }
+
+// auditAction is how an action is named in the audit log.
+var auditAction = map[string]string{"Allocated": "ipam.audit_allocated", "Released": "ipam.audit_released",
+	"Reclaimed": "ipam.audit_reclaimed"}
 
 // logged returns what writes messages to the log: call it after commit.
 func (a *Allocator) logged(msgs []string, attrs ...any) func() {

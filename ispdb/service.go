@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"coin/audit"
 	"coin/date"
 	"coin/model"
 	"coin/store"
@@ -102,10 +103,26 @@ func (s *Service) Record(ctx context.Context) (*store.ISP, error) {
 	return r, err
 }
 
-// Save stores a record validated by Form.Validate.
+// Save stores a record validated by Form.Validate, with the audit entry
+// of what changed in the same transaction.
 func (s *Service) Save(ctx context.Context, r *store.ISP) error {
 	defer s.forget()
-	return s.store.SaveISP(ctx, r)
+	return s.store.Tx(ctx, func(tx *store.Store) error {
+		old, err := tx.ISP(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			old = &store.ISP{}
+		} else if err != nil {
+			return err
+		}
+		if err := tx.SaveISP(ctx, r); err != nil {
+			return err
+		}
+		changes, err := audit.Diff(old, r, "UpdatedAt", "LogoContentType", "LogoHash")
+		if err != nil || len(changes) == 0 {
+			return err
+		}
+		return tx.Audit(ctx, &store.AuditEntry{Action: "isp.audit_saved", RecordType: "isp", Changes: changes})
+	})
 }
 
 // SetLogo stores a logo file checked by ParseLogo (nil removes it).

@@ -54,6 +54,9 @@ func (s *Service) create(ctx context.Context, m *store.Member, by *store.Member)
 		if err := tx.CreateMember(ctx, m); err != nil {
 			return err
 		}
+		if err := auditMember(ctx, tx, "member.created", m, Changes(&store.Member{}, m)...); err != nil {
+			return err
+		}
 		tx.AfterCommit(func() {
 			s.Log.Info("member created", "member", m.ID, "login", m.Login, "role", m.Role, "by", actorID(by))
 		})
@@ -74,12 +77,16 @@ func (s *Service) create(ctx context.Context, m *store.Member, by *store.Member)
 // A new e-mail address revokes the links sent to the old one (password
 // reset, verification): whoever reads the old mailbox can no longer use them.
 func (s *Service) Update(ctx context.Context, m *store.Member, f Form, scope Scope) (form.Errors, error) {
+	old := *m
 	oldEmail := m.Email
 	if errs := f.Validate(scope, m); errs.Any() {
 		return errs, nil
 	}
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateMember(ctx, m); err != nil {
+			return err
+		}
+		if err := auditUpdate(ctx, tx, &old, m); err != nil {
 			return err
 		}
 		if !strings.EqualFold(oldEmail, m.Email) {
@@ -116,8 +123,12 @@ func (s *Service) SetStatus(ctx context.Context, ids []int64, status string, by 
 			if m.Status == status {
 				continue
 			}
+			old := *m
 			m.Status = status
 			if err := tx.UpdateMember(ctx, m); err != nil {
+				return err
+			}
+			if err := auditUpdate(ctx, tx, &old, m); err != nil {
 				return err
 			}
 			n++
@@ -153,6 +164,9 @@ func (s *Service) Delete(ctx context.Context, m, by *store.Member) error {
 			return err
 		}
 		if err := tx.DeleteMember(ctx, m.ID); err != nil {
+			return err
+		}
+		if err := auditMember(ctx, tx, "member.deleted", m); err != nil {
 			return err
 		}
 		tx.AfterCommit(func() { s.Log.Info("member deleted", "member", m.ID, "login", m.Login, "by", actorID(by)) })
@@ -201,6 +215,9 @@ func (s *Service) Anonymise(ctx context.Context, m, by *store.Member, today date
 			return ErrRunning
 		}
 		if err := tx.AnonymiseMember(ctx, m.ID); err != nil {
+			return err
+		}
+		if err := auditMember(ctx, tx, "member.anonymised", m); err != nil {
 			return err
 		}
 		// The log says who was anonymised by id only.

@@ -50,6 +50,9 @@ func (s *Store) AnonymiseMember(ctx context.Context, id int64) error {
 		if err := tx.hashImportRefs(ctx, id); err != nil {
 			return fmt.Errorf("anonymise member %d: %w", id, err)
 		}
+		if err := tx.redactAudit(ctx, id); err != nil {
+			return fmt.Errorf("anonymise member %d: %w", id, err)
+		}
 		now := tx.now()
 		blank := Member{ID: id, Login: AnonymisedLogin(id)}
 		_, err = tx.exec(ctx, `UPDATE members SET login = ?, password_hash = '', role = ?,

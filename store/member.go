@@ -177,7 +177,11 @@ func (s *Store) DeleteMember(ctx context.Context, id int64) error {
 		if err != nil {
 			return fmt.Errorf("delete member %d: %w", id, err)
 		}
-		return expectOne(res, "member", id)
+		if err := expectOne(res, "member", id); err != nil {
+			return err
+		}
+		// What the audit log kept of the member's data goes with them.
+		return tx.redactAudit(ctx, id)
 	})
 }
 
