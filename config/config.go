@@ -27,6 +27,7 @@ type Config struct {
 	Backup     Backup     `toml:"backup" envPrefix:"BACKUP_"`
 	LDAP       LDAP       `toml:"ldap" envPrefix:"LDAP_"`
 	SNMP       SNMP       `toml:"snmp" envPrefix:"SNMP_"`
+	Stripe     Stripe     `toml:"stripe" envPrefix:"STRIPE_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`

@@ -34,6 +34,7 @@ import (
 	"coin/sepa"
 	"coin/snmppoll"
 	"coin/store"
+	"coin/stripepay"
 	"coin/subscription"
 	"coin/views"
 )
@@ -77,6 +78,8 @@ type Deps struct {
 	Importer *importer.Service
 	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
 	SNMP *snmppoll.Service
+	// Stripe takes card payments; nil: built from Cfg.Stripe (nil when off).
+	Stripe *stripepay.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -125,6 +128,13 @@ func New(d Deps) *fiber.App {
 	if d.Importer == nil {
 		d.Importer = &importer.Service{Store: d.Store, Members: d.Members, Fees: d.Fees, Subs: d.Subs, Log: d.Log}
 	}
+	if d.Stripe == nil {
+		var err error
+		if d.Stripe, err = stripepay.New(d.Store, d.Cfg, d.Billing, d.Fees, d.Log); err != nil {
+			// Load validated the settings (a secret file may have gone since).
+			d.Log.Error("stripe settings: card payments are off", "err", err)
+		}
+	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
 	h.proxies, _ = d.Cfg.Server.TrustedProxyPrefixes()
@@ -152,6 +162,9 @@ func New(d Deps) *fiber.App {
 	r.Get("/isp/logo/:hash", h.ispLogo)
 	r.Get("/isp.json", h.ispJSON)
 	r.Options("/isp.json", h.ispJSONPreflight)
+	// Stripe's notifications: signed, not sent from a browser, so outside
+	// the session and CSRF checks.
+	r.Post("/stripe/webhook", h.stripeWebhook)
 	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -191,6 +204,10 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/invoices", h.portalInvoices)
 	me.Get("/invoices/:id<int>", h.portalInvoiceShow)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
+	me.Get("/pay", h.stripeCheckout) // the link in reminders (stripepay.PayURL)
+	me.Post("/pay", h.stripeCheckout)
+	me.Get("/pay/done", h.stripeReturn("stripe.flash_done", false))
+	me.Get("/pay/cancelled", h.stripeReturn("stripe.flash_cancelled", true))
 	me.Get("/membership", h.membership)
 	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)
 	me.Get("/hardware", hw, h.myHardware)
