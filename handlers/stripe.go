@@ -26,7 +26,7 @@ func (h *Handler) stripeCheckout(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		h.Log.Error("stripe checkout", "member", user(c).ID, "err", err)
-		h.flash(c, "stripe.flash_unavailable", true)
+		h.flash(c, "cardpay.flash_unavailable", true)
 		return h.redirect(c, "/invoices")
 	}
 	if isHTMX(c) {

@@ -196,13 +196,13 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)
 	}
 	switch ev.Type {
-	case "checkout.session.completed", "checkout.session.async_payment_succeeded":
+	case stripe.EventTypeCheckoutSessionCompleted, stripe.EventTypeCheckoutSessionAsyncPaymentSucceeded:
 		var sess stripe.CheckoutSession
 		if err := json.Unmarshal(ev.Data.Raw, &sess); err != nil {
 			return fmt.Errorf("stripe event %s: %w", ev.ID, err)
 		}
 		return s.sessionCompleted(ctx, ev, &sess)
-	case "charge.refunded":
+	case stripe.EventTypeChargeRefunded:
 		var ch stripe.Charge
 		if err := json.Unmarshal(ev.Data.Raw, &ch); err != nil {
 			return fmt.Errorf("stripe event %s: %w", ev.ID, err)

@@ -1600,7 +1600,7 @@ func WhatIOwe(d PortalBilling) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.CardPay {
-				templ_7745c5c3_Err = cardPayButton(t(ctx, "stripe.pay_by_card")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = cardPayButton(t(ctx, "cardpay.pay_by_card")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1648,7 +1648,7 @@ func WhatIOwe(d PortalBilling) templ.Component {
 			}
 		}
 		if d.CardPay && d.Balance.OwedCents == 0 && d.FeeCents > 0 {
-			templ_7745c5c3_Err = cardPayButton(tf(ctx, "stripe.pay_fee_by_card", map[string]any{"Amount": loc(ctx).Money(d.FeeCents)})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = cardPayButton(tf(ctx, "cardpay.pay_fee_by_card", map[string]any{"Amount": loc(ctx).Money(d.FeeCents)})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1770,9 +1770,9 @@ func cardPayButton(label string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var101 string
-		templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "stripe.pay_help"))
+		templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "cardpay.pay_help"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/payments.templ`, Line: 295, Col: 50}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/payments.templ`, Line: 295, Col: 51}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var101))
 		if templ_7745c5c3_Err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 )
 
@@ -74,14 +75,14 @@ func Sign(payload []byte, secret string) string {
 // SessionCompleted is a checkout.session.completed event of a paid
 // session with coin's metadata: member, and invoice ids ("12,13") or fee.
 func SessionCompleted(eventID, sessionID, intent string, amount int64, meta map[string]string) []byte {
-	return event(eventID, "checkout.session.completed", map[string]any{
+	return event(eventID, stripe.EventTypeCheckoutSessionCompleted, map[string]any{
 		"id": sessionID, "object": "checkout.session", "amount_total": amount, "currency": "eur",
 		"mode": "payment", "payment_status": "paid", "status": "complete", "payment_intent": intent, "metadata": meta})
 }
 
 // ChargeRefunded is a charge.refunded event of intent's charge.
 func ChargeRefunded(eventID, chargeID, intent string, amount, refunded int64) []byte {
-	return event(eventID, "charge.refunded", map[string]any{
+	return event(eventID, stripe.EventTypeChargeRefunded, map[string]any{
 		"id": chargeID, "object": "charge", "amount": amount, "amount_refunded": refunded, "currency": "eur",
 		"refunded": refunded >= amount, "payment_intent": intent})
 }
@@ -100,7 +101,7 @@ func Meta(memberID int64, invoiceIDs ...int64) map[string]string {
 	return m
 }
 
-func event(id, typ string, obj map[string]any) []byte {
+func event(id string, typ stripe.EventType, obj map[string]any) []byte {
 	b, err := json.Marshal(map[string]any{"id": id, "object": "event", "type": typ, "api_version": "2025-01-27.acacia",
 		"created": time.Now().Unix(), "livemode": false, "data": map[string]any{"object": obj}})
 	if err != nil {
