@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -175,6 +176,41 @@ func TestStripeWebhookRecordsOnceAndRefundReopens(t *testing.T) {
 		// may see the answer or a connection reset while still writing.
 		if res, err := http.DefaultClient.Do(req); err == nil && res.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Fatalf("large body: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestStripeMembershipFeeByCard(t *testing.T) {
+	mock := stripetest.Mock(t)
+	eachApp(t, func(c *config.Config) {
+		withStripe(mock)(c)
+		c.Fees.DefaultMembershipFee = "15.00"
+	}, func(t *testing.T, a *testApp) {
+		alice := a.addMember("alice", "member", "alice-password")
+		b := a.browser()
+		b.login("alice", "alice-password")
+		mustContain(t, b.get("/invoices").Body, "Pay my membership fee by card (€15.00)")
+		if res := b.post("/pay", nil); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "https://") {
+			t.Fatalf("pay fee: %d %q", res.Status, res.Header.Get("Location"))
+		}
+		base := a.listen()
+		meta := map[string]string{"coin_member_id": strconv.FormatInt(alice.ID, 10), "coin_membership_fee": "1500"}
+		ev := stripetest.SessionCompleted("evt_fee", "cs_fee", "pi_fee", 1500, meta)
+		for range 2 {
+			if code := postWebhook(t, base, ev, stripetest.WebhookSecret); code != http.StatusOK {
+				t.Fatalf("fee webhook: %d", code)
+			}
+		}
+		if n := a.count(`SELECT COUNT(*) FROM membership_fees WHERE member_id = ? AND payment_method = 'card' AND amount = 1500`, alice.ID); n != 1 {
+			t.Fatalf("%d card fees, want 1", n)
+		}
+		mustNotContain(t, b.get("/invoices").Body, "Pay my membership fee by card")
+		// Its refund is left to the treasurer: the fee stays.
+		if code := postWebhook(t, base, stripetest.ChargeRefunded("evt_fee_refund", "ch_fee", "pi_fee", 1500, 1500), stripetest.WebhookSecret); code != http.StatusOK {
+			t.Fatalf("fee refund: %d", code)
+		}
+		if n := a.count(`SELECT COUNT(*) FROM membership_fees WHERE member_id = ?`, alice.ID); n != 1 {
+			t.Fatalf("fee refund removed the fee")
 		}
 	})
 }
