@@ -205,7 +205,6 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/invoices/:id<int>", h.portalInvoiceShow)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
 	me.Get("/pay", h.stripeCheckout) // the link in reminders (stripepay.PayURL)
-	me.Post("/pay", h.stripeCheckout)
 	me.Get("/pay/done", h.stripeReturn("cardpay.flash_done", false))
 	me.Get("/pay/cancelled", h.stripeReturn("cardpay.flash_cancelled", true))
 	me.Get("/membership", h.membership)

@@ -12,8 +12,10 @@ import (
 const stripeWebhookLimit = 64 << 10
 
 // stripeCheckout opens a Stripe Checkout session for what the signed-in
-// member owes and sends them to it. GET is the link of reminders (it
-// writes nothing in coin: only a paid session, told by the webhook, does).
+// member owes and sends them to it. A GET, the portal's button and the
+// link of reminders: it writes nothing in coin (only a paid session, told
+// by the webhook, does), and a form's redirect to Stripe would be blocked
+// by the CSP's form-action 'self'.
 func (h *Handler) stripeCheckout(c *fiber.Ctx) error {
 	if h.Stripe == nil {
 		return fiber.ErrNotFound
