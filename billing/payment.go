@@ -99,6 +99,9 @@ type PaymentOptions struct {
 	// FirstInvoiceID is settled before the oldest open invoices (a bank
 	// line naming an invoice).
 	FirstInvoiceID int64
+	// InvoiceIDs are settled next, in this order (a card payment made for
+	// these invoices), before the oldest open invoices.
+	InvoiceIDs []int64
 	// Unallocated leaves the payment unallocated: it pays something that is
 	// not an invoice (a membership fee), recorded by the caller.
 	Unallocated bool
@@ -138,8 +141,15 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, p *store
 	}
 	var allocs []*store.Allocation
 	left := p.AmountCents
+	first := opts.InvoiceIDs
 	if opts.FirstInvoiceID != 0 {
-		a, err := s.allocateTo(ctx, tx, p, opts.FirstInvoiceID, left, actor)
+		first = append([]int64{opts.FirstInvoiceID}, first...)
+	}
+	for _, id := range first {
+		if left <= 0 {
+			break
+		}
+		a, err := s.allocateTo(ctx, tx, p, id, left, actor)
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,7 @@ import (
 	"coin/sepa"
 	"coin/snmppoll"
 	"coin/store"
+	"coin/stripepay"
 	"coin/subscription"
 )
 
@@ -174,6 +175,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.collect = &collections.Service{Store: st, Cfg: cfg, Catalog: catalog, Mail: a.composer, Site: a.mailSite,
 		Subs: a.subs, Log: log}
 	a.billing.Paid = a.collect.Paid
+	// Reminders carry the card payment link when card payments are on.
+	a.collect.PaymentLink = func(context.Context, *store.Member, []*store.Invoice) string { return stripepay.PayURL(cfg) }
 	a.lists = maillists.New(st, cfg.Maillists, log)
 	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Fees: a.fees, Log: log}
 	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}

@@ -31,6 +31,7 @@ type Config struct {
 	Metrics    Metrics    `toml:"metrics" envPrefix:"METRICS_"`
 	// Collections: reminders of unpaid invoices, suspension for arrears.
 	Collections Collections `toml:"collections" envPrefix:"COLLECTIONS_"`
+	Stripe      Stripe      `toml:"stripe" envPrefix:"STRIPE_"`
 
 	// Path is the file the configuration was read from ("" for defaults only).
 	Path string `toml:"-" env:"-"`

@@ -107,5 +107,8 @@ func (c *Config) Validate() error {
 	if err := c.SNMP.validate(); err != nil {
 		return err
 	}
+	if err := c.Stripe.validate(); err != nil {
+		return err
+	}
 	return c.Jobs.validate(c.Location())
 }

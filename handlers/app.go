@@ -38,6 +38,7 @@ import (
 	"coin/sepa"
 	"coin/snmppoll"
 	"coin/store"
+	"coin/stripepay"
 	"coin/subscription"
 	"coin/views"
 )
@@ -90,6 +91,8 @@ type Deps struct {
 	MetricsAuthorizer func(c *fiber.Ctx) bool
 	// Collect reminds and suspends members in arrears; nil: built from the rest.
 	Collect *collections.Service
+	// Stripe takes card payments; nil: built from Cfg.Stripe (nil when off).
+	Stripe *stripepay.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -152,6 +155,14 @@ func New(d Deps) *fiber.App {
 		if d.Billing != nil && d.Billing.Paid == nil {
 			d.Billing.Paid = d.Collect.Paid
 		}
+		d.Collect.PaymentLink = func(context.Context, *store.Member, []*store.Invoice) string { return stripepay.PayURL(d.Cfg) }
+	}
+	if d.Stripe == nil {
+		var err error
+		if d.Stripe, err = stripepay.New(d.Store, d.Cfg, d.Billing, d.Fees, d.Log); err != nil {
+			// Load validated the settings (a secret file may have gone since).
+			d.Log.Error("stripe settings: card payments are off", "err", err)
+		}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -190,6 +201,9 @@ func New(d Deps) *fiber.App {
 	if d.Metrics != nil {
 		r.Get("/metrics", h.metrics)
 	}
+	// Stripe's notifications: signed, not sent from a browser, so outside
+	// the session and CSRF checks.
+	r.Post("/stripe/webhook", h.stripeWebhook)
 	r.Use(h.loadSession, h.limitBody, h.csrf, h.prepare)
 	h.routes(r)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -233,6 +247,9 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Post("/membership/fees/:id<int>/receipt", h.feeReceipt)
 	me.Post("/membership/fees/:id<int>/tax-receipt", h.feeTaxReceipt)
 	me.Get("/receipts/:id<int>/pdf", h.receiptPDF)
+	me.Get("/pay", h.stripeCheckout) // the link in reminders (stripepay.PayURL)
+	me.Get("/pay/done", h.stripeReturn("cardpay.flash_done", false))
+	me.Get("/pay/cancelled", h.stripeReturn("cardpay.flash_cancelled", true))
 	me.Get("/membership", h.membership)
 	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)
 	me.Get("/hardware", hw, h.myHardware)

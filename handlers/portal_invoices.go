@@ -21,6 +21,16 @@ func (h *Handler) portalBilling(c *fiber.Ctx) (views.PortalBilling, error) {
 		return d, err
 	}
 	d.ShowCredit = h.Cfg.Billing.HandleBalance
+	if h.Stripe != nil {
+		d.CardPay = true
+		if d.Balance.OwedCents == 0 {
+			due, err := h.Stripe.DueOf(ctx, m)
+			if err != nil {
+				return d, err
+			}
+			d.FeeCents = due.FeeCents
+		}
+	}
 	return d, nil
 }
 
