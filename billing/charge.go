@@ -446,6 +446,9 @@ func (s *Service) finish(ctx context.Context, tx *store.Store, d *draft) error {
 		return err
 	}
 	d.pdf = nil
+	if err := s.Books().Invoice(ctx, tx, d.inv, d.member); err != nil {
+		return err
+	}
 	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.validated", MemberID: ptr(d.member.ID),
 		InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions", Details: d.inv.Number}); err != nil {
 		return err
