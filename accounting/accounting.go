@@ -12,6 +12,7 @@ import (
 	"coin/config"
 	"coin/csvsafe"
 	"coin/date"
+	"coin/i18n"
 	"coin/ledger"
 	"coin/money"
 	"coin/store"
@@ -21,7 +22,12 @@ import (
 type Service struct {
 	Store *store.Store
 	Cfg   *config.Config
+	// Catalog gives the ledger's labels (loaded when nil).
+	Catalog *i18n.Catalog
 }
+
+// Ledger is the books the exports read.
+func (s *Service) Ledger() *ledger.Books { return ledger.New(s.Cfg, s.Catalog) }
 
 // Line is one line of an accounting entry.
 type Line struct {

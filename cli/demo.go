@@ -76,6 +76,9 @@ func (d *DemoCmd) Run(g *Globals) error {
 			if err != nil {
 				return err
 			}
+			if _, err := a.books.Ledger().Backfill(ctx, a.store); err != nil {
+				return err
+			}
 			fmt.Fprintln(g.Stdout, demo.Banner)
 			return nil
 		}
@@ -86,6 +89,9 @@ func (d *DemoCmd) Run(g *Globals) error {
 			return err
 		}
 		if err := demo.LoadNetwork(ctx, a.store, a.ipam, date.Today(a.cfg.Location())); err != nil {
+			return err
+		}
+		if _, err := a.books.Ledger().Backfill(ctx, a.store); err != nil {
 			return err
 		}
 		fmt.Fprintln(g.Stdout, demo.Banner)
