@@ -66,5 +66,7 @@ CREATE TABLE closed_periods (
 -- While this row exists, the program books the invoices, payments and
 -- fees written before the ledger (ledger.Backfill, in date order, at every
 -- start until done); it deletes the row in the transaction that finishes.
+-- A new database has nothing to book, and stays empty (coin load wants it so).
 CREATE TABLE ledger_backfill (pending INTEGER PRIMARY KEY);
-INSERT INTO ledger_backfill (pending) VALUES (1);
+INSERT INTO ledger_backfill (pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM invoices WHERE status = 'validated')
+    OR EXISTS (SELECT 1 FROM payments) OR EXISTS (SELECT 1 FROM membership_fees);
