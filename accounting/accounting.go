@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"coin/config"
@@ -108,12 +109,24 @@ func fecDate(d date.Date) string {
 	return fmt.Sprintf("%04d%02d%02d", d.Year(), int(d.Month()), d.Day())
 }
 
-// WriteFEC writes the FEC of a period with the configured separator.
+// WriteFEC writes the FEC of a period with the configured separator, its
+// entries in the chronological order of their validation (the order they
+// were numbered in within each journal), as the FEC asks.
 func (s *Service) WriteFEC(ctx context.Context, w io.Writer, from, to date.Date) error {
 	lines, err := s.Entries(ctx, from, to)
 	if err != nil {
 		return err
 	}
+	sort.SliceStable(lines, func(i, j int) bool {
+		a, b := lines[i], lines[j]
+		if !a.ValidDate.Equal(b.ValidDate) {
+			return a.ValidDate.Before(b.ValidDate)
+		}
+		if a.Journal != b.Journal {
+			return a.Journal < b.Journal
+		}
+		return a.Num < b.Num // same journal: same width, so text order is number order
+	})
 	return WriteFEC(w, lines, s.Cfg.Accounting.FECSeparator)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"coin/accounting"
@@ -159,6 +160,20 @@ func TestEveryMoneyEventIsBookedWithAStableNumber(t *testing.T) {
 		}
 		if wide["BQ P5 2026-03-05"] != "BQ2026-000003" || wide["BQ P4 2014-06-01"] != "BQ2014-000001" {
 			t.Errorf("later entries: %v", wide)
+		}
+		// The FEC lists each journal's entries in the order they were numbered
+		// (validation order), whatever their dates.
+		var fec strings.Builder
+		if err := f.books.WriteFEC(f.ctx, &fec, date.MustParse("2014-01-01"), date.MustParse("2027-12-31")); err != nil {
+			t.Fatal(err)
+		}
+		last := map[string]string{}
+		for _, row := range strings.Split(strings.TrimSpace(fec.String()), "\r\n")[1:] {
+			cols := strings.Split(row, "|")
+			if cols[2] < last[cols[0]] {
+				t.Fatalf("%s after %s:\n%s", cols[2], last[cols[0]], fec.String())
+			}
+			last[cols[0]] = cols[2]
 		}
 		// The backfill finds nothing left to book.
 		if n, err := f.books.Ledger().Backfill(f.ctx, s); err != nil || n != 0 {
