@@ -13,7 +13,8 @@ import (
 	"coin/config"
 	"coin/csvsafe"
 	"coin/date"
-	"coin/model"
+	"coin/i18n"
+	"coin/ledger"
 	"coin/money"
 	"coin/store"
 )
@@ -22,7 +23,12 @@ import (
 type Service struct {
 	Store *store.Store
 	Cfg   *config.Config
+	// Catalog gives the ledger's labels (loaded when nil).
+	Catalog *i18n.Catalog
 }
+
+// Ledger is the books the exports read.
+func (s *Service) Ledger() *ledger.Books { return ledger.New(s.Cfg, s.Catalog) }
 
 // Line is one line of an accounting entry.
 type Line struct {
@@ -42,116 +48,25 @@ type Line struct {
 	ValidDate    date.Date
 }
 
-// data is what an export covers.
-type data struct {
-	invoices []*store.Invoice // invoices and credit notes issued in the range
-	payments []*store.Payment
-	fees     map[int64]bool // payments that paid a membership fee
-	credited map[int64]string
-}
-
-func (s *Service) read(ctx context.Context, from, to date.Date) (*data, error) {
-	invs, _, err := s.Store.ListInvoices(ctx, store.InvoiceFilter{Status: model.InvoiceValidated, From: from, To: to})
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(invs, func(i, j int) bool {
-		if !invs[i].IssueDate.Equal(invs[j].IssueDate) {
-			return invs[i].IssueDate.Before(invs[j].IssueDate)
-		}
-		return invs[i].Number < invs[j].Number
-	})
-	d := &data{invoices: invs, credited: map[int64]string{}}
-	for _, inv := range invs {
-		if inv.CreditedInvoiceID != nil {
-			orig, err := s.Store.InvoiceByID(ctx, *inv.CreditedInvoiceID)
-			if err != nil {
-				return nil, err
-			}
-			d.credited[inv.ID] = orig.Number
-		}
-	}
-	ps, _, _, err := s.Store.ListPayments(ctx, store.PaymentFilter{From: from, To: to})
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(ps, func(i, j int) bool {
-		if !ps[i].Date.Equal(ps[j].Date) {
-			return ps[i].Date.Before(ps[j].Date)
-		}
-		return ps[i].ID < ps[j].ID
-	})
-	d.payments = ps
-	if d.fees, err = s.Store.FeePaymentIDs(ctx, from, to); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-// Entries builds the double-entry lines of a period: each invoice debits
-// the customer and credits sales (and VAT), each credit note the reverse;
-// each payment debits the bank and credits the customer, or membership
-// fees when it paid a fee.
+// Entries returns the double-entry lines of the ledger's entries dated
+// from..to: each entry was numbered when it was written (per journal and
+// fiscal year), so a line has the same EcritureNum in every export that
+// holds it. Invoices debit customers and credit sales (and VAT), credit
+// notes the reverse; payments debit bank (or cash) and credit customers;
+// fees debit bank (or cash) and credit membership fees.
 func (s *Service) Entries(ctx context.Context, from, to date.Date) ([]Line, error) {
-	d, err := s.read(ctx, from, to)
+	es, err := s.Store.JournalEntries(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	a := s.Cfg.Accounting
 	var out []Line
-	seq := map[string]int{}
-	next := func(journal string) string {
-		seq[journal]++
-		return fmt.Sprintf("%s%06d", journal, seq[journal])
-	}
-	for _, inv := range d.invoices {
-		num := next(a.JournalSales)
-		valid := inv.IssueDate
-		if inv.ValidatedAt != nil {
-			valid = date.Of(inv.ValidatedAt.In(s.Cfg.Location()))
+	for _, e := range es {
+		for _, l := range e.Lines {
+			out = append(out, Line{Journal: e.Journal, JournalLabel: e.JournalLabel, Num: e.Number, Date: e.Date,
+				Account: l.Account, AccountLabel: l.AccountLabel, AuxNum: l.AuxNum, AuxLabel: l.AuxLabel,
+				PieceRef: e.PieceRef, PieceDate: e.PieceDate, Label: l.Label, Debit: l.DebitCents, Credit: l.CreditCents,
+				ValidDate: e.ValidDate})
 		}
-		base := Line{Journal: a.JournalSales, JournalLabel: a.JournalSalesLabel, Num: num, Date: inv.IssueDate,
-			PieceRef: inv.Number, PieceDate: inv.IssueDate, ValidDate: valid}
-		customer := base
-		customer.Account, customer.AccountLabel, customer.AuxNum, customer.AuxLabel = a.AccountCustomers, "Clients", inv.MemberLogin, inv.MemberName
-		sales := base
-		sales.Account, sales.AccountLabel = a.AccountSales, "Prestations de services"
-		vat := base
-		vat.Account, vat.AccountLabel = a.AccountVAT, "TVA collectée"
-		if inv.Kind == model.KindCreditNote {
-			label := "Avoir " + inv.Number + " sur " + d.credited[inv.ID] + " " + inv.MemberName
-			customer.Label, sales.Label, vat.Label = label, label, label
-			customer.Credit, sales.Debit, vat.Debit = inv.TotalCents, inv.TotalExclCents, inv.TaxCents
-		} else {
-			label := "Facture " + inv.Number + " " + inv.MemberName
-			customer.Label, sales.Label, vat.Label = label, label, label
-			customer.Debit, sales.Credit, vat.Credit = inv.TotalCents, inv.TotalExclCents, inv.TaxCents
-		}
-		out = append(out, customer, sales)
-		if inv.TaxCents != 0 {
-			out = append(out, vat)
-		}
-	}
-	for _, p := range d.payments {
-		ref := p.BankReference
-		if ref == "" {
-			ref = fmt.Sprintf("P%d", p.ID)
-		}
-		base := Line{Journal: a.JournalBank, JournalLabel: a.JournalBankLabel, Num: next(a.JournalBank), Date: p.Date,
-			PieceRef: ref, PieceDate: p.Date, ValidDate: date.Of(p.CreatedAt.In(s.Cfg.Location())),
-			Label: strings.TrimSpace("Règlement " + p.MemberName + " " + p.Label)}
-		bank := base
-		bank.Account, bank.AccountLabel, bank.Debit = a.AccountBank, "Banque", p.AmountCents
-		other := base
-		if d.fees[p.ID] {
-			other.Account, other.AccountLabel = a.AccountMembershipFees, "Cotisations"
-			other.Label = strings.TrimSpace("Cotisation " + p.MemberName + " " + p.Label)
-			bank.Label = other.Label
-		} else {
-			other.Account, other.AccountLabel, other.AuxNum, other.AuxLabel = a.AccountCustomers, "Clients", p.MemberLogin, p.MemberName
-		}
-		other.Credit = p.AmountCents
-		out = append(out, bank, other)
 	}
 	return out, nil
 }
@@ -194,38 +109,64 @@ func fecDate(d date.Date) string {
 	return fmt.Sprintf("%04d%02d%02d", d.Year(), int(d.Month()), d.Day())
 }
 
-// WriteFEC writes the FEC of a period with the configured separator.
+// WriteFEC writes the FEC of a period with the configured separator, its
+// entries in the chronological order of their validation (the order they
+// were numbered in within each journal), as the FEC asks.
 func (s *Service) WriteFEC(ctx context.Context, w io.Writer, from, to date.Date) error {
 	lines, err := s.Entries(ctx, from, to)
 	if err != nil {
 		return err
 	}
+	sort.SliceStable(lines, func(i, j int) bool {
+		a, b := lines[i], lines[j]
+		if !a.ValidDate.Equal(b.ValidDate) {
+			return a.ValidDate.Before(b.ValidDate)
+		}
+		if a.Journal != b.Journal {
+			return a.Journal < b.Journal
+		}
+		return a.Num < b.Num // same journal: same width, so text order is number order
+	})
 	return WriteFEC(w, lines, s.Cfg.Accounting.FECSeparator)
 }
 
-// WriteCSV writes the invoices, credit notes and payments of a period, one
-// a row, for a spreadsheet or an accounting program's import.
+// WriteCSV writes the ledger's entries of a period, one a row: invoices,
+// credit notes, payments, membership fees and fee reversals, with their
+// entry number, for a spreadsheet or an accounting program's import.
 func (s *Service) WriteCSV(ctx context.Context, w io.Writer, from, to date.Date) error {
-	d, err := s.read(ctx, from, to)
+	es, err := s.Store.JournalEntries(ctx, from, to)
 	if err != nil {
 		return err
 	}
+	a := s.Cfg.Accounting
 	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"type", "date", "number", "member", "member_name", "amount_excl_tax", "tax", "amount",
-		"currency", "method", "label", "bank_reference", "credited_invoice", "membership_fee"})
+		"currency", "method", "label", "bank_reference", "credited_invoice", "membership_fee", "entry_number"})
 	cur := s.Cfg.Billing.Currency
-	for _, inv := range d.invoices {
-		cw.Write([]string{inv.Kind, inv.IssueDate.String(), inv.Number, inv.MemberLogin, inv.MemberName,
-			money.Plain(inv.TotalExclCents), money.Plain(inv.TaxCents), money.Plain(inv.TotalCents), cur, "", "", "",
-			d.credited[inv.ID], ""})
-	}
-	for _, p := range d.payments {
-		fee := ""
-		if d.fees[p.ID] {
-			fee = "yes"
+	for _, e := range es {
+		var total, excl, tax int64
+		for _, l := range e.Lines {
+			total += l.DebitCents
+			switch l.Account {
+			case a.AccountSales:
+				excl += l.DebitCents + l.CreditCents
+			case a.AccountVAT:
+				tax += l.DebitCents + l.CreditCents
+			}
 		}
-		cw.Write([]string{"payment", p.Date.String(), fmt.Sprint(p.ID), p.MemberLogin, p.MemberName, money.Plain(p.AmountCents),
-			"0.00", money.Plain(p.AmountCents), cur, p.Method, p.Label, p.BankReference, "", fee})
+		number, ref, fee := e.PieceRef, "", ""
+		switch e.SourceKind {
+		case ledger.SourceInvoice:
+		case ledger.SourceFee, ledger.SourceFeeReversal:
+			number, ref, fee, excl = fmt.Sprint(e.SourceID), e.PieceRef, "yes", total
+		default:
+			number, ref, excl = fmt.Sprint(e.SourceID), e.PieceRef, total
+		}
+		if ref == "P"+number || ref == "F"+number {
+			ref = "" // no bank reference: the piece is named after the payment or the fee
+		}
+		cw.Write([]string{e.DocKind, e.Date.String(), number, e.MemberLogin, e.MemberName, money.Plain(excl),
+			money.Plain(tax), money.Plain(total), cur, e.Method, e.Label, ref, e.CreditedRef, fee, e.Number})
 	}
 	return cw.Flush()
 }

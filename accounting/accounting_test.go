@@ -13,6 +13,7 @@ import (
 	"coin/billing"
 	"coin/config"
 	"coin/date"
+	"coin/fees"
 	"coin/i18n"
 	"coin/store"
 	"coin/store/storetest"
@@ -51,11 +52,14 @@ func TestFECBalancesAndFollowsTheFormat(t *testing.T) {
 		}
 		fee := &store.Payment{MemberID: m.ID, Method: "transfer", Date: date.MustParse("2027-03-11"), AmountCents: 1500,
 			Label: "ADH-1", BankReference: "B-77"}
-		if err := s.CreatePayment(ctx, fee); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.CreateMembershipFee(ctx, &store.MembershipFee{MemberID: m.ID, Amount: 1500, StartDate: fee.Date,
-			EndDate: date.MustParse("2028-03-10"), PaymentID: &fee.ID}); err != nil {
+		feeSvc := &fees.Service{Store: s, Cfg: &cfg, Catalog: cat, Log: bill.Log}
+		if err := s.Tx(ctx, func(tx *store.Store) error {
+			if _, err := bill.RecordPaymentTx(ctx, tx, fee, billing.PaymentOptions{Unallocated: true}, "test"); err != nil {
+				return err
+			}
+			_, err := feeSvc.RecordPaidTx(ctx, tx, fee, m, "transfer", nil, "test")
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		// Outside the period: left out.
@@ -118,8 +122,8 @@ func TestFECBalancesAndFollowsTheFormat(t *testing.T) {
 				t.Fatalf("%d fields in %q", n, r)
 			}
 		}
-		if !strings.Contains(buf.String(), "VE|Ventes|VE000001|20270301|411|Clients|zoe|Zoé Pipe Line|"+inv.Number+"|20270301|") ||
-			!strings.Contains(buf.String(), "|22,54|0,00|") || !strings.Contains(buf.String(), "BQ|Banque|BQ000002|20270311|756|Cotisations|||B-77|") {
+		if !strings.Contains(buf.String(), "VE|Ventes|VE2027-000001|20270301|411|Clients|zoe|Zoé Pipe Line|"+inv.Number+"|20270301|") ||
+			!strings.Contains(buf.String(), "|22,54|0,00|") || !strings.Contains(buf.String(), "BQ|Banque|BQ2027-000002|20270311|756|Cotisations|||B-77|") {
 			t.Fatalf("FEC:\n%s", buf.String())
 		}
 
@@ -129,7 +133,7 @@ func TestFECBalancesAndFollowsTheFormat(t *testing.T) {
 		}
 		recs, err := csv.NewReader(&buf).ReadAll()
 		if err != nil || len(recs) != 5 || recs[1][0] != "invoice" || recs[2][0] != "credit_note" || recs[2][12] != inv.Number ||
-			recs[4][13] != "yes" || recs[4][11] != "B-77" {
+			recs[4][0] != "fee" || recs[4][13] != "yes" || recs[4][11] != "B-77" || recs[1][14] != "VE2027-000001" {
 			t.Fatalf("csv %v %q", err, recs)
 		}
 	})

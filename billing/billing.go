@@ -21,6 +21,7 @@ import (
 	"coin/i18n"
 	"coin/invoicepdf"
 	"coin/ispdb"
+	"coin/ledger"
 	"coin/mail"
 	"coin/model"
 	"coin/numbering"
@@ -234,6 +235,9 @@ func (s *Service) reserve(ctx context.Context, tx *store.Store, kind string, day
 	return out, nil
 }
 
+// Books is the ledger the service writes its entries to.
+func (s *Service) Books() *ledger.Books { return ledger.New(s.Cfg, s.Catalog) }
+
 // ValidateDraft numbers a draft, dates it day, renders and stores its PDF
 // and freezes it, in one transaction.
 func (s *Service) ValidateDraft(ctx context.Context, id int64, day date.Date, actor string) (*store.Invoice, error) {
@@ -289,6 +293,9 @@ func (s *Service) validate(ctx context.Context, tx *store.Store, inv *store.Invo
 		return err
 	}
 	if err := tx.ValidateInvoice(ctx, inv, pdf); err != nil {
+		return err
+	}
+	if err := s.Books().Invoice(ctx, tx, inv, m); err != nil {
 		return err
 	}
 	op := "invoice.validated"

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"coin/accountinglog"
 	"coin/model"
@@ -471,7 +472,9 @@ func TestEditedStartOrPeriodNeverChargesADayTwice(t *testing.T) {
 		if may := f.charge("2026-05-01"); may.Invoices != 1 || may.TotalCents != 9000 {
 			t.Fatalf("May: %+v", may)
 		}
-		// Zoé: August–October and November–January; Léo: January–March.
+		// Zoé: August–October and November–January; Léo: January–March
+		// (charged on the day: a charge dated later than today is refused).
+		s.Now = func() time.Time { return time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC) }
 		if jan := f.charge("2027-01-01"); jan.Invoices != 2 || jan.TotalCents != 2*9000+3000 {
 			t.Fatalf("January 2027: %+v", jan)
 		}

@@ -162,12 +162,22 @@ type draft struct {
 	pdf     []byte
 }
 
+// ErrFutureCharge is returned for a charge run (not a dry run) dated after
+// today.
+var ErrFutureCharge = errors.New("invoices cannot be dated after the day they are validated")
+
 // Charge invoices every billable subscription for each period begun by day
 // and not invoiced yet: one validated invoice per member, numbered, with
 // its PDF. Running it again, or twice at once, adds nothing. progress, when
 // set, is called after each batch.
 func (s *Service) Charge(ctx context.Context, day date.Date, dryRun bool, progress func(done, total int)) (Summary, error) {
 	sum := Summary{Day: day, DryRun: dryRun}
+	// An invoice is validated when it is charged: dated later than that,
+	// its FEC line would be validated before it happened. A dry run may
+	// look ahead.
+	if today := date.Of(s.Store.Now().In(s.Cfg.Location())); !dryRun && day.After(today) {
+		return sum, fmt.Errorf("charge as of %s: %w (today is %s; add --dry-run to see what it would invoice)", day, ErrFutureCharge, today)
+	}
 	ids, err := s.Store.BillableMemberIDs(ctx, day)
 	if err != nil {
 		return sum, err
@@ -446,6 +456,9 @@ func (s *Service) finish(ctx context.Context, tx *store.Store, d *draft) error {
 		return err
 	}
 	d.pdf = nil
+	if err := s.Books().Invoice(ctx, tx, d.inv, d.member); err != nil {
+		return err
+	}
 	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.validated", MemberID: ptr(d.member.ID),
 		InvoiceID: ptr(d.inv.ID), AmountCents: d.inv.TotalCents, Actor: "charge-subscriptions", Details: d.inv.Number}); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"coin/date"
 	"coin/form"
+	"coin/ledger"
 	"coin/model"
 	"coin/store"
 )
@@ -103,7 +104,8 @@ type PaymentOptions struct {
 	// these invoices), before the oldest open invoices.
 	InvoiceIDs []int64
 	// Unallocated leaves the payment unallocated: it pays something that is
-	// not an invoice (a membership fee), recorded by the caller.
+	// not an invoice (a membership fee), recorded by the caller, who also
+	// books it in the ledger (fees.RecordPaidTx does).
 	Unallocated bool
 	// Member is the payment's member when the caller has it already read.
 	Member *store.Member
@@ -120,12 +122,20 @@ func (s *Service) RecordPaymentTx(ctx context.Context, tx *store.Store, p *store
 			return nil, err
 		}
 	}
+	if err := ledger.CheckOpen(ctx, tx, p.Date); err != nil {
+		return nil, err
+	}
 	if err := tx.CreatePayment(ctx, p); err != nil {
 		return nil, err
 	}
 	if s.Paid != nil {
 		memberID := p.MemberID
 		tx.AfterCommit(func() { s.Paid(memberID) })
+	}
+	if !opts.Unallocated {
+		if err := s.Books().Payment(ctx, tx, p, m); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "payment.created", MemberID: ptr(p.MemberID),
 		PaymentID: ptr(p.ID), AmountCents: p.AmountCents, Actor: actor,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"coin/date"
+	"coin/ledger"
 	"coin/store"
 )
 
@@ -34,6 +36,21 @@ func (s *Service) ReversePaymentTx(ctx context.Context, tx *store.Store, id int6
 		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "allocation.removed", MemberID: ptr(p.MemberID),
 			InvoiceID: ptr(a.InvoiceID), PaymentID: ptr(p.ID), AmountCents: -a.AmountCents, Actor: actor,
 			Details: a.InvoiceNumber}); err != nil {
+			return err
+		}
+	}
+	// The money going back is a new entry, dated today; the payment's entry
+	// keeps its number.
+	booked, err := tx.HasJournalEntry(ctx, ledger.SourcePayment, p.ID)
+	if err != nil {
+		return err
+	}
+	if booked {
+		m, err := tx.MemberByID(ctx, p.MemberID)
+		if err != nil {
+			return err
+		}
+		if err := s.Books().PaymentReversal(ctx, tx, p, m, date.Today(s.Cfg.Location())); err != nil {
 			return err
 		}
 	}

@@ -180,7 +180,14 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.lists = maillists.New(st, cfg.Maillists, log)
 	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Fees: a.fees, Log: log}
 	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log}
-	a.books = &accounting.Service{Store: st, Cfg: cfg}
+	a.books = &accounting.Service{Store: st, Cfg: cfg, Catalog: catalog}
+	// Migration 0029: book what was written before the ledger, once.
+	if n, err := a.books.Ledger().BackfillPending(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("ledger: past invoices, payments and fees booked", "entries", n)
+	}
 	if a.jobs, err = jobs.New(st, cfg.Location(), log, a.jobList()...); err != nil {
 		st.Close()
 		return nil, err

@@ -54,6 +54,7 @@ type CLI struct {
 	ImportPayments        ImportPaymentsCmd        `cmd:"" name:"import-payments" help:"Import a bank statement (CSV profile or CAMT.053): match its credit lines and record the payments."`
 	SEPADebit             SEPADebitCmd             `cmd:"" name:"sepa-debit" help:"Write the SEPA direct debit file (pain.008) collecting the open invoices of members with a mandate."`
 	ExportAccounting      ExportAccountingCmd      `cmd:"" name:"export-accounting" help:"Export invoices, credit notes and payments of a period as CSV or FEC."`
+	ClosePeriod           ClosePeriodCmd           `cmd:"" name:"close-period" help:"Close a month (YYYY-MM) or a year (YYYY): nothing can be dated into it afterwards."`
 	Backup                BackupCmd                `cmd:"" help:"Write a backup archive of the SQLite database, while serve runs (on PostgreSQL: how to use pg_dump)."`
 	LDAPSync              LDAPSyncCmd              `cmd:"" name:"ldap-sync" help:"Reconcile the LDAP tree with the VPN and DSL configurations (creates, updates, disables)."`
 	Restore               RestoreCmd               `cmd:"" help:"Restore a backup archive into an empty data directory (never overwrites)."`

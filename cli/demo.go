@@ -79,6 +79,9 @@ func (d *DemoCmd) Run(g *Globals) error {
 			if err := a.demoCollections(ctx); err != nil {
 				return err
 			}
+			if _, err := a.books.Ledger().Backfill(ctx, a.store); err != nil {
+				return err
+			}
 			fmt.Fprintln(g.Stdout, demo.Banner)
 			return nil
 		}
@@ -92,6 +95,9 @@ func (d *DemoCmd) Run(g *Globals) error {
 			return err
 		}
 		if err := a.demoCollections(ctx); err != nil {
+			return err
+		}
+		if _, err := a.books.Ledger().Backfill(ctx, a.store); err != nil {
 			return err
 		}
 		fmt.Fprintln(g.Stdout, demo.Banner)

@@ -97,6 +97,9 @@ func (s *ServeCmd) serve(ctx context.Context, g *Globals, a *app) error {
 			}
 			log.Info("demo data loaded")
 		}
+		if _, err := a.books.Ledger().Backfill(ctx, a.store); err != nil {
+			return err
+		}
 		fmt.Fprintln(g.Stdout, demo.Banner)
 	}
 	for _, err := range a.templates.Check() {

@@ -7,13 +7,17 @@ import (
 
 // Accounting holds the journal and account codes of accounting exports.
 type Accounting struct {
-	JournalSales          string `toml:"journal_sales" env:"JOURNAL_SALES"`
-	JournalSalesLabel     string `toml:"journal_sales_label" env:"JOURNAL_SALES_LABEL"`
-	JournalBank           string `toml:"journal_bank" env:"JOURNAL_BANK"`
-	JournalBankLabel      string `toml:"journal_bank_label" env:"JOURNAL_BANK_LABEL"`
+	JournalSales      string `toml:"journal_sales" env:"JOURNAL_SALES"`
+	JournalSalesLabel string `toml:"journal_sales_label" env:"JOURNAL_SALES_LABEL"`
+	JournalBank       string `toml:"journal_bank" env:"JOURNAL_BANK"`
+	JournalBankLabel  string `toml:"journal_bank_label" env:"JOURNAL_BANK_LABEL"`
+	// JournalCash books what is paid in cash (account_cash).
+	JournalCash           string `toml:"journal_cash" env:"JOURNAL_CASH"`
+	JournalCashLabel      string `toml:"journal_cash_label" env:"JOURNAL_CASH_LABEL"`
 	AccountCustomers      string `toml:"account_customers" env:"ACCOUNT_CUSTOMERS"`
 	AccountSales          string `toml:"account_sales" env:"ACCOUNT_SALES"`
 	AccountBank           string `toml:"account_bank" env:"ACCOUNT_BANK"`
+	AccountCash           string `toml:"account_cash" env:"ACCOUNT_CASH"`
 	AccountMembershipFees string `toml:"account_membership_fees" env:"ACCOUNT_MEMBERSHIP_FEES"`
 	AccountVAT            string `toml:"account_vat" env:"ACCOUNT_VAT"`
 	// FECSeparator is "|" or "tab", the two the administration accepts.
@@ -23,7 +27,7 @@ type Accounting struct {
 var accountCodeRE = regexp.MustCompile(`^[0-9A-Za-z]{1,20}$`)
 
 func (a *Accounting) validate() error {
-	for key, v := range map[string]string{"journal_sales": a.JournalSales, "journal_bank": a.JournalBank,
+	for key, v := range map[string]string{"journal_sales": a.JournalSales, "journal_bank": a.JournalBank, "journal_cash": a.JournalCash, "account_cash": a.AccountCash,
 		"account_customers": a.AccountCustomers, "account_sales": a.AccountSales, "account_bank": a.AccountBank,
 		"account_membership_fees": a.AccountMembershipFees, "account_vat": a.AccountVAT} {
 		if !accountCodeRE.MatchString(v) {

@@ -118,7 +118,7 @@ func Default() Config {
 		}},
 		SEPA: SEPA{LeadDays: 2},
 		Accounting: Accounting{JournalSales: "VE", JournalSalesLabel: "Ventes", JournalBank: "BQ",
-			JournalBankLabel: "Banque", AccountCustomers: "411", AccountSales: "706", AccountBank: "512",
+			JournalBankLabel: "Banque", JournalCash: "CA", JournalCashLabel: "Caisse", AccountCash: "530", AccountCustomers: "411", AccountSales: "706", AccountBank: "512",
 			AccountMembershipFees: "756", AccountVAT: "44571", FECSeparator: "|"},
 	}
 }

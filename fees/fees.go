@@ -15,6 +15,7 @@ import (
 	"coin/date"
 	"coin/form"
 	"coin/i18n"
+	"coin/ledger"
 	"coin/mail"
 	"coin/model"
 	"coin/store"
@@ -202,15 +203,16 @@ func (s *Service) Record(ctx context.Context, memberID int64, by *int64, actor s
 	}
 	fee.CreatedBy = by
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.CreateMembershipFee(ctx, fee); err != nil {
+		if err := s.RecordTx(ctx, tx, fee, actor); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, "fee.created", fee); err != nil {
-			return err
-		}
-		return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
-			PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
+		return audit(ctx, tx, "fee.created", fee)
 	})
+	var closed *ledger.ClosedError
+	if errors.As(err, &closed) {
+		errs.AddWith("payment_date", "ledger.err_period_closed", map[string]string{"Period": closed.Period, "Date": closed.Day.String()})
+		return nil, errs, nil
+	}
 	if errors.Is(err, store.ErrFeeOverlap) {
 		errs.Add("start_date", "fees.err_overlap")
 		return nil, errs, nil
@@ -230,6 +232,13 @@ func (s *Service) Delete(ctx context.Context, memberID, feeID int64, actor strin
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
 		fee, err := tx.MembershipFeeByID(ctx, memberID, feeID)
 		if err != nil {
+			return err
+		}
+		m, err := tx.MemberByID(ctx, memberID)
+		if err != nil {
+			return err
+		}
+		if err := s.Books().FeeReversal(ctx, tx, fee, m); err != nil {
 			return err
 		}
 		if err := tx.DeleteMembershipFee(ctx, memberID, feeID); err != nil {
@@ -255,7 +264,16 @@ func (s *Service) LogMemberFeesDeletedTx(ctx context.Context, tx *store.Store, m
 	if err != nil {
 		return err
 	}
+	var m *store.Member
+	if len(list) > 0 {
+		if m, err = tx.MemberByID(ctx, memberID); err != nil {
+			return err
+		}
+	}
 	for _, fee := range list {
+		if err := s.Books().FeeReversal(ctx, tx, fee, m); err != nil {
+			return err
+		}
 		if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.deleted", MemberID: &fee.MemberID,
 			PaymentID: fee.PaymentID, AmountCents: -fee.Amount, Actor: actor, Details: feeDetails(fee)}); err != nil {
 			return err
@@ -278,15 +296,28 @@ func (s *Service) RecordPaidTx(ctx context.Context, tx *store.Store, p *store.Pa
 	ref, _ := ReferenceFunc(s.Cfg.Fees.MembershipReference)(m)
 	fee := &store.MembershipFee{MemberID: p.MemberID, Amount: p.AmountCents, StartDate: start, EndDate: DefaultEnd(start),
 		PaymentMethod: method, Reference: ref, PaymentDate: p.Date, PaymentID: &p.ID, CreatedBy: by}
+	if err := ledger.CheckOpen(ctx, tx, FeeDay(fee)); err != nil {
+		return nil, err
+	}
 	if err := tx.CreateMembershipFee(ctx, fee); err != nil {
 		return nil, err
 	}
 	if err := audit(ctx, tx, "fee.created", fee); err != nil {
 		return nil, err
 	}
+	if err := s.Books().Fee(ctx, tx, fee, m, p); err != nil {
+		return nil, err
+	}
 	return fee, tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,
 		PaymentID: fee.PaymentID, AmountCents: fee.Amount, Actor: actor, Details: feeDetails(fee)})
 }
+
+// Books is the ledger fees are booked in.
+func (s *Service) Books() *ledger.Books { return ledger.New(s.Cfg, s.Catalog) }
+
+// FeeDay is the day a fee is booked and checked against closed periods:
+// its payment day, else its start.
+func FeeDay(f *store.MembershipFee) date.Date { return ledger.FeeDay(f) }
 
 // feeDetails describes a fee in the accounting log: its period and
 // reference, as the bank import writes them.
@@ -305,7 +336,23 @@ func derefID(p *int64) int64 {
 // entry in the caller's transaction tx (the importer's). An overlap with
 // another fee of the member is store.ErrFeeOverlap and writes nothing.
 func (s *Service) RecordTx(ctx context.Context, tx *store.Store, fee *store.MembershipFee, actor string) error {
+	if err := ledger.CheckOpen(ctx, tx, FeeDay(fee)); err != nil {
+		return err
+	}
 	if err := tx.CreateMembershipFee(ctx, fee); err != nil {
+		return err
+	}
+	m, err := tx.MemberByID(ctx, fee.MemberID)
+	if err != nil {
+		return err
+	}
+	var p *store.Payment
+	if fee.PaymentID != nil {
+		if p, err = tx.PaymentByID(ctx, *fee.PaymentID); err != nil {
+			return err
+		}
+	}
+	if err := s.Books().Fee(ctx, tx, fee, m, p); err != nil {
 		return err
 	}
 	return tx.AppendLog(ctx, &store.LogEntry{Operation: "membership_fee.created", MemberID: &fee.MemberID,

@@ -29,6 +29,7 @@ import (
 	"coin/ipam"
 	"coin/ispdb"
 	"coin/jobs"
+	"coin/ledger"
 	"coin/mail"
 	"coin/maillists"
 	"coin/member"
@@ -345,6 +346,8 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/mandates/:mandate<int>/edit", manage, h.mandateEdit)
 	admin.Get("/accounting", view, h.accountingPage)
 	admin.Get("/accounting/export", view, h.accountingExport)
+	admin.Get("/accounting/periods", manage, h.periodsPage)
+	admin.Post("/accounting/periods", manage, h.periodClose)
 	admin.Get("/charge", manage, h.chargePage)
 	admin.Post("/charge", manage, h.chargeStart)
 	admin.Get("/charge/progress", manage, h.chargeProgress)
@@ -438,6 +441,12 @@ func (h *Handler) routes(r fiber.Router) {
 
 // errorHandler renders refusals and failures as pages in the reader's language.
 func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
+	if closed := (*ledger.ClosedError)(nil); errors.As(err, &closed) {
+		if c.UserContext().Value(preparedKey{}) == nil {
+			h.prepareContext(c)
+		}
+		return h.closedPeriodPage(c, closed)
+	}
 	status := fiber.StatusInternalServerError
 	var fe *fiber.Error
 	switch {

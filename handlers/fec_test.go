@@ -66,10 +66,13 @@ func TestFECCharsetAndFileName(t *testing.T) {
 		}
 
 		// A name ISO 8859-15 cannot encode (Ł): a message naming it, UTF-8 still works.
-		m.LastName = "Łukasiewicz"
-		if err := a.store.UpdateMember(ctx, m); err != nil {
+		// (Entries keep the name they were written with: a new member's invoice.)
+		lk := &store.Member{Login: "jan", Role: "member", PersonType: model.NaturalPerson, FirstName: "Jan",
+			LastName: "Łukasiewicz", Email: "jan@example.org", Status: model.StatusMember}
+		if err := a.store.CreateMember(ctx, lk); err != nil {
 			t.Fatal(err)
 		}
+		a.validatedInvoice(lk, 1000)
 		res = b.get(q)
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "U+0141") || !strings.Contains(res.Body, "choose UTF-8") {
 			t.Fatalf("Ł in ISO 8859-15: %d\n%s", res.Status, res.Body)

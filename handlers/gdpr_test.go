@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,7 +170,11 @@ func TestAnonymiseKeepsTheBooksAndErasesThePerson(t *testing.T) {
 		mustContain(t, page.Body, "The member has been anonymised.", "Anonymised on")
 		mustNotContain(t, page.Body, `/anonymise"`)
 
-		if found := findText(t, st, "jeanne.dupontel@example.org", "dupontel", "laptop"); len(found) > 0 {
+		// The ledger's entries keep the name they were written with, as the
+		// PDFs do: accounting documents are kept ten years, and the FEC names
+		// the customer of each entry (CompAuxLib).
+		found := findText(t, st, "jeanne.dupontel@example.org", "dupontel", "laptop")
+		if found = slices.DeleteFunc(found, func(f string) bool { return strings.HasPrefix(f, "journal_") }); len(found) > 0 {
 			t.Fatalf("her data is still in the database: %v", found)
 		}
 		invoicesAfter, _, _ := st.ListInvoices(ctx, store.InvoiceFilter{MemberID: m.ID})
