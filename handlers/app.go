@@ -31,6 +31,7 @@ import (
 	"coin/maillists"
 	"coin/member"
 	"coin/overrides"
+	"coin/selfservice"
 	"coin/sepa"
 	"coin/snmppoll"
 	"coin/store"
@@ -77,6 +78,8 @@ type Deps struct {
 	Importer *importer.Service
 	// SNMP polls network devices and writes their agents; nil: built from Store and Cfg.
 	SNMP *snmppoll.Service
+	// SelfService writes members' requests and notices; nil: built from Store, Subs and Mail.
+	SelfService *selfservice.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -124,6 +127,10 @@ func New(d Deps) *fiber.App {
 	}
 	if d.Importer == nil {
 		d.Importer = &importer.Service{Store: d.Store, Members: d.Members, Fees: d.Fees, Subs: d.Subs, Log: d.Log}
+	}
+	if d.SelfService == nil {
+		d.SelfService = &selfservice.Service{Store: d.Store, Cfg: d.Cfg, Subs: d.Subs, Mail: d.Mail, Catalog: d.Catalog, Log: d.Log,
+			Site: func(ctx context.Context) mail.Site { return mail.SiteOf(d.ISP.Identity(ctx), d.Cfg.AbsoluteURL("/")) }}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -192,6 +199,12 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/invoices/:id<int>", h.portalInvoiceShow)
 	me.Get("/invoices/:id<int>/pdf", h.portalInvoicePDF)
 	me.Get("/membership", h.membership)
+	me.Get("/requests", h.selfServicePage)
+	me.Post("/requests/subscribe", h.selfServiceSubscribe)
+	me.Post("/requests/resign", h.selfServiceResign)
+	me.Get("/mandate", h.portalMandatePage)
+	me.Post("/mandate", h.portalMandateSign)
+	me.Get("/documents.zip", h.portalDocuments)
 	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)
 	me.Get("/hardware", hw, h.myHardware)
 	me.Get("/lists", ml, h.myLists)
@@ -230,6 +243,11 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Get("/subscriptions", h.subscriptionList)
 	admin.Get("/subscriptions/:id<int>", h.subscriptionShow)
 	subs := admin.Group("/subscriptions", h.require(auth.ManageSubscriptions))
+	requests := admin.Group("/requests", h.require(auth.ManageSubscriptions))
+	requests.Get("/", h.requestsAdmin)
+	requests.Get("/:id<int>", h.requestPage)
+	requests.Post("/:id<int>/approve", h.requestApprove)
+	requests.Post("/:id<int>/refuse", h.requestRefuse)
 	subs.Get("/new", h.subscriptionNewPage)
 	subs.Post("/new", h.subscriptionCreate)
 	subs.Get("/member-options", h.subscriptionMemberOptions)

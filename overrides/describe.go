@@ -22,6 +22,10 @@ var descriptions = map[string]string{
 		".Payment.Date, .Payment.Label)",
 	"email/bulk": "Layout of a message written in the back office to chosen members (.Subject, .Body, " +
 		".Member, .Site)",
+	"email/request_approved": "E-mail telling a member their subscription request is accepted (.Member, .Site, " +
+		".Offer, .StartDate, .Link)",
+	"email/request_refused": "E-mail telling a member their subscription request is refused (.Member, .Site, " +
+		".Offer, .Reason, .Link)",
 	"email/staff_digest": "Daily e-mail to each staff member of what needs them (.Member, .Site, .Items " +
 		"with .Text and .Link, .Count, .Day, .Link to the back office)",
 }
