@@ -101,7 +101,7 @@ func fitsPhone(t *testing.T, ctx context.Context, v view, p string) {
 // of the invoices listed.
 func TestIssue23BulkActions(t *testing.T) {
 	s := startServer(t, "", []string{"--demo"})
-	ctx := browserCtxTimeout(t, 90*time.Second)
+	ctx := browserCtxTimeout(t, 3*time.Minute)
 	for i, v := range views {
 		inView(t, ctx, v)
 		if i == 0 {
@@ -111,7 +111,7 @@ func TestIssue23BulkActions(t *testing.T) {
 		before := s.outboxKind(t, "bulk")
 		visit(t, ctx, s, "/admin/members?q=a", "i16-"+v.name+"-members")
 		fitsPhone(t, ctx, v, "/admin/members")
-		run(t, ctx, "tick two members", js(`(() => {
+		run(t, ctx, "tick two members", chromedp.Sleep(500*time.Millisecond), js(`(() => {
 			const boxes = [...document.querySelectorAll('input[name=id][form=bulk-form]')].slice(0, 2);
 			boxes.forEach(b => b.checked = true);
 			return boxes.length === 2;
@@ -130,9 +130,10 @@ func TestIssue23BulkActions(t *testing.T) {
 			t.Fatalf("%d bulk messages queued, want %d", n, before+2)
 		}
 		visit(t, ctx, s, "/admin/members?q=a", "i16-"+v.name+"-members2")
-		run(t, ctx, "tick one member, pick a status", js(`(() => {
-			const b = document.querySelector('input[name=id][form=bulk-form]'); b.checked = true; return true;
-		})()`), chromedp.SetValue(chromedp.CSS(`#f-new_status`), "member"))
+		run(t, ctx, "tick one member, pick a status", chromedp.Sleep(500*time.Millisecond),
+			chromedp.Click(chromedp.CSS(`input[name=id][form=bulk-form]`)),
+			chromedp.SetValue(chromedp.CSS(`#f-new_status`), "member"),
+			js(`document.querySelectorAll('input[name=id][form=bulk-form]:checked').length === 1`))
 		click(t, ctx, "change status", `#bulk-form button[value=status]`, "i16-"+v.name+"-status")
 		waitText(t, ctx, ".flash", say(v, "status of the chosen members is changed", "statut des membres choisis est changé"))
 		visit(t, ctx, s, "/admin/invoices?status=open", "i16-"+v.name+"-invoices")
@@ -148,7 +149,7 @@ func TestIssue23BulkActions(t *testing.T) {
 func TestIssue23TemplateEditor(t *testing.T) {
 	over := t.TempDir()
 	s := startServer(t, "", []string{"--demo"}, "COIN_SERVER_OVERRIDES_DIR="+over)
-	ctx := browserCtxTimeout(t, 90*time.Second)
+	ctx := browserCtxTimeout(t, 3*time.Minute)
 	for i, v := range views {
 		inView(t, ctx, v)
 		if i == 0 {
@@ -180,7 +181,7 @@ func TestIssue23TemplateEditor(t *testing.T) {
 // all their documents.
 func TestIssue23MemberSelfService(t *testing.T) {
 	s := startServer(t, "", []string{"--demo"})
-	ctx := browserCtxTimeout(t, 120*time.Second)
+	ctx := browserCtxTimeout(t, 3*time.Minute)
 	ibans := []string{"DE89 3704 0044 0532 0130 00", "FR76 3000 6000 0112 3456 7890 189"}
 	for i, v := range views {
 		inView(t, ctx, v)
