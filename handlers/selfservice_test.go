@@ -257,3 +257,16 @@ func TestSelfServiceDocumentsZip(t *testing.T) {
 		}
 	})
 }
+
+func TestSelfServiceMandateShowsTheAccountMasked(t *testing.T) {
+	eachApp(t, withSEPA, func(t *testing.T, a *testApp) {
+		alice := a.addMember("alice", model.RoleMember, "alice-password")
+		if err := a.store.CreateMandate(t.Context(), &store.Mandate{MemberID: alice.ID, Reference: "OLD-1",
+			SignatureDate: date.MustParse("2025-01-01"), IBAN: "DE89370400440532013000", SequenceType: model.SeqRecurring, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login("alice", "alice-password")
+		mustContain(t, b.get("/mandate").Body, "DE89 •••• 3000")
+	})
+}
