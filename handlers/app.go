@@ -36,6 +36,7 @@ import (
 	"coin/metrics"
 	"coin/overrides"
 	"coin/receipt"
+	"coin/selfservice"
 	"coin/sepa"
 	"coin/snmppoll"
 	"coin/store"
@@ -94,6 +95,8 @@ type Deps struct {
 	Collect *collections.Service
 	// Stripe takes card payments; nil: built from Cfg.Stripe (nil when off).
 	Stripe *stripepay.Service
+	// SelfService writes members' requests and notices; nil: built from Store, Subs and Mail.
+	SelfService *selfservice.Service
 }
 
 // Handler holds the dependencies shared by every handler.
@@ -164,6 +167,10 @@ func New(d Deps) *fiber.App {
 			// Load validated the settings (a secret file may have gone since).
 			d.Log.Error("stripe settings: card payments are off", "err", err)
 		}
+	}
+	if d.SelfService == nil {
+		d.SelfService = &selfservice.Service{Store: d.Store, Cfg: d.Cfg, Subs: d.Subs, Mail: d.Mail, Catalog: d.Catalog, Log: d.Log,
+			Site: func(ctx context.Context) mail.Site { return mail.SiteOf(d.ISP.Identity(ctx), d.Cfg.AbsoluteURL("/")) }}
 	}
 	h := &Handler{Deps: d, secret: []byte(d.Cfg.Server.SecretKey)}
 	// Load validated them; a test's config may hold none.
@@ -252,6 +259,12 @@ func (h *Handler) routes(r fiber.Router) {
 	me.Get("/pay/done", h.stripeReturn("cardpay.flash_done", false))
 	me.Get("/pay/cancelled", h.stripeReturn("cardpay.flash_cancelled", true))
 	me.Get("/membership", h.membership)
+	me.Get("/requests", h.selfServicePage)
+	me.Post("/requests/subscribe", h.selfServiceSubscribe)
+	me.Post("/requests/resign", h.selfServiceResign)
+	me.Get("/mandate", h.portalMandatePage)
+	me.Post("/mandate", h.portalMandateSign)
+	me.Get("/documents.zip", h.portalDocuments)
 	hw, ml := h.feature(h.Cfg.Hardware.Enabled), h.feature(h.Cfg.Maillists.Enabled)
 	me.Get("/hardware", hw, h.myHardware)
 	me.Get("/lists", ml, h.myLists)
@@ -290,6 +303,11 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Get("/subscriptions", h.subscriptionList)
 	admin.Get("/subscriptions/:id<int>", h.subscriptionShow)
 	subs := admin.Group("/subscriptions", h.require(auth.ManageSubscriptions))
+	requests := admin.Group("/requests", h.require(auth.ManageSubscriptions))
+	requests.Get("/", h.requestsAdmin)
+	requests.Get("/:id<int>", h.requestPage)
+	requests.Post("/:id<int>/approve", h.requestApprove)
+	requests.Post("/:id<int>/refuse", h.requestRefuse)
 	subs.Get("/new", h.subscriptionNewPage)
 	subs.Post("/new", h.subscriptionCreate)
 	subs.Get("/member-options", h.subscriptionMemberOptions)

@@ -28,6 +28,7 @@ func (h *Handler) templateSample(ctx context.Context, name string) map[string]an
 		"Reference": "ADH-42", "InfoURL": h.Cfg.AbsoluteURL("/membership"), "Number": "2026-000042",
 		"Items": []map[string]string{{"Text": "1 sign-up waits for you", "Link": h.Cfg.AbsoluteURL("/admin/members?status=pending")}},
 		"Count": 1, "Day": "03/12/2026",
+		"Offer": "VPN", "StartDate": "01/01/2027", "Reason": "The VPN servers are full until March.",
 	}
 	id := h.ISP.Identity(ctx)
 	data["IBAN"], data["BIC"] = id.IBANFormatted(), id.BIC

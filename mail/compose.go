@@ -49,6 +49,7 @@ const (
 // groups lists the kinds that are not account mail; every other kind is.
 var groups = map[string]Group{
 	"welcome": Membership, "fee_reminder": Membership, "bulk": Membership,
+	"request_approved": Membership, "request_refused": Membership,
 	"invoice_new": Billing, "payment_received": Billing,
 	"payment_reminder": Billing, "arrears_notice": Billing,
 }

@@ -26,6 +26,10 @@ var descriptions = map[string]string{
 		".Total, .Remaining, .Link; .Total, .Level, .Last, .Reference, .IBAN, .BIC, .DirectDebit, .PaymentLink, .Link)",
 	"email/arrears_notice": "Notice of a coming suspension for arrears (.Member, .Site, .Total, .SuspendOn, " +
 		".Reference, .IBAN, .BIC, .DirectDebit, .PaymentLink, .Link)",
+	"email/request_approved": "E-mail telling a member their subscription request is accepted (.Member, .Site, " +
+		".Offer, .StartDate, .Link)",
+	"email/request_refused": "E-mail telling a member their subscription request is refused (.Member, .Site, " +
+		".Offer, .Reason, .Link)",
 	"email/staff_digest": "Daily e-mail to each staff member of what needs them (.Member, .Site, .Items " +
 		"with .Text and .Link, .Count, .Day, .Link to the back office)",
 }

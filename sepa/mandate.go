@@ -7,6 +7,7 @@ import (
 
 	"coin/date"
 	"coin/form"
+	"coin/model"
 	"coin/store"
 )
 
@@ -46,4 +47,63 @@ func byID(by *store.Member) int64 {
 		return 0
 	}
 	return by.ID
+}
+
+// NextReference is the reference of the next mandate a member signs in the
+// portal: their number and how many mandates they have had, so that it is
+// unique and can be shown on the form before they sign.
+func NextReference(memberID int64, mandates int) string {
+	return fmt.Sprintf("M%d-%d", memberID, mandates+1)
+}
+
+// SignMandate is member m signing, by a click in the portal, a new mandate
+// for the account iban (and bic) with reference ref (NextReference, shown
+// on the form): in one transaction their active mandates are revoked and
+// the new one, dated today and first of its sequence, takes over. accepted
+// is the box agreeing to the mandate's text. The form's reference no
+// longer being the next one (signed twice) is a form error.
+func (s *Service) SignMandate(ctx context.Context, m *store.Member, iban, bic, ref string, accepted bool) (*store.Mandate, form.Errors, error) {
+	if !s.Cfg.SEPA.Enabled() {
+		return nil, nil, ErrDisabled
+	}
+	today := date.Today(s.Cfg.Location())
+	d := &store.Mandate{MemberID: m.ID}
+	errs := CheckMandate(MandateInput{Reference: ref, SignatureDate: today.String(), IBAN: iban, BIC: bic,
+		SequenceType: model.SeqFirst, Active: true}, today, d)
+	if !accepted {
+		errs.Add("accept", "selfservice.err.accept")
+	}
+	if errs.Any() {
+		return nil, errs, nil
+	}
+	var revoked int64
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		n, err := tx.CountMandates(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if NextReference(m.ID, n) != d.Reference {
+			errs.Add("reference", "selfservice.err.mandate_changed")
+			return nil
+		}
+		if revoked, err = tx.RevokeMandates(ctx, m.ID); err != nil {
+			return err
+		}
+		if err := tx.CreateMandate(ctx, d); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() {
+			s.Log.Info("sepa mandate signed by the member", "member", m.ID, "mandate", d.ID, "revoked", revoked)
+		})
+		return nil
+	})
+	if errors.Is(err, store.ErrConflict) {
+		errs.Add("reference", "selfservice.err.mandate_changed")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("sign mandate of member %d: %w", m.ID, err)
+	}
+	if errs.Any() {
+		return nil, errs, nil
+	}
+	return d, nil, nil
 }

@@ -84,6 +84,7 @@ func (s *Store) eraseTraces(ctx context.Context, m *Member) error {
 		{`DELETE FROM throttle_hits WHERE key = ?`, []any{"signup-address:" + strings.ToLower(m.Email)}},
 		{`UPDATE loans SET notes = '' WHERE member_id = ?`, []any{m.ID}},
 		{`UPDATE subscriptions SET comments = '' WHERE member_id = ?`, []any{m.ID}},
+		{`UPDATE member_requests SET comments = '', reason = '' WHERE member_id = ?`, []any{m.ID}},
 		{`UPDATE hook_runs SET argv = '[]', output = '', error = '' WHERE subscription_id IN
 			(SELECT id FROM subscriptions WHERE member_id = ?)`, []any{m.ID}},
 	}

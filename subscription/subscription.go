@@ -150,6 +150,42 @@ func (s *Service) today() date.Date { return date.Today(s.Cfg.Location()) }
 // Create validates f, stores the subscription and its configuration in one
 // transaction, then runs the provision hook.
 func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, error) {
+	res, t, errs, err := s.create(ctx, s.Store, f)
+	if err != nil || errs.Any() {
+		return nil, errs, err
+	}
+	s.Log.Info("subscription created", "subscription", t.Subscription.ID, "member", t.Member.Login, "offer", t.Offer.Reference)
+	res.Run, err = s.runHook(ctx, "provision", t)
+	return res, nil, err
+}
+
+// CreateTx is Create inside the caller's transaction tx (a member's
+// request approved): the provisioning hook runs once tx commits, and its
+// outcome is in the subscription's hook runs. Form errors come with
+// ErrRefused: part may be written, the caller must roll tx back.
+func (s *Service) CreateTx(ctx context.Context, tx *store.Store, f Form) (*Result, form.Errors, error) {
+	res, t, errs, err := s.create(ctx, tx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	if errs.Any() {
+		return nil, errs, errRefused
+	}
+	tx.AfterCommit(func() {
+		s.Log.Info("subscription created", "subscription", t.Subscription.ID, "member", t.Member.Login, "offer", t.Offer.Reference)
+		// The request that asked for it is answered: the hook's failure
+		// is shown on the subscription's page, for staff to retry.
+		if _, err := s.runHook(context.WithoutCancel(ctx), "provision", t); err != nil {
+			s.Log.Error("provision hook", "subscription", t.Subscription.ID, "err", err)
+		}
+	})
+	return res, nil, nil
+}
+
+// create validates f through st and writes the subscription in st's
+// transaction (its own, or the caller's that st is), without the hook.
+func (s *Service) create(ctx context.Context, st *store.Store, f Form) (*Result, provision.Target, form.Errors, error) {
+	var none provision.Target
 	errs := form.Errors{}
 	memberID, _ := strconv.ParseInt(f.MemberID, 10, 64)
 	offerID, _ := strconv.ParseInt(f.OfferID, 10, 64)
@@ -158,24 +194,24 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 	var err error
 	if memberID == 0 {
 		errs.Add("member_id", "err.member_required")
-	} else if m, err = s.Store.MemberByID(ctx, memberID); errors.Is(err, store.ErrNotFound) {
+	} else if m, err = st.MemberByID(ctx, memberID); errors.Is(err, store.ErrNotFound) {
 		errs.Add("member_id", "err.member_required")
 	} else if err != nil {
-		return nil, nil, err
+		return nil, none, nil, err
 	}
 	if offerID == 0 {
 		errs.Add("offer_id", "err.required")
-	} else if o, err = s.Store.OfferByID(ctx, offerID); errors.Is(err, store.ErrNotFound) {
+	} else if o, err = st.OfferByID(ctx, offerID); errors.Is(err, store.ErrNotFound) {
 		errs.Add("offer_id", "err.choice_invalid")
 	} else if err != nil {
-		return nil, nil, err
+		return nil, none, nil, err
 	} else if why := s.Subscribable(o); why != "" {
 		errs.Add("offer_id", why)
 	}
 	sub := &store.Subscription{MemberID: memberID, OfferID: offerID, Comments: strings.TrimSpace(f.Comments)}
 	checkDates(&f, sub, errs)
 	if o == nil || errs.Get("offer_id") != "" {
-		return nil, errs, nil
+		return nil, none, errs, nil
 	}
 	b := s.Backends.Get(o.Backend)
 	values, cfgErrs := backend.Validate(b, f.Config)
@@ -183,23 +219,23 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 		errs.Add(k, v)
 	}
 	if errs.Any() {
-		return nil, errs, nil
+		return nil, none, errs, nil
 	}
 	cfg := &store.Configuration{Backend: b.Name(), Login: backend.LoginOf(b, values), Data: values}
 	res := &Result{Subscription: sub}
 	if b.HasSecret() {
 		res.Password = NewPassword()
 		if cfg.SecretHash, err = auth.HashPassword(res.Password); err != nil {
-			return nil, nil, err
+			return nil, none, nil, err
 		}
 		if s.LDAP.Handles(b.Name()) {
 			if cfg.LDAPPassword, err = s.LDAP.HashPassword(res.Password); err != nil {
-				return nil, nil, err
+				return nil, none, nil, err
 			}
 		}
 	}
 	t := provision.Target{Subscription: sub, Member: m, Offer: o, Config: cfg, Password: res.Password}
-	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+	err = st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateSubscription(ctx, sub); err != nil {
 			return err
 		}
@@ -222,16 +258,14 @@ func (s *Service) Create(ctx context.Context, f Form) (*Result, form.Errors, err
 	})
 	switch {
 	case errors.Is(err, errRefused):
-		return nil, errs, nil
+		return nil, none, errs, nil
 	case errors.Is(err, store.ErrConflict):
 		errs.Add("cfg_login", "err.login_taken")
-		return nil, errs, nil
+		return nil, none, errs, nil
 	case err != nil:
-		return nil, nil, err
+		return nil, none, nil, err
 	}
-	s.Log.Info("subscription created", "subscription", sub.ID, "member", m.Login, "offer", o.Reference)
-	res.Run, err = s.runHook(ctx, "provision", t)
-	return res, nil, err
+	return res, t, nil, nil
 }
 
 // checkDates reads the date and commitment fields of f into sub.
@@ -338,6 +372,30 @@ func (s *Service) Update(ctx context.Context, id int64, f Form) (*Result, form.E
 		}
 	}
 	return res, nil, err
+}
+
+// ErrEndsEarlier refuses a notice of resignation later than the end the
+// subscription already has: a member can bring it forward, not put it off.
+var ErrEndsEarlier = errors.New("the subscription already ends earlier")
+
+// ResignTx sets, in the caller's transaction tx, the resign date of a
+// member's subscription from their notice (day ≥ today, checked by the
+// caller). The daily deprovision job takes the service down from that day,
+// as with a date staff type.
+func (s *Service) ResignTx(ctx context.Context, tx *store.Store, row *store.SubscriptionRow, day date.Date) error {
+	sub := row.Subscription
+	if !sub.ResignDate.IsZero() && !sub.ResignDate.After(day) {
+		return ErrEndsEarlier
+	}
+	sub.ResignDate = day
+	if err := tx.UpdateSubscription(ctx, &sub); err != nil {
+		return err
+	}
+	if err := s.ldapChanged(ctx, tx, sub.ID, row.Backend); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() { s.Log.Info("subscription resigned", "subscription", sub.ID, "resign_date", day.String()) })
+	return nil
 }
 
 func (s *Service) deprovision(ctx context.Context, sub *store.Subscription) (*store.HookRun, error) {
