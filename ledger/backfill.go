@@ -42,13 +42,17 @@ func (b *Books) Backfill(ctx context.Context, st *store.Store) (int, error) {
 				if err != nil {
 					return err
 				}
-				err = bb.Invoice(ctx, tx, inv, m)
+				if err := bb.Invoice(ctx, tx, inv, m); err != nil {
+					return fmt.Errorf("book %s %d: %w", u.Kind, u.ID, err)
+				}
 			case SourcePayment:
 				p, err := tx.PaymentByID(ctx, u.ID)
 				if err != nil {
 					return err
 				}
-				err = bb.Payment(ctx, tx, p, m)
+				if err := bb.Payment(ctx, tx, p, m); err != nil {
+					return fmt.Errorf("book %s %d: %w", u.Kind, u.ID, err)
+				}
 			case SourceFee:
 				f, err := tx.MembershipFeeByID(ctx, u.MemberID, u.ID)
 				if err != nil {
@@ -60,10 +64,9 @@ func (b *Books) Backfill(ctx context.Context, st *store.Store) (int, error) {
 						return err
 					}
 				}
-				err = bb.Fee(ctx, tx, f, m, p)
-			}
-			if err != nil {
-				return fmt.Errorf("book %s %d: %w", u.Kind, u.ID, err)
+				if err := bb.Fee(ctx, tx, f, m, p); err != nil {
+					return fmt.Errorf("book %s %d: %w", u.Kind, u.ID, err)
+				}
 			}
 			n++
 		}
