@@ -91,3 +91,26 @@ func TestMandateFrenchIBANAndBIC(t *testing.T) {
 		}
 	}
 }
+
+// A mandate used for the first time has one FRST collection in a file:
+// its member's second open invoice waits for the next file.
+func TestOneFirstCollectionPerMandate(t *testing.T) {
+	first := &store.Mandate{ID: 1, Reference: "RUM-A", SignatureDate: date.MustParse("2026-01-15"),
+		IBAN: "FR7630006000011234567890189", SequenceType: model.SeqFirst, Active: true}
+	other := &store.Mandate{ID: 2, Reference: "RUM-B", SignatureDate: date.MustParse("2026-01-15"),
+		IBAN: "DE89370400440532013000", SequenceType: model.SeqFirst, Active: true}
+	inv := func(id int64, number string) *store.Invoice {
+		return &store.Invoice{ID: id, Kind: model.KindInvoice, Number: number, TotalCents: 2500, MemberName: "Anna A"}
+	}
+	cands := []store.DebitCandidate{{Invoice: inv(1, "2026-000041"), Mandate: first},
+		{Invoice: inv(2, "2026-000042"), Mandate: first}, {Invoice: inv(3, "2026-000043"), Mandate: other}}
+	f, err := sepa.Build(sepaConfig().SEPA, "EUR", date.MustParse("2026-12-07"), time.Date(2026, 12, 2, 16, 4, 5, 0, time.UTC), cands)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := string(f.XML)
+	if f.Count != 2 || strings.Count(x, "<MndtId>RUM-A</MndtId>") != 1 || !strings.Contains(x, "2026-000041") || strings.Contains(x, "2026-000042") {
+		t.Fatalf("%d debits, want RUM-A once (its oldest invoice) and RUM-B:\n%s", f.Count, x)
+	}
+	validate(t, f.XML)
+}

@@ -193,7 +193,8 @@ func (s *Service) Stored(ctx context.Context, messageID string) (*store.SEPAFile
 // Build writes the pain.008.001.02 document: one payment information block
 // per sequence type (first collections and recurring ones are announced
 // apart), one transaction per invoice, its number as end-to-end id so that
-// the bank statement's line is matched back to it.
+// the bank statement's line is matched back to it; a first-time mandate
+// carries its oldest open invoice only.
 func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time, cands []store.DebitCandidate) (*File, error) {
 	msgID := "COIN-" + now.UTC().Format("20060102-150405")
 	f := &File{MessageID: msgID, CollectionDate: collection}
@@ -208,6 +209,7 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 			CreditorAgent: agentOf(cfg.CreditorBIC), ChargeBearer: "SLEV",
 			Scheme: schemeID{ID: cfg.CreditorID, Scheme: "SEPA"}}
 		var sum int64
+		first := map[int64]bool{} // mandates whose first collection this file holds
 		for _, c := range cands {
 			if c.Mandate.SequenceType != seq {
 				continue
@@ -215,6 +217,15 @@ func Build(cfg config.SEPA, currency string, collection date.Date, now time.Time
 			amount := c.Invoice.Remaining()
 			if amount <= 0 {
 				continue
+			}
+			// A mandate has one first collection: its other open invoices
+			// wait for the next file, as recurring ones (the EPC rulebook
+			// and banks refuse two FRST on one mandate in a file).
+			if seq == model.SeqFirst {
+				if first[c.Mandate.ID] {
+					continue
+				}
+				first[c.Mandate.ID] = true
 			}
 			e2e := epcID(latin(c.Invoice.Number, 35))
 			amendment := amendmentOf(c.Mandate)
