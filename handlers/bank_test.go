@@ -260,6 +260,21 @@ func TestMandatesDirectDebitAndAccountingExport(t *testing.T) {
 			!strings.Contains(res.Body, "<EndToEndId>"+inv.Number+"</EndToEndId>") || !strings.Contains(res.Body, "<ReqdColltnDt>2027-03-03</ReqdColltnDt>") {
 			t.Fatalf("debit file: %d %v\n%s", res.Status, res.Header, res.Body)
 		}
+		// Alice is told what will be debited, when, from which account, under
+		// which mandate and creditor identifier, in the file's transaction.
+		var to, subject, body string
+		if err := a.store.DB().QueryRow(a.sql(`SELECT to_addr, subject, text_body FROM outbox WHERE kind = 'sepa_prenotification'`)).
+			Scan(&to, &subject, &body); err != nil {
+			t.Fatalf("no pre-notification: %v", err)
+		}
+		for _, want := range []string{inv.Number, "25,00", "03/03/2027", "RUM-ALICE-1", "FR72ZZZ123456", "•••• 0189", "ne payez pas"} {
+			if !strings.Contains(subject+body, want) {
+				t.Errorf("pre-notification lacks %q:\n%s\n%s", want, subject, body)
+			}
+		}
+		if to != alice.Email {
+			t.Errorf("pre-notification to %q", to)
+		}
 		// The file is kept: listed on the page, downloaded again as it was.
 		files, err := a.store.SEPAFiles(context.Background(), 10)
 		if err != nil || len(files) != 1 || files[0].CreatedByName != "tresorier" || files[0].TransactionCount != 1 || files[0].TotalCents != 2500 {

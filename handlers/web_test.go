@@ -148,7 +148,7 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	sched.Observe, subs.Hooks.Observe = ta.metrics.ObserveJob, ta.metrics.ObserveHook
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
 		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log,
-		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log},
+		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log, Mail: composer, Catalog: catalog, Site: site},
 		Books: &accounting.Service{Store: s, Cfg: &cfg}, Metrics: ta.metrics,
 		MetricsAuthorizer: func(c *fiber.Ctx) bool { return ta.metricsAuth != nil && ta.metricsAuth(c) }})
 	ta.app, ta.jobs = app, sched

@@ -20,6 +20,8 @@ var descriptions = map[string]string{
 		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
 	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
 		".Payment.Date, .Payment.Label)",
+	"email/sepa_prenotification": "Pre-notification of a direct debit, sent with the file (.Member, .Site, " +
+		".Debits with .Number, .Amount; .Total, .Date, .IBAN, .Mandate, .CreditorID, .Creditor, .Link)",
 	"email/bulk": "Layout of a message written in the back office to chosen members (.Subject, .Body, " +
 		".Member, .Site)",
 	"email/payment_reminder": "Reminder of unpaid invoices (.Member, .Site, .Invoices with .Number, .DueDate, " +

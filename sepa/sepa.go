@@ -20,7 +20,9 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/form"
+	"coin/i18n"
 	"coin/iban"
+	"coin/mail"
 	"coin/model"
 	"coin/money"
 	"coin/store"
@@ -100,6 +102,11 @@ type Service struct {
 	Store *store.Store
 	Cfg   *config.Config
 	Log   *slog.Logger
+	// Mail, when set, queues each debtor's pre-notification with the file;
+	// Catalog and Site give its language and signature.
+	Mail    *mail.Composer
+	Catalog *i18n.Catalog
+	Site    func(ctx context.Context) mail.Site
 }
 
 // Errors of Collect.
@@ -159,6 +166,9 @@ func (s *Service) Collect(ctx context.Context, day date.Date, now time.Time, by 
 			if err := tx.RecordDebit(ctx, d); err != nil {
 				return err
 			}
+		}
+		if err := s.preNotify(ctx, tx, f, cands); err != nil {
+			return err
 		}
 		stored := &store.SEPAFile{MessageID: f.MessageID, CreatedAt: now, CollectionDate: f.CollectionDate,
 			TransactionCount: f.Count, TotalCents: f.TotalCents, XML: f.XML, CreatedBy: by.ID, CreatedByName: by.Login}
@@ -428,4 +438,76 @@ type mandateInfo struct {
 type amendment struct {
 	DebtorAccount *account `xml:"OrgnlDbtrAcct,omitempty"`
 	DebtorAgent   *agent   `xml:"OrgnlDbtrAgt,omitempty"`
+}
+
+// preNotify queues, in the file's transaction, one e-mail per debtor
+// saying what will be debited, when, from which account, under which
+// mandate and creditor identifier (the rulebook's pre-notification).
+func (s *Service) preNotify(ctx context.Context, tx *store.Store, f *File, cands []store.DebitCandidate) error {
+	if s.Mail == nil || s.Catalog == nil {
+		return nil
+	}
+	byInvoice := map[int64]store.DebitCandidate{}
+	for _, c := range cands {
+		byInvoice[c.Invoice.ID] = c
+	}
+	type debtor struct {
+		mandate *store.Mandate
+		debits  []*store.Debit
+		total   int64
+	}
+	var order []int64
+	debtors := map[int64]*debtor{}
+	for _, d := range f.Debits {
+		c := byInvoice[d.InvoiceID]
+		db := debtors[c.Invoice.MemberID]
+		if db == nil {
+			db = &debtor{mandate: c.Mandate}
+			debtors[c.Invoice.MemberID] = db
+			order = append(order, c.Invoice.MemberID)
+		}
+		db.debits, db.total = append(db.debits, d), db.total+d.AmountCents
+	}
+	for _, id := range order {
+		db := debtors[id]
+		m, err := tx.MemberByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if m.Email == "" {
+			continue
+		}
+		lang := m.Language
+		if lang == "" {
+			lang = s.Cfg.Server.DefaultLanguage
+		}
+		l := s.Catalog.Locale(lang, s.Cfg.Location(), s.Cfg.Billing.Currency)
+		var lines []map[string]any
+		for _, d := range db.debits {
+			lines = append(lines, map[string]any{"Number": byInvoice[d.InvoiceID].Invoice.Number, "Amount": l.Money(d.AmountCents)})
+		}
+		data := map[string]any{"Member": mail.MemberOf(m), "Debits": lines, "Total": l.Money(db.total),
+			"Date": l.Date(f.CollectionDate), "Mandate": db.mandate.Reference, "IBAN": MaskIBAN(db.mandate.IBAN),
+			"CreditorID": s.Cfg.SEPA.CreditorID, "Creditor": s.Cfg.SEPA.CreditorName, "Link": s.Cfg.AbsoluteURL("/invoices")}
+		if s.Site != nil {
+			data["Site"] = s.Site(ctx)
+		}
+		msg, err := s.Mail.Compose("sepa_prenotification", lang, m.Email, &m.ID, data)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueueMessage(ctx, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaskIBAN shows the end of an account only: "•••• 0189".
+func MaskIBAN(iban string) string {
+	iban = strings.ReplaceAll(iban, " ", "")
+	if len(iban) < 4 {
+		return "••••"
+	}
+	return "•••• " + iban[len(iban)-4:]
 }
