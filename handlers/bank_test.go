@@ -275,6 +275,13 @@ func TestMandatesDirectDebitAndAccountingExport(t *testing.T) {
 		if to != alice.Email {
 			t.Errorf("pre-notification to %q", to)
 		}
+		// Her pages say the invoice will be debited, not to pay it by transfer.
+		ab := a.browser()
+		ab.login("alice", "alice-password")
+		for _, p := range []string{"/", "/invoices"} {
+			page := ab.get(p)
+			mustContain(t, page.Body, "will be debited on", "0189", "please do not pay them by transfer")
+		}
 		// The file is kept: listed on the page, downloaded again as it was.
 		files, err := a.store.SEPAFiles(context.Background(), 10)
 		if err != nil || len(files) != 1 || files[0].CreatedByName != "tresorier" || files[0].TransactionCount != 1 || files[0].TotalCents != 2500 {

@@ -17,7 +17,7 @@ func (h *Handler) portalBilling(c *fiber.Ctx) (views.PortalBilling, error) {
 	if d.Balance, err = h.Store.MemberBalance(ctx, m.ID); err != nil {
 		return d, err
 	}
-	if d.Open, err = h.Store.OpenInvoices(ctx, m.ID); err != nil {
+	if d.Open, d.Debits, err = h.Store.OpenInvoicesAndDebits(ctx, m.ID); err != nil {
 		return d, err
 	}
 	d.ShowCredit = h.Cfg.Billing.HandleBalance

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -189,4 +190,46 @@ func (s *Store) RecordDebit(ctx context.Context, d *Debit) error {
 		return fmt.Errorf("mandate %d account collected: %w", d.MandateID, err)
 	}
 	return nil
+}
+
+// InvoiceDebit is the direct debit asked for an invoice: when, from which
+// account.
+type InvoiceDebit struct {
+	CollectionDate date.Date
+	IBAN           string
+}
+
+// OpenInvoicesAndDebits is OpenInvoices with, per invoice id, the last
+// direct debit asked for it (those are in collection, not to be paid by
+// transfer), in the same one query.
+func (s *Store) OpenInvoicesAndDebits(ctx context.Context, memberID int64) ([]*Invoice, map[int64]InvoiceDebit, error) {
+	rows, err := s.query(ctx, `SELECT `+invoiceColumns+`,
+		(SELECT d.collection_date FROM sepa_debits d WHERE d.invoice_id = i.id ORDER BY d.collection_date DESC, d.id DESC LIMIT 1),
+		(SELECT md.iban FROM sepa_debits d JOIN sepa_mandates md ON md.id = d.mandate_id WHERE d.invoice_id = i.id
+			ORDER BY d.collection_date DESC, d.id DESC LIMIT 1)`+invoiceFrom+` WHERE i.member_id = ?
+		AND i.kind = 'invoice' AND i.status = 'validated' AND i.paid_cents < i.total_cents
+		ORDER BY i.issue_date, i.number`, memberID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open invoices of member %d: %w", memberID, err)
+	}
+	defer rows.Close()
+	var out []*Invoice
+	debits := map[int64]InvoiceDebit{}
+	for rows.Next() {
+		var inv Invoice
+		var number sql.NullString
+		var day *date.Date
+		var iban *string
+		if err := rows.Scan(&inv.ID, &inv.Kind, &inv.MemberID, &inv.Status, &number, &inv.IssueDate, &inv.DueDate,
+			&inv.CreditedInvoiceID, &inv.TotalExclCents, &inv.TaxCents, &inv.TotalCents, &inv.PaidCents, &inv.Language,
+			&inv.HasPDF, &inv.CreatedAt, &inv.ValidatedAt, &inv.MemberLogin, &inv.MemberName, &day, &iban); err != nil {
+			return nil, nil, fmt.Errorf("scan invoice: %w", err)
+		}
+		inv.Number = number.String
+		if day != nil && iban != nil {
+			debits[inv.ID] = InvoiceDebit{CollectionDate: *day, IBAN: *iban}
+		}
+		out = append(out, &inv)
+	}
+	return out, debits, rows.Err()
 }
