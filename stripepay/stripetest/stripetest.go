@@ -25,20 +25,20 @@ const (
 )
 
 // Mock starts stripe-mock on a free port of 127.0.0.1 and returns its base
-// URL. Found through COIN_STRIPE_MOCK or on PATH; without it the test is
+// URL. Found through COIN_TEST_STRIPE_MOCK or on PATH; without it the test is
 // skipped, unless COIN_REQUIRE_BROWSER=1 or COIN_REQUIRE_STRIPE_MOCK=1
 // (CI) makes that a failure.
 func Mock(t testing.TB) string {
 	t.Helper()
-	bin := os.Getenv("COIN_STRIPE_MOCK")
+	bin := os.Getenv("COIN_TEST_STRIPE_MOCK")
 	if bin == "" {
 		bin, _ = exec.LookPath("stripe-mock")
 	}
 	if bin == "" {
 		if os.Getenv("COIN_REQUIRE_BROWSER") == "1" || os.Getenv("COIN_REQUIRE_STRIPE_MOCK") == "1" {
-			t.Fatal("stripe-mock not found (COIN_STRIPE_MOCK): go install github.com/stripe/stripe-mock@v0.203.0")
+			t.Fatal("stripe-mock not found (COIN_TEST_STRIPE_MOCK): go install github.com/stripe/stripe-mock@v0.203.0")
 		}
-		t.Skip("stripe-mock not found: set COIN_STRIPE_MOCK (see .ci/run)")
+		t.Skip("stripe-mock not found: set COIN_TEST_STRIPE_MOCK (see .ci/run)")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
