@@ -2,10 +2,12 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"coin/date"
 	"coin/ledger"
+	"coin/model"
 	"coin/store"
 )
 
@@ -21,6 +23,50 @@ func (s *Service) ReversePaymentTx(ctx context.Context, tx *store.Store, id int6
 	if err != nil {
 		return err
 	}
+	return s.reversePaymentTx(ctx, tx, p, date.Today(s.Cfg.Location()), reason, actor)
+}
+
+// ErrImported is returned when deleting a payment a bank statement
+// recorded: the statement line stays, so the payment must too.
+var ErrImported = errors.New("this payment came from a bank statement")
+
+// ErrCardPayment is returned when deleting a card payment: it is undone
+// by refunding it through the card processor, whose notice reverses it.
+var ErrCardPayment = errors.New("a card payment is undone by refunding it")
+
+// DeletePayment undoes a payment recorded by mistake, while its period is
+// open: its allocations go (the invoices reopen), the payment goes, and
+// the ledger gets a reversal dated as the payment was, so the period's
+// figures no longer count it; the accounting log keeps all of it. A
+// payment from a bank statement or paying a fee is refused.
+func (s *Service) DeletePayment(ctx context.Context, id int64, actor string) error {
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		p, err := tx.PaymentByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if imported, err := tx.PaymentFromBankLine(ctx, id); err != nil || imported {
+			if err == nil {
+				err = ErrImported
+			}
+			return err
+		}
+		if p.Method == model.PayCard {
+			return ErrCardPayment
+		}
+		if err := ledger.CheckOpen(ctx, tx, p.Date); err != nil {
+			return err
+		}
+		return s.reversePaymentTx(ctx, tx, p, p.Date, "deleted", actor)
+	})
+	if err != nil {
+		return fmt.Errorf("delete payment %d: %w", id, err)
+	}
+	return nil
+}
+
+func (s *Service) reversePaymentTx(ctx context.Context, tx *store.Store, p *store.Payment, day date.Date, reason, actor string) error {
+	id := p.ID
 	paysFee, err := tx.PaymentPaysFee(ctx, id)
 	if err != nil {
 		return err
@@ -50,7 +96,7 @@ func (s *Service) ReversePaymentTx(ctx context.Context, tx *store.Store, id int6
 		if err != nil {
 			return err
 		}
-		if err := s.Books().PaymentReversal(ctx, tx, p, m, date.Today(s.Cfg.Location())); err != nil {
+		if err := s.Books().PaymentReversal(ctx, tx, p, m, day); err != nil {
 			return err
 		}
 	}

@@ -345,6 +345,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/payments/new", manage, h.paymentCreate)
 	admin.Get("/payments/:id<int>", view, h.paymentShow)
 	admin.Post("/payments/:id<int>/allocate", manage, h.paymentAllocate)
+	admin.Post("/payments/:id<int>/delete", manage, h.paymentDelete)
 	admin.Get("/bank-imports", manage, h.bankUploadPage)
 	admin.Get("/bank-imports/new", manage, h.bankUploadPage)
 	if h.Cfg.Demo {

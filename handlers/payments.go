@@ -244,3 +244,25 @@ func (h *Handler) paymentInvoice(c *fiber.Ctx, raw string, m *store.Member) (*st
 	}
 	return inv, nil
 }
+
+// paymentDelete undoes a payment recorded by mistake (a reversal in the
+// books, never a silent delete), while its period is open.
+func (h *Handler) paymentDelete(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	err = h.Billing.DeletePayment(c.UserContext(), id, user(c).Login)
+	switch {
+	case errors.Is(err, billing.ErrImported):
+		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "payments.err.imported")
+	case errors.Is(err, billing.ErrPaysFee):
+		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "payments.err.pays_fee")
+	case errors.Is(err, billing.ErrCardPayment):
+		return h.paymentDetail(c, fiber.StatusUnprocessableEntity, id, "payments.err.card")
+	case err != nil:
+		return err
+	}
+	h.flash(c, "payments.deleted", false)
+	return h.redirect(c, "/admin/payments")
+}

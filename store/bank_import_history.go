@@ -84,3 +84,13 @@ func (s *Store) BankImportPayments(ctx context.Context, importID int64) ([]*Impo
 	}
 	return out, rows.Err()
 }
+
+// PaymentFromBankLine tells whether payment id was recorded from a bank
+// statement line.
+func (s *Store) PaymentFromBankLine(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM bank_lines WHERE payment_id = ?`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("bank line of payment %d: %w", id, err)
+	}
+	return n > 0, nil
+}

@@ -1,1 +1,2 @@
 DROP INDEX IF EXISTS bank_lines_import;
+DROP INDEX IF EXISTS bank_lines_payment;
