@@ -53,7 +53,7 @@ func Mock(t testing.TB) string {
 		t.Fatalf("start stripe-mock: %v", err)
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(20 * time.Second); ; {
+	for deadline := time.Now().Add(2 * time.Minute); ; {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
