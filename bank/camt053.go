@@ -188,6 +188,18 @@ type camtTx struct {
 	Unstructured []string   `xml:"RmtInf>Ustrd"`
 	CreditorRef  string     `xml:"RmtInf>Strd>CdtrRefInf>Ref"`
 	Info         string     `xml:"AddtlTxInf"`
+	ReturnCode   string     `xml:"RtrInf>Rsn>Cd"`
+	ReturnPrtry  string     `xml:"RtrInf>Rsn>Prtry"`
+}
+
+// returned marks a line that sends back one of our direct debits: money
+// going out, with a return reason and the collection's end-to-end id.
+func (tx camtTx) returned(l *Line) {
+	code := strings.TrimSpace(firstNonEmpty(tx.ReturnCode, tx.ReturnPrtry))
+	e2e := strings.TrimSpace(tx.EndToEndID)
+	if l.AmountCents < 0 && code != "" && e2e != "" && e2e != "NOTPROVIDED" {
+		l.EndToEndID, l.ReturnCode = CutUTF8(e2e, 35), CutUTF8(code, 35)
+	}
 }
 
 // ParseCAMT053 reads an ISO 20022 bank-to-customer statement. Booked
@@ -270,6 +282,7 @@ func (e camtEntry) lines(account, currency string) ([]Line, error) {
 		l.AmountCents = sign * total
 		if len(e.Details) == 1 {
 			l.Counterparty, l.Label = e.Details[0].describe(e.Info)
+			e.Details[0].returned(&l)
 		} else {
 			l.Label = strings.Join(strings.Fields(e.Info), " ")
 		}
@@ -294,6 +307,7 @@ func (e camtEntry) lines(account, currency string) ([]Line, error) {
 		}
 		l.AmountCents = txSign * a
 		l.Counterparty, l.Label = tx.describe(e.Info)
+		tx.returned(&l)
 		// Each transaction needs its own key: the servicer's, else the
 		// entry's reference with the transaction's rank.
 		l.Reference = firstNonEmpty(tx.ServicerRef, ref+"/"+fmt.Sprint(i+1))

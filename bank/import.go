@@ -12,6 +12,7 @@ import (
 	"coin/fees"
 	"coin/model"
 	"coin/money"
+	"coin/sepa"
 	"coin/store"
 )
 
@@ -24,6 +25,7 @@ type Service struct {
 	Cfg     *config.Config
 	Billing *billing.Service
 	Fees    *fees.Service // records the membership fees that lines pay
+	SEPA    *sepa.Service // records the direct debits that lines send back
 	Log     *slog.Logger
 }
 
@@ -77,11 +79,17 @@ func (s *Service) matchWith(ctx context.Context, st *store.Store, ix *index, lin
 	out := make([]*store.BankImportLine, len(lines))
 	for i, l := range lines {
 		il := &store.BankImportLine{Position: i + 1, Date: l.Date, AmountCents: l.AmountCents, Label: l.Label,
-			BankReference: l.Reference, Account: l.Account, Counterparty: l.Counterparty, Hash: l.Hash, Method: l.Method}
+			BankReference: l.Reference, Account: l.Account, Counterparty: l.Counterparty, Hash: l.Hash, Method: l.Method,
+			EndToEndID: l.EndToEndID, ReturnCode: l.ReturnCode}
+		dup := seen[l.Hash] || (l.Reference != "" && (seen[l.Reference] || inFile[l.Reference]))
 		switch {
-		case l.AmountCents <= 0:
+		case l.ReturnCode != "" && !dup:
+			if err := matchReturn(ctx, st, il); err != nil {
+				return nil, err
+			}
+		case l.AmountCents <= 0 && l.ReturnCode == "":
 			il.Result = model.LineIgnored
-		case seen[l.Hash] || (l.Reference != "" && (seen[l.Reference] || inFile[l.Reference])):
+		case dup:
 			il.Result = model.LineDuplicate
 		default:
 			ix.match(il)
@@ -146,6 +154,9 @@ func (s *Service) FixLine(ctx context.Context, importID int64, position int, f F
 			line = l
 			return tx.UpdateBankImportLine(ctx, l)
 		}
+		if l.ReturnCode != "" || f.Target == model.TargetReturn {
+			return s.fixReturn(ctx, tx, l, f, &line)
+		}
 		m, err := tx.MemberByID(ctx, f.MemberID)
 		if err != nil {
 			return fmt.Errorf("member %d: %w", f.MemberID, ErrBadFix)
@@ -204,11 +215,12 @@ type Summary struct {
 	Duplicates int   // lines imported before, skipped
 	LeftOut    int   // ambiguous or unmatched lines, not imported
 	Ignored    int   // debits
+	Returns    int   // direct debits sent back (payments reversed)
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; already imported: %d; left out: %d; debits ignored: %d",
-		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Duplicates, s.LeftOut, s.Ignored)
+	return fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; direct debits returned: %d; already imported: %d; left out: %d; debits ignored: %d",
+		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Returns, s.Duplicates, s.LeftOut, s.Ignored)
 }
 
 // Confirm imports the matched lines of a pending import in one
@@ -221,7 +233,8 @@ func (s Summary) String() string {
 func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summary, error) {
 	var sum Summary
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		if _, err := s.pending(ctx, tx, importID); err != nil {
+		imp, err := s.pending(ctx, tx, importID)
+		if err != nil {
 			return err
 		}
 		if err := tx.MarkBankImportConfirmed(ctx, importID); err != nil {
@@ -254,6 +267,10 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 				sum.Duplicates++
 			case !l.Importable():
 				sum.LeftOut++
+			case l.Target == model.TargetReturn:
+				if err := s.importReturn(ctx, tx, imp, l, by, &sum); err != nil {
+					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
+				}
 			default:
 				if err := s.importLine(ctx, tx, importID, l, members[*l.MemberID], by, &sum); err != nil {
 					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)

@@ -40,6 +40,10 @@ type Line struct {
 	Counterparty string // who paid, when the bank says
 	Method       string // MethodTransfer or MethodDirectDebit
 	Hash         string // set by Parse: see hashLines
+	// A line sending back one of our direct debits (a camt.053 return, a
+	// pain.002 reject) names it and says why.
+	EndToEndID string
+	ReturnCode string
 }
 
 // Error is a statement that cannot be imported, with what to tell the user.
@@ -136,6 +140,9 @@ func Read(data []byte, format, currency string, profiles map[string]config.BankP
 	switch {
 	case format == FormatCAMT053 && !looksLikeXML(data):
 		return nil, csvAsCAMT(data, profiles)
+	case looksLikeXML(data) && looksLikePain002(data):
+		st.Format = FormatPain002
+		st.Lines, err = ParsePain002(data, currency)
 	case isCSV && looksLikeXML(data):
 		if !looksLikeCAMT053(data) {
 			return nil, &Error{Kind: "xml_not_csv", Detail: "this file is XML, not a CSV export, and not a CAMT.053 statement either"}

@@ -163,6 +163,35 @@ func (s *Service) CreateDraft(ctx context.Context, memberID int64, lines []LineI
 	return inv, nil
 }
 
+// IssueTx creates and validates, dated day in the caller's transaction, a
+// one-off invoice that needs no review (a fee passed on to the member).
+func (s *Service) IssueTx(ctx context.Context, tx *store.Store, m *store.Member, lines []LineInput, day date.Date, actor string) (*store.Invoice, error) {
+	if err := CheckLines(lines); err != nil {
+		return nil, err
+	}
+	inv := &store.Invoice{Kind: model.KindInvoice, MemberID: m.ID, Language: memberLang(m, s.Cfg.Server.DefaultLanguage)}
+	ls := make([]*store.InvoiceLine, len(lines))
+	for i, l := range lines {
+		ls[i] = lineFrom(l)
+	}
+	if err := tx.CreateDraftInvoice(ctx, inv, ls); err != nil {
+		return nil, err
+	}
+	if err := tx.AppendLog(ctx, &store.LogEntry{Operation: "invoice.created", MemberID: ptr(m.ID),
+		InvoiceID: ptr(inv.ID), AmountCents: inv.TotalCents, Actor: actor, Details: "draft"}); err != nil {
+		return nil, err
+	}
+	numbers, err := s.reserve(ctx, tx, inv.Kind, day, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.validate(ctx, tx, inv, ls, m, numbers[0], day, actor); err != nil {
+		return nil, err
+	}
+	return inv, audit(ctx, tx, "invoice.validated", "invoice", inv.ID, m.ID,
+		store.Change{Field: "number", New: inv.Number}, amountChange(inv.TotalCents))
+}
+
 // DeleteDraft deletes a draft invoice with its accounting log entry (the
 // draft's total negated), in one transaction. A validated invoice, or one
 // that does not exist, is store.ErrNotFound: validated documents are only

@@ -26,6 +26,19 @@ func (s *Service) ReversePaymentTx(ctx context.Context, tx *store.Store, id int6
 	return s.reversePaymentTx(ctx, tx, p, date.Today(s.Cfg.Location()), reason, actor)
 }
 
+// ReversePaymentOn is ReversePaymentTx with the reversal dated day: a
+// returned direct debit is booked the day the bank sent the money back.
+func (s *Service) ReversePaymentOn(ctx context.Context, tx *store.Store, id int64, day date.Date, reason, actor string) error {
+	p, err := tx.PaymentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := ledger.CheckOpen(ctx, tx, day); err != nil {
+		return err
+	}
+	return s.reversePaymentTx(ctx, tx, p, day, reason, actor)
+}
+
 // ErrImported is returned when deleting a payment a bank statement
 // recorded: the statement line stays, so the payment must too.
 var ErrImported = errors.New("this payment came from a bank statement")

@@ -179,7 +179,9 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.collect.PaymentLink = func(context.Context, *store.Member, []*store.Invoice) string { return stripepay.PayURL(cfg) }
 	a.lists = maillists.New(st, cfg.Maillists, log)
 	a.bank = &bank.Service{Store: st, Cfg: cfg, Billing: a.billing, Fees: a.fees, Log: log}
-	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log, Mail: a.composer, Catalog: catalog, Site: a.mailSite}
+	a.sepa = &sepa.Service{Store: st, Cfg: cfg, Log: log, Mail: a.composer, Catalog: catalog, Site: a.mailSite,
+		Billing: a.billing}
+	a.bank.SEPA = a.sepa
 	a.books = &accounting.Service{Store: st, Cfg: cfg, Catalog: catalog}
 	// Migration 0029: book what was written before the ledger, once.
 	if n, err := a.books.Ledger().BackfillPending(ctx, st); err != nil {

@@ -311,7 +311,7 @@ func (s *Service) howToPay(ctx context.Context, m *store.Member, invoices []*sto
 	debit := false
 	if ms, err := s.Store.MandatesOfMember(ctx, m.ID); err == nil {
 		for _, d := range ms {
-			debit = debit || d.Active
+			debit = debit || (d.Active && d.SuspendedAt == nil)
 		}
 	}
 	link := ""

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"coin/iban"
+	"coin/money"
 )
 
 // SEPA holds the creditor identity for SEPA direct debit files.
@@ -20,6 +21,15 @@ type SEPA struct {
 	// LeadDays is how many TARGET2 business days after the file's day the
 	// collection is asked for (sepa.CollectionDate).
 	LeadDays int `toml:"lead_days" env:"LEAD_DAYS"`
+	// ReturnFee, an amount such as "5.00", is invoiced to a member whose
+	// direct debit came back (the bank's charge passed on); "" for none.
+	ReturnFee string `toml:"return_fee" env:"RETURN_FEE"`
+}
+
+// ReturnFeeCents is ReturnFee in cents, 0 when none (validated by Load).
+func (s SEPA) ReturnFeeCents() int64 {
+	n, _ := money.Parse(s.ReturnFee)
+	return n
 }
 
 // Enabled tells whether direct debit files can be written.
@@ -31,6 +41,11 @@ var creditorIDRE = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28
 
 func (s *SEPA) validate() error {
 	s.CreditorID = strings.ToUpper(strings.ReplaceAll(s.CreditorID, " ", ""))
+	if s.ReturnFee != "" {
+		if n, err := money.Parse(s.ReturnFee); err != nil || n < 0 {
+			return fmt.Errorf("sepa.return_fee: %q is not an amount such as \"5.00\"", s.ReturnFee)
+		}
+	}
 	if s.LeadDays < 1 || s.LeadDays > 60 {
 		return fmt.Errorf("sepa.lead_days: %d is not between 1 and 60", s.LeadDays)
 	}

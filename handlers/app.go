@@ -363,6 +363,7 @@ func (h *Handler) routes(r fiber.Router) {
 	members.Post("/:id<int>/mandates", manage, h.mandateCreate)
 	members.Get("/:id<int>/mandates/:mandate<int>/edit", manage, h.mandateEditPage)
 	members.Post("/:id<int>/mandates/:mandate<int>/edit", manage, h.mandateEdit)
+	members.Post("/:id<int>/mandates/:mandate<int>/resume", manage, h.mandateResume)
 	admin.Get("/accounting", view, h.accountingPage)
 	admin.Get("/accounting/export", view, h.accountingExport)
 	admin.Get("/accounting/periods", manage, h.periodsPage)

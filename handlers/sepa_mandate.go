@@ -103,3 +103,17 @@ func (h *Handler) saveMandate(c *fiber.Ctx, m *store.Member, d, editing *store.M
 	h.flash(c, "sepa.saved", false)
 	return h.redirect(c, fmt.Sprintf("/admin/members/%d/mandates", m.ID))
 }
+
+// mandateResume lifts the suspension two returned debits in a row put on
+// a mandate.
+func (h *Handler) mandateResume(c *fiber.Ctx) error {
+	m, d, err := h.mandateParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.SEPA.ResumeMandate(c.UserContext(), m.ID, d.ID, user(c).Login); err != nil {
+		return err
+	}
+	h.flash(c, "sepa.mandate.resumed", false)
+	return h.redirect(c, fmt.Sprintf("/admin/members/%d/mandates", m.ID))
+}

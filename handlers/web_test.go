@@ -146,9 +146,11 @@ func newTestApp(t *testing.T, s *store.Store, tweak func(*config.Config)) *testA
 	// Every test runs with the metrics on, as serve does.
 	ta.metrics = metrics.New(s, func() date.Date { return date.Today(cfg.Location()) }, log)
 	sched.Observe, subs.Hooks.Observe = ta.metrics.ObserveJob, ta.metrics.ObserveHook
+	sepaSvc := &sepa.Service{Store: s, Cfg: &cfg, Log: log, Mail: composer, Catalog: catalog, Site: site, Billing: bill}
+	bankSvc := &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, SEPA: sepaSvc, Log: log}
 	app := handlers.New(handlers.Deps{Cfg: &cfg, Store: s, Catalog: catalog, Assets: as, Accounts: acc,
 		Templates: reg, Mail: composer, Subs: subs, Billing: bill, ISP: isp, Fees: fs, Jobs: sched, IPAM: alloc, Log: log,
-		Bank: &bank.Service{Store: s, Cfg: &cfg, Billing: bill, Fees: fs, Log: log}, SEPA: &sepa.Service{Store: s, Cfg: &cfg, Log: log, Mail: composer, Catalog: catalog, Site: site},
+		Bank: bankSvc, SEPA: sepaSvc,
 		Books: &accounting.Service{Store: s, Cfg: &cfg}, Metrics: ta.metrics,
 		MetricsAuthorizer: func(c *fiber.Ctx) bool { return ta.metricsAuth != nil && ta.metricsAuth(c) }})
 	ta.app, ta.jobs = app, sched

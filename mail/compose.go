@@ -51,7 +51,7 @@ var groups = map[string]Group{
 	"welcome": Membership, "fee_reminder": Membership, "bulk": Membership,
 	"request_approved": Membership, "request_refused": Membership,
 	"invoice_new": Billing, "payment_received": Billing,
-	"payment_reminder": Billing, "arrears_notice": Billing, "sepa_prenotification": Billing,
+	"payment_reminder": Billing, "arrears_notice": Billing, "sepa_prenotification": Billing, "sepa_return": Billing,
 }
 
 // GroupOf tells which sender signs a kind of e-mail.

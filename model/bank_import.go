@@ -21,3 +21,13 @@ const (
 	ImportPending   = "pending"
 	ImportConfirmed = "confirmed"
 )
+
+// TargetReturn is a statement line sending back a direct debit (a return,
+// or a pain.002 reject): the payment it made is reversed.
+const TargetReturn = "debit_return"
+
+// How a collection came back.
+const (
+	DebitReturned = "return" // after settlement: camt.053 return entry
+	DebitRejected = "reject" // before settlement: pain.002 status report
+)

@@ -22,6 +22,8 @@ var descriptions = map[string]string{
 		".Payment.Date, .Payment.Label)",
 	"email/sepa_prenotification": "Pre-notification of a direct debit, sent with the file (.Member, .Site, " +
 		".Debits with .Number, .Amount; .Total, .Date, .IBAN, .Mandate, .CreditorID, .Creditor, .Link)",
+	"email/sepa_return": "A direct debit came back or was rejected (.Member, .Site, .Number, .Amount, " +
+		".Remaining, .Date, .Code, .Reason, .Rejected, .Suspended, .Mandate, .FeeInvoice, .Fee, .IBAN, .BIC, .Link)",
 	"email/bulk": "Layout of a message written in the back office to chosen members (.Subject, .Body, " +
 		".Member, .Site)",
 	"email/payment_reminder": "Reminder of unpaid invoices (.Member, .Site, .Invoices with .Number, .DueDate, " +

@@ -3,6 +3,7 @@
 package sepa
 
 import (
+	"coin/billing"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -107,6 +108,9 @@ type Service struct {
 	Mail    *mail.Composer
 	Catalog *i18n.Catalog
 	Site    func(ctx context.Context) mail.Site
+	// Billing reverses the payment of a returned collection and invoices
+	// the return fee (ReturnTx).
+	Billing *billing.Service
 }
 
 // Errors of Collect.

@@ -44,6 +44,8 @@ type BankImportLine struct {
 	InvoiceID     *int64
 	Reason        string  // how it was matched ("invoice_number", "amount_name", "manual"…)
 	Candidates    []int64 // members an ambiguous line may be of
+	EndToEndID    string  // of the direct debit a return line sends back
+	ReturnCode    string  // its ISO 20022 reason code; "" for other lines
 
 	// Filled by queries.
 	MemberName    string
@@ -72,9 +74,11 @@ func (s *Store) CreateBankImport(ctx context.Context, imp *BankImport, lines []*
 			l.ImportID = id
 			if _, err := tx.exec(ctx, `INSERT INTO bank_import_lines (import_id, position, booking_date,
 				amount_cents, label, bank_reference, account, counterparty, line_hash, method, result,
-				member_id, target, invoice_id, reason, candidates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				member_id, target, invoice_id, reason, candidates, end_to_end_id, return_code)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				id, l.Position, l.Date, l.AmountCents, l.Label, l.BankReference, l.Account, l.Counterparty,
-				l.Hash, l.Method, l.Result, l.MemberID, l.Target, l.InvoiceID, l.Reason, joinIDs(l.Candidates)); err != nil {
+				l.Hash, l.Method, l.Result, l.MemberID, l.Target, l.InvoiceID, l.Reason, joinIDs(l.Candidates),
+				l.EndToEndID, l.ReturnCode); err != nil {
 				return fmt.Errorf("add line %d to bank import: %w", l.Position, err)
 			}
 		}
@@ -96,7 +100,7 @@ func (s *Store) BankImportByID(ctx context.Context, id int64) (*BankImport, erro
 
 const importLineColumns = `l.import_id, l.position, l.booking_date, l.amount_cents, l.label, l.bank_reference,
 	l.account, l.counterparty, l.line_hash, l.method, l.result, l.member_id, l.target, l.invoice_id,
-	l.reason, l.candidates,
+	l.reason, l.candidates, l.end_to_end_id, l.return_code,
 	COALESCE(CASE WHEN m.person_type = 'legal' AND m.organization_name <> '' THEN m.organization_name
 	     ELSE TRIM(m.first_name || ' ' || m.last_name) END, ''), COALESCE(i.number, '')`
 
@@ -108,7 +112,7 @@ func scanImportLine(row scanner) (*BankImportLine, error) {
 	var cands string
 	err := row.Scan(&l.ImportID, &l.Position, &l.Date, &l.AmountCents, &l.Label, &l.BankReference,
 		&l.Account, &l.Counterparty, &l.Hash, &l.Method, &l.Result, &l.MemberID, &l.Target, &l.InvoiceID,
-		&l.Reason, &cands, &l.MemberName, &l.InvoiceNumber)
+		&l.Reason, &cands, &l.EndToEndID, &l.ReturnCode, &l.MemberName, &l.InvoiceNumber)
 	if err != nil {
 		return nil, err
 	}

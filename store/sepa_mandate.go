@@ -27,12 +27,15 @@ type Mandate struct {
 	// sets them; forms never do.
 	CollectedIBAN string
 	CollectedBIC  string
+	// SuspendedAt is set when two collections in a row came back: no
+	// file collects on the mandate until staff resume it.
+	SuspendedAt *time.Time
 
 	MemberName string // filled by queries
 }
 
 const mandateColumns = `d.id, d.member_id, d.reference, d.signature_date, d.iban, d.bic, d.sequence_type,
-	d.active, d.created_at, d.updated_at, d.collected_iban, d.collected_bic,
+	d.active, d.created_at, d.updated_at, d.collected_iban, d.collected_bic, d.suspended_at,
 	CASE WHEN m.person_type = 'legal' AND m.organization_name <> '' THEN m.organization_name
 	     ELSE TRIM(m.first_name || ' ' || m.last_name) END`
 
@@ -41,7 +44,7 @@ const mandateFrom = ` FROM sepa_mandates d JOIN members m ON m.id = d.member_id`
 func scanMandate(row scanner) (*Mandate, error) {
 	var d Mandate
 	err := row.Scan(&d.ID, &d.MemberID, &d.Reference, &d.SignatureDate, &d.IBAN, &d.BIC, &d.SequenceType,
-		&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.CollectedIBAN, &d.CollectedBIC, &d.MemberName)
+		&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.CollectedIBAN, &d.CollectedBIC, &d.SuspendedAt, &d.MemberName)
 	return &d, err
 }
 
@@ -125,7 +128,7 @@ type DebitCandidate struct {
 // oldest first.
 func (s *Store) DebitCandidates(ctx context.Context) ([]DebitCandidate, error) {
 	rows, err := s.query(ctx, `SELECT `+invoiceColumns+`, `+mandateColumns+invoiceFrom+`
-		JOIN sepa_mandates d ON d.member_id = i.member_id AND d.active
+		JOIN sepa_mandates d ON d.member_id = i.member_id AND d.active AND d.suspended_at IS NULL
 		WHERE i.kind = 'invoice' AND i.status = 'validated' AND i.paid_cents < i.total_cents
 		AND NOT EXISTS (SELECT 1 FROM sepa_debits x WHERE x.invoice_id = i.id)
 		ORDER BY i.issue_date, i.number`)
@@ -142,7 +145,7 @@ func (s *Store) DebitCandidates(ctx context.Context) ([]DebitCandidate, error) {
 			&inv.CreditedInvoiceID, &inv.TotalExclCents, &inv.TaxCents, &inv.TotalCents, &inv.PaidCents, &inv.Language,
 			&inv.HasPDF, &inv.CreatedAt, &inv.ValidatedAt, &inv.MemberLogin, &inv.MemberName,
 			&d.ID, &d.MemberID, &d.Reference, &d.SignatureDate, &d.IBAN, &d.BIC, &d.SequenceType,
-			&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.CollectedIBAN, &d.CollectedBIC, &d.MemberName); err != nil {
+			&d.Active, &d.CreatedAt, &d.UpdatedAt, &d.CollectedIBAN, &d.CollectedBIC, &d.SuspendedAt, &d.MemberName); err != nil {
 			return nil, fmt.Errorf("scan direct debit candidate: %w", err)
 		}
 		if number != nil {
@@ -164,6 +167,9 @@ type Debit struct {
 	SequenceType   string
 	CollectionDate date.Date
 	CreatedAt      time.Time
+	ReturnedAt     *time.Time // when the bank sent it back or refused it
+	ReturnKind     string     // model.DebitReturned or model.DebitRejected
+	ReturnCode     string     // the ISO 20022 reason code (AM04, MD06…)
 }
 
 // RecordDebit remembers a collection asked, moves a first-time mandate to
@@ -204,9 +210,10 @@ type InvoiceDebit struct {
 // transfer), in the same one query.
 func (s *Store) OpenInvoicesAndDebits(ctx context.Context, memberID int64) ([]*Invoice, map[int64]InvoiceDebit, error) {
 	rows, err := s.query(ctx, `SELECT `+invoiceColumns+`,
-		(SELECT d.collection_date FROM sepa_debits d WHERE d.invoice_id = i.id ORDER BY d.collection_date DESC, d.id DESC LIMIT 1),
+		(SELECT d.collection_date FROM sepa_debits d WHERE d.invoice_id = i.id AND d.returned_at IS NULL
+			ORDER BY d.collection_date DESC, d.id DESC LIMIT 1),
 		(SELECT md.iban FROM sepa_debits d JOIN sepa_mandates md ON md.id = d.mandate_id WHERE d.invoice_id = i.id
-			ORDER BY d.collection_date DESC, d.id DESC LIMIT 1)`+invoiceFrom+` WHERE i.member_id = ?
+			AND d.returned_at IS NULL ORDER BY d.collection_date DESC, d.id DESC LIMIT 1)`+invoiceFrom+` WHERE i.member_id = ?
 		AND i.kind = 'invoice' AND i.status = 'validated' AND i.paid_cents < i.total_cents
 		ORDER BY i.issue_date, i.number`, memberID)
 	if err != nil {

@@ -1,0 +1,10 @@
+DELETE FROM bank_import_lines WHERE target = 'debit_return';
+ALTER TABLE bank_import_lines DROP CONSTRAINT bank_import_lines_target_check;
+ALTER TABLE bank_import_lines ADD CONSTRAINT bank_import_lines_target_check
+    CHECK (target IN ('', 'invoice', 'fee', 'credit'));
+ALTER TABLE bank_import_lines DROP COLUMN return_code;
+ALTER TABLE bank_import_lines DROP COLUMN end_to_end_id;
+ALTER TABLE sepa_mandates DROP COLUMN suspended_at;
+ALTER TABLE sepa_debits DROP COLUMN return_code;
+ALTER TABLE sepa_debits DROP COLUMN return_kind;
+ALTER TABLE sepa_debits DROP COLUMN returned_at;

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+const debitColumns = `id, invoice_id, mandate_id, message_id, end_to_end_id, amount_cents, sequence_type,
+	collection_date, created_at, returned_at, return_kind, return_code`
+
+// DebitByEndToEnd returns the collection asked under an end-to-end id
+// (unique: it is the invoice's number in our files).
+func (s *Store) DebitByEndToEnd(ctx context.Context, endToEndID string) (*Debit, error) {
+	var d Debit
+	err := s.queryRow(ctx, `SELECT `+debitColumns+` FROM sepa_debits WHERE end_to_end_id = ?`, endToEndID).Scan(
+		&d.ID, &d.InvoiceID, &d.MandateID, &d.MessageID, &d.EndToEndID, &d.AmountCents, &d.SequenceType,
+		&d.CollectionDate, &d.CreatedAt, &d.ReturnedAt, &d.ReturnKind, &d.ReturnCode)
+	if err != nil {
+		return nil, notFound(err, "direct debit", endToEndID)
+	}
+	return &d, nil
+}
+
+// MarkDebitReturned records that the bank sent a collection back (or
+// refused it). ErrConflict when it was already recorded: a return is
+// counted once.
+func (s *Store) MarkDebitReturned(ctx context.Context, id int64, kind, code string) error {
+	res, err := s.exec(ctx, `UPDATE sepa_debits SET returned_at = ?, return_kind = ?, return_code = ?
+		WHERE id = ? AND returned_at IS NULL`, s.now(), kind, code, id)
+	if err != nil {
+		return fmt.Errorf("mark direct debit %d returned: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("direct debit %d already returned: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+// LastFilesReturned tells, for the last n files that collected on a
+// mandate (newest first), whether each had a collection sent back.
+func (s *Store) LastFilesReturned(ctx context.Context, mandateID int64, n int) ([]bool, error) {
+	rows, err := s.query(ctx, `SELECT MAX(CASE WHEN returned_at IS NULL THEN 0 ELSE 1 END)
+		FROM sepa_debits WHERE mandate_id = ? GROUP BY message_id
+		ORDER BY MAX(collection_date) DESC, MAX(id) DESC LIMIT ?`, mandateID, n)
+	if err != nil {
+		return nil, fmt.Errorf("last collections of mandate %d: %w", mandateID, err)
+	}
+	defer rows.Close()
+	var out []bool
+	for rows.Next() {
+		var r int
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r == 1)
+	}
+	return out, rows.Err()
+}
+
+// SuspendMandate stops collections on a mandate (nil: resumes them).
+func (s *Store) SuspendMandate(ctx context.Context, id int64, at *time.Time) error {
+	if _, err := s.exec(ctx, `UPDATE sepa_mandates SET suspended_at = ?, updated_at = ? WHERE id = ?`,
+		at, s.now(), id); err != nil {
+		return fmt.Errorf("suspend mandate %d: %w", id, err)
+	}
+	return nil
+}
+
+// DebitPaymentOf returns the direct-debit payment allocated to an invoice,
+// newest first, with the amount it allocated there; nil when none.
+func (s *Store) DebitPaymentOf(ctx context.Context, invoiceID int64) (*Payment, int64, error) {
+	var id, allocated int64
+	err := s.queryRow(ctx, `SELECT a.payment_id, a.amount_cents FROM allocations a
+		JOIN payments p ON p.id = a.payment_id
+		WHERE a.invoice_id = ? AND p.method = 'direct_debit'
+		ORDER BY p.payment_date DESC, p.id DESC LIMIT 1`, invoiceID).Scan(&id, &allocated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("direct debit payment of invoice %d: %w", invoiceID, err)
+	}
+	p, err := s.PaymentByID(ctx, id)
+	return p, allocated, err
+}
+
+// DetachBankLinePayment unlinks the statement line that recorded a
+// payment about to be reversed; the line stays, so it is never imported
+// again.
+func (s *Store) DetachBankLinePayment(ctx context.Context, paymentID int64) error {
+	if _, err := s.exec(ctx, `UPDATE bank_lines SET payment_id = NULL WHERE payment_id = ?`, paymentID); err != nil {
+		return fmt.Errorf("detach bank line of payment %d: %w", paymentID, err)
+	}
+	return nil
+}
