@@ -350,6 +350,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Get("/bank-imports/new", manage, h.bankUploadPage)
 	if h.Cfg.Demo {
 		admin.Get("/bank-imports/demo-statement.csv", manage, h.bankDemoStatement)
+		admin.Get("/bank-imports/demo-returns.xml", manage, h.bankDemoReturns)
 	}
 	admin.Post("/bank-imports", manage, h.bankUpload)
 	admin.Get("/bank-imports/:id<int>", manage, h.bankImportShow)

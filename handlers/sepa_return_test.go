@@ -171,3 +171,44 @@ func TestReturnedDirectDebitReopensTheInvoiceAndTwoSuspendTheMandate(t *testing.
 		_ = store.ErrNotFound
 	})
 }
+
+// In the demo, the bank's answer to the last direct debit file can be
+// downloaded and imported: the first collection comes back unpaid.
+func TestDemoReturnsStatementSendsTheFirstCollectionBack(t *testing.T) {
+	demoSEPA := func(c *config.Config) {
+		c.Demo = true
+		c.SEPA = config.SEPA{CreditorName: "FAI Test", CreditorID: "FR72ZZZ123456", CreditorIBAN: "FR7630006000011234567890189", LeadDays: 2}
+	}
+	eachApp(t, demoSEPA, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		a.addMember("tresorier", "treasurer", "treasurer-password")
+		alice := a.addMember("alice", "member", "alice-password")
+		b := a.browser()
+		b.login("tresorier", "treasurer-password")
+		if r := b.get("/admin/bank-imports/demo-returns.xml"); r.Status != http.StatusSeeOther {
+			t.Fatalf("before any file: %d", r.Status)
+		}
+		mustContain(t, b.get("/admin/bank-imports").Body, "write one under Direct debit first")
+		mandates := fmt.Sprintf("/admin/members/%d/mandates", alice.ID)
+		b.get(mandates)
+		b.post(mandates, url.Values{"reference": {"RUM-ALICE-1"}, "signature_date": {"2026-01-15"},
+			"iban": {"FR7630006000011234567890189"}, "sequence_type": {"FRST"}, "active": {"1"}})
+		inv := a.validatedInvoice(alice, 2500)
+		b.get("/admin/sepa")
+		if res := b.post("/admin/sepa/debit", url.Values{"date": {a.today().String()}}); res.Status != http.StatusOK {
+			t.Fatalf("debit file: %d", res.Status)
+		}
+		mustContain(t, b.get("/admin/bank-imports").Body, "/admin/bank-imports/demo-returns.xml")
+		r := b.get("/admin/bank-imports/demo-returns.xml")
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "demo-direct-debit-returns.xml") {
+			t.Fatalf("demo returns: %d %v", r.Status, r.Header)
+		}
+		importFile(t, a, b, []byte(r.Body), "invoice "+inv.Number, "sent back (AM04)")
+		if got, _ := a.store.InvoiceByID(ctx, inv.ID); got.Remaining() != got.TotalCents {
+			t.Fatalf("the returned collection left %d to pay of %d", got.Remaining(), got.TotalCents)
+		}
+		if _, n, _, _ := a.store.ListPayments(ctx, store.PaymentFilter{}); n != 0 {
+			t.Fatalf("%d payments left after the return", n)
+		}
+	})
+}

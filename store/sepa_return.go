@@ -96,3 +96,23 @@ func (s *Store) DetachBankLinePayment(ctx context.Context, paymentID int64) erro
 	}
 	return nil
 }
+
+// DebitsOfFile lists the collections a direct debit file asked for, in
+// file order.
+func (s *Store) DebitsOfFile(ctx context.Context, messageID string) ([]*Debit, error) {
+	rows, err := s.query(ctx, `SELECT `+debitColumns+` FROM sepa_debits WHERE message_id = ? ORDER BY id`, messageID)
+	if err != nil {
+		return nil, fmt.Errorf("debits of file %s: %w", messageID, err)
+	}
+	defer rows.Close()
+	var out []*Debit
+	for rows.Next() {
+		var d Debit
+		if err := rows.Scan(&d.ID, &d.InvoiceID, &d.MandateID, &d.MessageID, &d.EndToEndID, &d.AmountCents,
+			&d.SequenceType, &d.CollectionDate, &d.CreatedAt, &d.ReturnedAt, &d.ReturnKind, &d.ReturnCode); err != nil {
+			return nil, fmt.Errorf("scan debit: %w", err)
+		}
+		out = append(out, &d)
+	}
+	return out, rows.Err()
+}
