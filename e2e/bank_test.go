@@ -4,8 +4,10 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,5 +198,42 @@ func TestDemoStatementAndDirectDebit(t *testing.T) {
 	}
 	if again != written {
 		t.Fatalf("the file downloaded again differs: %.300s", again)
+	}
+
+	// The bank answers: the collections credited, the first sent back.
+	run(t, ctx, "upload returns",
+		chromedp.Navigate(s.URL+"/admin/bank-imports"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$="/demo-returns.xml"]`)),
+		chromedp.SetValue(chromedp.CSS(`#f-format`), "camt053"),
+	)
+	uploaded, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
+			const r = await fetch(document.querySelector('a[href$="/demo-returns.xml"]').href);
+			if (!r.ok) return false;
+			const dt = new DataTransfer();
+			dt.items.add(new File([await r.blob()], "demo-returns.xml", {type: "application/xml"}));
+			document.querySelector("#f-statement").files = dt.files;
+			return true;
+		})()`, chromedp.EvalAwaitPromise))
+	if err != nil || !uploaded {
+		t.Fatalf("the demo returns did not download: %v", err)
+	}
+	run(t, ctx, "returns preview", chromedp.Submit(chromedp.CSS(`#f-statement`)))
+	waitText(t, ctx, "#main", "sent back (AM04)")
+	waitText(t, ctx, "#main", "1 returned direct debit")
+	returned, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`(document.querySelector("#main").innerText.match(/direct debit of invoice (\S+) sent back/) || [])[1] || ""`))
+	if err != nil || returned == "" {
+		t.Fatalf("no returned invoice on the preview: %v", err)
+	}
+	run(t, ctx, "returns preview shot", shot("demo-returns-preview"),
+		chromedp.Click(chromedp.CSS(`form[action$="/confirm"] button`)))
+	waitText(t, ctx, "#main", "The statement was imported.")
+	run(t, ctx, "returned invoice", chromedp.Navigate(s.URL+"/admin/invoices?q="+url.QueryEscape(returned)))
+	waitText(t, ctx, "#main", returned)
+	run(t, ctx, "returned invoice shot", shot("demo-returned-invoice"))
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+		`[...document.querySelectorAll("#main tr")].some(tr => tr.innerText.includes(`+strconv.Quote(returned)+`) && /To pay|Overdue/.test(tr.innerText))`))
+	if err != nil || !open {
+		t.Fatalf("invoice %s not shown open again after the return (%v)", returned, err)
 	}
 }
