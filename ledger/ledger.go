@@ -202,12 +202,21 @@ func (b *Books) PaymentReversal(ctx context.Context, tx *store.Store, p *store.P
 	e := &store.JournalEntry{Journal: j, JournalLabel: jl, Date: day, PieceRef: paymentRef(p),
 		SourceKind: SourcePaymentReversal, SourceID: p.ID, DocKind: SourcePaymentReversal, MemberLogin: m.Login,
 		MemberName: m.DisplayName(), Method: p.Method,
-		Label: strings.TrimSpace(l.Tf("ledger.label.payment_reversal", map[string]any{"Name": m.DisplayName(), "Label": p.Label}))}
+		Label: strings.TrimSpace(l.Tf(reversalLabel(p), map[string]any{"Name": m.DisplayName(), "Label": p.Label}))}
 	e.Lines = []*store.JournalLine{
 		{Account: a.AccountCustomers, AccountLabel: l.T("ledger.account.customers"), AuxNum: m.Login,
 			AuxLabel: m.DisplayName(), DebitCents: p.AmountCents},
 		{Account: acc, AccountLabel: accl, CreditCents: p.AmountCents}}
 	return b.post(ctx, tx, e)
+}
+
+// reversalLabel names what a reversal is: a direct debit the debtor's
+// bank sent back, or money given back.
+func reversalLabel(p *store.Payment) string {
+	if p.Method == "direct_debit" { // store.PaymentMethods
+		return "ledger.label.debit_return"
+	}
+	return "ledger.label.payment_reversal"
 }
 
 // FeeDay is the day a fee is booked: its payment day, else its start.
