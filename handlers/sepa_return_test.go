@@ -116,7 +116,7 @@ func TestReturnedDirectDebitReopensTheInvoiceAndTwoSuspendTheMandate(t *testing.
 		mustContain(t, page.Body, "€30.00")
 		// The books: the payment and its reversal, on the return's day.
 		fec := b.get("/admin/accounting/export?from=2027-01-01&to=2027-12-31&format=fec")
-		mustContain(t, fec.Body, "20270303", "20270310", "lement impay")
+		mustContain(t, fec.Body, "20270303", "20270310", "vement impay")
 		// The same return again changes nothing.
 		res := b.postMultipart("/admin/bank-imports", url.Values{"format": {"camt053"}}, map[string][]byte{"statement": ret})
 		mustContain(t, b.get(res.Header.Get("Location")).Body, "1 already imported")
