@@ -22,7 +22,7 @@ import (
 // Methods of entries typed in the back office.
 const (
 	MethodCash   = model.PayCash
-	MethodCheque = ledger.MethodCheque
+	MethodCheque = model.PayCheck // deposited at the bank: the bank journal
 )
 
 // FieldError is input the treasurer must correct: the field and the

@@ -13,9 +13,6 @@ import (
 // (store.OtherEntry).
 const SourceOther = "other"
 
-// MethodCheque is a cheque: it goes to the bank journal, as a transfer.
-const MethodCheque = "cheque"
-
 // Other books an entry that pays no member: money in (donation, other
 // income) debits bank or cash and credits o.Account; money out (expense,
 // bank fees) debits o.Account and credits bank or cash. Cash goes to the

@@ -27,7 +27,7 @@ func OtherIsIncome(kind string) bool { return kind == OtherDonation || kind == O
 type OtherEntry struct {
 	ID             int64
 	Kind           string
-	Method         string // transfer, direct_debit (bank lines), cash, cheque
+	Method         string // transfer, direct_debit (bank lines), cash, check
 	Date           date.Date
 	AmountCents    int64 // positive, the kind says the direction
 	Account        string
