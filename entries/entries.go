@@ -122,12 +122,9 @@ func (s *Service) RecordTx(ctx context.Context, tx *store.Store, o *store.OtherE
 		if err != nil {
 			return nil, &FieldError{"donor_member_id", "entries.err.donor_member"}
 		}
-		if o.Counterparty == "" {
-			o.Counterparty = m.DisplayName()
-		}
-	}
-	if o.Counterparty == "" {
-		o.Counterparty = o.DonorName
+		// Named in the journal entry only: the entry row keeps the member's
+		// id, so anonymising the member leaves no name behind here.
+		o.DonorMember = m.DisplayName()
 	}
 	if err := tx.CreateOtherEntry(ctx, o); err != nil {
 		return nil, err

@@ -38,8 +38,8 @@ func TestCashAndChequeEntriesAreBooked(t *testing.T) {
 		if e, err = svc.Record(ctx, cheque, "tresorier"); err != nil {
 			t.Fatal(err)
 		}
-		if e.Journal != "BQ" || cheque.Account != "7541" || cheque.Counterparty != "Anne Généreuse" {
-			t.Fatalf("cheque donation booked %s on %s (%q)", e.Journal, cheque.Account, cheque.Counterparty)
+		if e.Journal != "BQ" || cheque.Account != "7541" || e.Label != "Don Anne Généreuse" {
+			t.Fatalf("cheque donation booked %s on %s (%q)", e.Journal, cheque.Account, e.Label)
 		}
 		lines, err := (&accounting.Service{Store: s, Cfg: &cfg, Catalog: cat}).Entries(ctx, date.MustParse("2026-01-01"), date.MustParse("2026-12-31"))
 		if err != nil {

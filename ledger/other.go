@@ -30,7 +30,9 @@ func (b *Books) Other(ctx context.Context, tx *store.Store, o *store.OtherEntry)
 		ref = fmt.Sprintf("D%d", o.ID)
 	}
 	who := o.Counterparty
-	if o.DonorName != "" {
+	if o.DonorMember != "" {
+		who = o.DonorMember
+	} else if o.DonorName != "" {
 		who = o.DonorName
 	}
 	e := &store.JournalEntry{Journal: j, JournalLabel: jl, Date: o.Date, PieceRef: ref, SourceKind: SourceOther,
