@@ -16,6 +16,7 @@ import (
 	"coin/i18n"
 	"coin/ledger"
 	"coin/model"
+	"coin/money"
 	"coin/store"
 )
 
@@ -134,6 +135,11 @@ func (s *Service) RecordTx(ctx context.Context, tx *store.Store, o *store.OtherE
 		return nil, err
 	}
 	if err := tx.LinkOtherEntry(ctx, o, e.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.Audit(ctx, &store.AuditEntry{Action: "other_entry.created", RecordType: "other_entry", RecordID: &o.ID,
+		MemberID: o.DonorMemberID, Changes: []store.Change{{Field: "kind", New: o.Kind}, {Field: "amount", New: money.Plain(o.AmountCents)},
+			{Field: "account", New: o.Account}, {Field: "entry", New: e.Number}}}); err != nil {
 		return nil, err
 	}
 	amount := o.AmountCents

@@ -190,6 +190,9 @@ func TestCashAndChequeEntryForm(t *testing.T) {
 			t.Fatalf("the cheque donation has %d lines on 512/7541 in the bank journal", n)
 		}
 		mustContain(t, b.get("/admin/accounting/entries").Body, "Câbles RJ45", "Anne Généreuse", "Don", "Charge")
+		if n := a.ledgerCount(`SELECT COUNT(*) FROM audit_log WHERE action = 'other_entry.created'`); n != 2 {
+			t.Fatalf("%d audit entries, want 2", n)
+		}
 
 		if r := b.post("/admin/accounting/periods", url.Values{"period": {"2025-03"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("close: %d", r.Status)
