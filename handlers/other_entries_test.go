@@ -114,6 +114,29 @@ func TestBankPreviewBooksLinesToAccounts(t *testing.T) {
 		if r := bob.get(entry); r.Status != http.StatusForbidden {
 			t.Fatalf("bob reads the entry: %d", r.Status)
 		}
+
+		// A booked line dated into a closed month: the import is refused
+		// with the month named, and nothing is written.
+		old := statement(t, "10/03/2025;10/03/2025;-3,00;;COMMISSION;1,00")
+		res = b.postMultipart("/admin/bank-imports", url.Values{"format": {"credit_mutuel"}}, map[string][]byte{"statement": old})
+		m = importURL.FindStringSubmatch(res.Header.Get("Location"))
+		if m == nil {
+			t.Fatalf("upload: %d", res.Status)
+		}
+		if r := b.post("/admin/bank-imports/"+m[1]+"/lines/1/book", url.Values{"kind": {"bank_fees"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("book: %d", r.Status)
+		}
+		if r := b.post("/admin/accounting/periods", url.Values{"period": {"2025-03"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("close: %d", r.Status)
+		}
+		r = b.post("/admin/bank-imports/"+m[1]+"/confirm", nil)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("confirm into a closed month: %d", r.Status)
+		}
+		mustContain(t, r.Body, "The period 2025-03 is closed")
+		if n := a.ledgerCount(`SELECT COUNT(*) FROM other_entries`); n != 2 {
+			t.Fatalf("%d entries after the refusal, want 2", n)
+		}
 	})
 }
 
