@@ -51,9 +51,10 @@ func (s *Service) Read(data []byte, format string) (*Statement, error) {
 	return Read(data, format, s.Cfg.Billing.Currency, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
 }
 
-// Match proposes what each line pays. Debits are ignored (unless booked to
-// an account, see booking.go); lines imported
-// before (same bank reference, or same key) are marked duplicate.
+// Match proposes what each line pays. Debits are ignored (the preview may
+// book them to an account, see booking.go); lines imported before (same
+// bank reference, or same key), debits booked before too, are marked
+// duplicate.
 func (s *Service) Match(ctx context.Context, lines []Line) ([]*store.BankImportLine, error) {
 	ix, err := s.buildIndex(ctx)
 	if err != nil {
