@@ -114,6 +114,9 @@ func (h *Handler) bankImportData(c *fiber.Ctx, id int64) (views.BankImportData, 
 		if d.Payments, err = h.Store.BankImportPayments(ctx, id); err != nil {
 			return d, err
 		}
+		if d.Entries, err = h.Store.ImportEntries(ctx, id); err != nil {
+			return d, err
+		}
 	}
 	return d, nil
 }

@@ -82,6 +82,8 @@ func TestBankPreviewBooksLinesToAccounts(t *testing.T) {
 		if n := a.ledgerCount(`SELECT COUNT(*) FROM bank_lines`); n != 2 {
 			t.Fatalf("the unbooked debit was recorded: %d bank lines", n)
 		}
+		mustContain(t, b.get("/admin/bank-imports/"+id).Body, "Booked to accounts", fmt.Sprintf("BQ%d-000001", a.today().Year()),
+			fmt.Sprintf("BQ%d-000002", a.today().Year()))
 		list := b.get("/admin/accounting/entries")
 		mustContain(t, list.Body, "Donation", "Bank fees", "-€4.20", "€50.00", "Alice")
 		donation := a.ledgerCount(`SELECT id FROM other_entries WHERE kind = 'donation'`)

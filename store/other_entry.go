@@ -115,6 +115,12 @@ func (s *Store) OtherEntries(ctx context.Context, limit int) ([]*OtherEntry, err
 	return s.otherEntries(ctx, `SELECT `+otherColumns+` ORDER BY o.entry_date DESC, o.id DESC LIMIT ?`, limit)
 }
 
+// ImportEntries returns the entries a confirmed statement import booked,
+// in date order.
+func (s *Store) ImportEntries(ctx context.Context, importID int64) ([]*OtherEntry, error) {
+	return s.otherEntries(ctx, `SELECT `+otherColumns+` WHERE o.import_id = ? ORDER BY o.entry_date, o.id`, importID)
+}
+
 // MemberDonations returns the donations of a member, latest first.
 func (s *Store) MemberDonations(ctx context.Context, memberID int64) ([]*OtherEntry, error) {
 	return s.otherEntries(ctx, `SELECT `+otherColumns+` WHERE o.donor_member_id = ? AND o.kind = 'donation'
