@@ -64,11 +64,12 @@ func TestBankPreviewBooksLinesToAccounts(t *testing.T) {
 		if row.Status != http.StatusOK || row.Header.Get("HX-Reswap") != "none" {
 			t.Fatalf("book: %d %s", row.Status, row.Body)
 		}
-		mustContain(t, row.Body, `<tr id="line-2"`, "Bank fees · 627", "and 1 line booked to an account")
+		mustContain(t, row.Body, `<tr id="line-2" class="line-booked line-matched"`, "Booked to an account", "Bank fees · 627", "and 1 line booked to an account")
 		if r := b.post(line(1)+"/book", url.Values{"kind": {"donation"}, "donor_member": {"alice"}, "label": {"Don"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("book the donation: %d %s", r.Status, r.Body)
 		}
-		mustContain(t, b.get("/admin/bank-imports/"+id).Body, "Donation · 7541", "Bank fees · 627", "and 2 lines booked to accounts")
+		mustContain(t, b.get("/admin/bank-imports/"+id).Body, "Donation · 7541", "Bank fees · 627", "and 2 lines booked to accounts",
+			"2 booked to accounts", "0 unmatched", "1 debit ignored")
 
 		if r := b.post("/admin/bank-imports/"+id+"/confirm", nil); r.Status != http.StatusSeeOther {
 			t.Fatalf("confirm: %d %s", r.Status, r.Body)
