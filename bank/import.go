@@ -213,8 +213,12 @@ type Summary struct {
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; booked to accounts: %d; already imported: %d; left out: %d; debits ignored: %d",
-		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Booked, s.Duplicates, s.LeftOut, s.Ignored)
+	out := fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; already imported: %d; left out: %d; debits ignored: %d",
+		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Duplicates, s.LeftOut, s.Ignored)
+	if s.Booked > 0 {
+		out += fmt.Sprintf("; booked to accounts: %d", s.Booked)
+	}
+	return out
 }
 
 // Confirm imports the matched lines of a pending import in one
