@@ -162,7 +162,7 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, from, to date.Date)
 		default:
 			number, ref, excl = fmt.Sprint(e.SourceID), e.PieceRef, total
 		}
-		if ref == "P"+number || ref == "F"+number {
+		if ref == "P"+number || ref == "F"+number || ref == "D"+number {
 			ref = "" // no bank reference: the piece is named after the payment or the fee
 		}
 		cw.Write([]string{e.DocKind, e.Date.String(), number, e.MemberLogin, e.MemberName, money.Plain(excl),

@@ -53,8 +53,10 @@ func (s *Service) Read(data []byte, format string) (*Statement, error) {
 	return Read(data, format, s.Cfg.Billing.Currency, s.Cfg.Bank.Profiles, s.Cfg.Bank.MaxFileSize)
 }
 
-// Match proposes what each line pays. Debits are ignored; lines imported
-// before (same bank reference, or same key) are marked duplicate.
+// Match proposes what each line pays. Debits are ignored (the preview may
+// book them to an account, see booking.go); lines imported before (same
+// bank reference, or same key), debits booked before too, are marked
+// duplicate.
 func (s *Service) Match(ctx context.Context, lines []Line) ([]*store.BankImportLine, error) {
 	ix, err := s.buildIndex(ctx)
 	if err != nil {
@@ -87,10 +89,10 @@ func (s *Service) matchWith(ctx context.Context, st *store.Store, ix *index, lin
 			if err := matchReturn(ctx, st, il); err != nil {
 				return nil, err
 			}
-		case l.AmountCents <= 0 && l.ReturnCode == "":
-			il.Result = model.LineIgnored
 		case dup:
-			il.Result = model.LineDuplicate
+			il.Result = model.LineDuplicate // a debit too, when it was booked
+		case l.AmountCents <= 0:
+			il.Result = model.LineIgnored
 		default:
 			ix.match(il)
 			ix.describe(il)
@@ -148,6 +150,9 @@ func (s *Service) FixLine(ctx context.Context, importID int64, position int, f F
 		}
 		if l.Result == model.LineIgnored || l.Result == model.LineDuplicate {
 			return fmt.Errorf("line %d is %s: %w", position, l.Result, ErrBadFix)
+		}
+		if err := tx.DeleteBankBooking(ctx, importID, position); err != nil {
+			return err
 		}
 		if f.Target == "" {
 			l.Result, l.MemberID, l.Target, l.InvoiceID, l.Reason = model.LineUnmatched, nil, "", nil, ByHand
@@ -214,13 +219,21 @@ type Summary struct {
 	TotalCents int64 // of the payments
 	Duplicates int   // lines imported before, skipped
 	LeftOut    int   // ambiguous or unmatched lines, not imported
-	Ignored    int   // debits
+	Ignored    int   // debits not booked
+	Booked     int   // lines booked to an account (donations, fees, expenses)
 	Returns    int   // direct debits sent back (payments reversed)
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; direct debits returned: %d; already imported: %d; left out: %d; debits ignored: %d",
-		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Returns, s.Duplicates, s.LeftOut, s.Ignored)
+	out := fmt.Sprintf("payments imported: %d (membership fees: %d), total %s; already imported: %d; left out: %d; debits ignored: %d",
+		s.Payments, s.Fees, money.Plain(s.TotalCents), s.Duplicates, s.LeftOut, s.Ignored)
+	if s.Booked > 0 {
+		out += fmt.Sprintf("; booked to accounts: %d", s.Booked)
+	}
+	if s.Returns > 0 {
+		out += fmt.Sprintf("; direct debits returned: %d", s.Returns)
+	}
+	return out
 }
 
 // Confirm imports the matched lines of a pending import in one
@@ -259,11 +272,24 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 		if err != nil {
 			return err
 		}
+		bookings, err := tx.BankBookings(ctx, importID)
+		if err != nil {
+			return err
+		}
 		for _, l := range lines {
-			switch {
+			dup := l.Result == model.LineDuplicate || seen[l.Hash] || (l.BankReference != "" && seen[l.BankReference])
+			switch b := bookings[l.Position]; {
+			case b != nil && !dup: // see booking.go
+				if err := s.bookLine(ctx, tx, importID, l, b, by, &sum); err != nil {
+					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
+				}
+				seen[l.Hash] = true
+				if l.BankReference != "" {
+					seen[l.BankReference] = true
+				}
 			case l.Result == model.LineIgnored:
 				sum.Ignored++
-			case l.Result == model.LineDuplicate || seen[l.Hash] || (l.BankReference != "" && seen[l.BankReference]):
+			case dup:
 				sum.Duplicates++
 			case !l.Importable():
 				sum.LeftOut++

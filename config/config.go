@@ -119,6 +119,7 @@ func Default() Config {
 		SEPA: SEPA{LeadDays: 2},
 		Accounting: Accounting{JournalSales: "VE", JournalSalesLabel: "Ventes", JournalBank: "BQ",
 			JournalBankLabel: "Banque", JournalCash: "CA", JournalCashLabel: "Caisse", AccountCash: "530", AccountCustomers: "411", AccountSales: "706", AccountBank: "512",
-			AccountMembershipFees: "756", AccountVAT: "44571", FECSeparator: "|"},
+			AccountMembershipFees: "756", AccountVAT: "44571", FECSeparator: "|",
+			AccountDonations: "7541", AccountOtherIncome: "758", AccountBankFees: "627", AccountExpenses: "606"},
 	}
 }

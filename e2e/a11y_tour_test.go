@@ -139,7 +139,8 @@ func adminExtras(t *testing.T, ctx context.Context, s *server) []string {
 	t.Helper()
 	pages := []string{"/admin/members/new", "/admin/offers/new", "/admin/subscriptions/new", "/admin/invoices/new",
 		"/admin/payments/new", "/admin/charge", "/admin/members-email", "/admin/pools/new", "/admin/hardware/new",
-		"/admin/hardware/types", "/admin/hardware/storage", "/admin/lists/new", "/admin/templates/", "/profile/edit", "/password", "/legal"}
+		"/admin/hardware/types", "/admin/hardware/storage", "/admin/lists/new", "/admin/templates/", "/profile/edit", "/password", "/legal",
+		"/admin/accounting/entries", "/admin/accounting/entries/new"}
 	found := map[string]string{
 		"/admin/members":       `main table a[href*="/admin/members/"]`,
 		"/admin/offers":        `main a[href$="/edit"]`,

@@ -153,10 +153,11 @@ func TestEachRoleReachesItsPages(t *testing.T) {
 		cases := map[string]map[string]int{
 			"support": {"/admin/outbox": 200, "/admin/invoices": 403, "/admin/payments/new": 403,
 				"/admin/invoices.csv": 403, "/admin/payments": 403, "/admin/accounting": 403, "/admin/accounting/export": 403,
-				"/admin/bank-imports": 403, "/admin/sepa": 403,
+				"/admin/bank-imports": 403, "/admin/sepa": 403, "/admin/accounting/entries": 403, "/admin/accounting/entries/new": 403,
 				"/admin/subscriptions/new": 200, "/admin/fees": 403, "/admin/jobs/": 200, "/admin/isp/": 403, "/admin/offers/new": 403},
 			"treasurer": {"/admin/outbox": 200, "/admin/invoices": 200, "/admin/payments/new": 200, "/admin/charge": 200,
-				"/admin/subscriptions/new": 403, "/admin/isp/": 403, "/admin/members/new": 200},
+				"/admin/subscriptions/new": 403, "/admin/isp/": 403, "/admin/members/new": 200,
+				"/admin/accounting/entries": 200, "/admin/accounting/entries/new": 200},
 			"admin": {"/admin/isp/": 200, "/admin/offers/new": 200, "/admin/charge": 200, "/admin/templates/": 200},
 		}
 		for role, pages := range cases {

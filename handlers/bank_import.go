@@ -101,10 +101,20 @@ func (h *Handler) bankImportData(c *fiber.Ctx, id int64) (views.BankImportData, 
 	if err != nil {
 		return views.BankImportData{}, err
 	}
+	bookings, err := h.Store.BankBookings(ctx, id)
+	if err != nil {
+		return views.BankImportData{}, err
+	}
+	for _, l := range lines {
+		l.Booking = bookings[l.Position]
+	}
 	d := views.BankImportData{Import: imp, Lines: lines, Names: names,
 		Expired: imp.Status == model.ImportPending && h.Store.Now().After(imp.ExpiresAt)}
 	if imp.Status == model.ImportConfirmed {
 		if d.Payments, err = h.Store.BankImportPayments(ctx, id); err != nil {
+			return d, err
+		}
+		if d.Entries, err = h.Store.ImportEntries(ctx, id); err != nil {
 			return d, err
 		}
 	}

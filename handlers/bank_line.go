@@ -44,6 +44,11 @@ func (h *Handler) bankLineEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	bs, err := h.Store.BankBookings(c.UserContext(), imp.ID)
+	if err != nil {
+		return err
+	}
+	l.Booking = bs[l.Position]
 	d := views.BankLineEditData{Import: imp, Line: l, Query: strings.TrimSpace(c.Query("q"))}
 	if err := h.fillLineEdit(c, &d, c.Query("member_id")); err != nil {
 		return err

@@ -34,6 +34,9 @@ func (h *Handler) membership(c *fiber.Ctx) error {
 	if d.Receipts, err = h.Store.MemberReceipts(c.UserContext(), m.ID); err != nil {
 		return err
 	}
+	if d.Donations, err = h.Store.MemberDonations(c.UserContext(), m.ID); err != nil {
+		return err
+	}
 	env := views.EnvOf(c.UserContext())
 	d.Info, err = h.Templates.RenderLang("portal/membership_info", env.Lang, "html", map[string]any{
 		"Site": env.Site, "Member": mail.MemberOf(m), "Reference": d.Pay.Reference})

@@ -78,7 +78,7 @@ func (s *Service) ForFee(ctx context.Context, memberID, feeID int64, kind string
 		out = r
 		return s.issue(ctx, tx, r, m, func(l *i18n.Locale, number string) *receiptpdf.Document {
 			if kind == KindTax {
-				return s.taxDocument(ctx, number, r, m, f.PaymentDate, f.PaymentMethod)
+				return s.taxDocument(ctx, number, r, payerLines(m), f.PaymentDate, f.PaymentMethod)
 			}
 			return s.feeDocument(ctx, l, number, r, m, f)
 		})
@@ -235,7 +235,7 @@ func (s *Service) invoiceDocument(ctx context.Context, l *i18n.Locale, number st
 
 // taxDocument is the cerfa 11580 receipt, in French: it prints what the
 // form asks, in its order.
-func (s *Service) taxDocument(ctx context.Context, number string, r *store.Receipt, m *store.Member, paid date.Date, method string) *receiptpdf.Document {
+func (s *Service) taxDocument(ctx context.Context, number string, r *store.Receipt, payer []string, paid date.Date, method string) *receiptpdf.Document {
 	l := s.locale("fr")
 	id := s.identity(ctx)
 	rc := s.Cfg.Receipts
@@ -245,7 +245,7 @@ func (s *Service) taxDocument(ctx context.Context, number string, r *store.Recei
 		IssuerHead: "Bénéficiaire des versements",
 		Issuer:     append(append([]string{id.Name}, id.AddressLines...), "Objet : "+rc.Object, "Association ou fondation d'intérêt général"),
 		PayerHead:  "Donateur",
-		Payer:      payerLines(m),
+		Payer:      payer,
 		Rows: [][2]string{
 			{"Somme en chiffres", l.Money(r.AmountCents)},
 			{"Somme en toutes lettres", FrenchAmount(r.AmountCents)},

@@ -50,6 +50,7 @@ type BankImportLine struct {
 	// Filled by queries.
 	MemberName    string
 	InvoiceNumber string
+	Booking       *BankBooking // what the line is booked to instead of a member (other_entry.go)
 }
 
 // Importable tells whether confirming will create a payment for the line.
