@@ -101,3 +101,35 @@ func TestInvoiceOfAMandateMemberSaysDebitedNotTransfer(t *testing.T) {
 			append(transferFR, "La date vous sera indiquée"))
 	})
 }
+
+// A member whose subscription is suspended for arrears reads it on their
+// home page, in their language, next to what they owe; once it is
+// restored the notice is gone.
+func TestHomeShowsSuspensionForArrears(t *testing.T) {
+	eachApp(t, nil, func(t *testing.T, a *testApp) {
+		ctx := context.Background()
+		alice := a.addMember("alice", model.RoleMember, "alice-password")
+		o := &store.Offer{Name: "VPN mensuel", Reference: "VPN", Backend: "vpn", BillingPeriodMonths: 1, PeriodFeeCents: 500, Open: true}
+		if err := a.store.CreateOffer(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		sub := &store.Subscription{MemberID: alice.ID, OfferID: o.ID, StartDate: date.MustParse("2026-01-01")}
+		if err := a.store.CreateSubscription(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+		a.validatedInvoice(alice, 2500)
+		b := a.browser()
+		b.login("alice", "alice-password")
+		mustNotContain(t, b.get("/").Body, `id="arrears-notice"`)
+		if ok, err := a.store.MoveArrearsState(ctx, sub.ID, alice.ID, "", store.ArrearsSuspended, date.MustParse("2027-04-01"), true); err != nil || !ok {
+			t.Fatalf("suspend: %v %v", ok, err)
+		}
+		mustContain(t, b.get("/").Body, `id="arrears-notice"`, "Suspended for arrears", "VPN mensuel: your service is suspended until what you owe is paid")
+		b.lang = "fr"
+		mustContain(t, b.get("/").Body, `id="arrears-notice"`, "VPN mensuel : votre service est suspendu jusqu&#39;au règlement")
+		if ok, err := a.store.MoveArrearsState(ctx, sub.ID, alice.ID, store.ArrearsSuspended, "", date.MustParse("2027-04-02"), false); err != nil || !ok {
+			t.Fatalf("resume: %v %v", ok, err)
+		}
+		mustNotContain(t, b.get("/").Body, `id="arrears-notice"`)
+	})
+}
