@@ -227,20 +227,25 @@ type InvoiceReminderCandidate struct {
 // InvoiceReminderCandidates returns, in one query, the members having an
 // open invoice due between from and to (inclusive), each with all their
 // open invoices, the levels already sent for them and their "do not
-// remind" setting: the members are found over the partial index
-// invoices_open, their open invoices over invoices_member, their levels by
-// the key of invoice_reminders, so the plan of call-for-payments costs one
-// query, not four per member.
+// remind" setting. It is one pass over the partial index invoices_open
+// (only what is owed), grouped by member with a window that keeps the
+// members having an invoice in the window, then the members, settings and
+// levels by their keys: the plan of call-for-payments costs one query, not
+// four per member. (A semi-join "member_id IN (members in the window)" let
+// PostgreSQL, before its statistics were gathered, look each member up in
+// invoices_open, where member_id is not leading: 1.5 s instead of 0.1 s on
+// the 10 000-member demo.)
 func (s *Store) InvoiceReminderCandidates(ctx context.Context, from, to date.Date) ([]*InvoiceReminderCandidate, error) {
 	rows, err := s.query(ctx, `SELECT m.id, m.login, m.person_type, m.first_name, m.last_name, m.organization_name,
 		m.email, m.language, COALESCE(cs.no_remind, FALSE), i.id, i.kind, i.status, i.number, i.issue_date,
 		i.due_date, i.total_cents, i.paid_cents, r.days_after
-		FROM invoices i JOIN members m ON m.id = i.member_id
+		FROM (SELECT id, member_id, kind, status, number, issue_date, due_date, total_cents, paid_cents,
+				MAX(CASE WHEN due_date >= ? AND due_date <= ? THEN 1 ELSE 0 END) OVER (PARTITION BY member_id) AS in_window
+			FROM invoices WHERE kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents) i
+		JOIN members m ON m.id = i.member_id
 		LEFT JOIN collection_settings cs ON cs.member_id = i.member_id
 		LEFT JOIN invoice_reminders r ON r.invoice_id = i.id
-		WHERE i.kind = 'invoice' AND i.status = 'validated' AND i.paid_cents < i.total_cents
-		AND i.member_id IN (SELECT member_id FROM invoices WHERE kind = 'invoice' AND status = 'validated'
-			AND paid_cents < total_cents AND due_date >= ? AND due_date <= ?)
+		WHERE i.in_window = 1
 		ORDER BY i.member_id, i.issue_date, i.number, i.id, r.days_after`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("reminder candidates: %w", err)

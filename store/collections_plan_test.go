@@ -40,19 +40,19 @@ func TestCollectionsQueriesUseIndexes(t *testing.T) {
 			}
 		}
 		queries := map[string]string{
-			"reminder candidates": `SELECT DISTINCT member_id FROM invoices WHERE kind = 'invoice'
-				AND status = 'validated' AND paid_cents < total_cents AND due_date >= '2025-01-01' AND due_date <= '2025-03-01'`,
 			"members owing": `SELECT member_id, SUM(total_cents - paid_cents) FROM invoices WHERE kind = 'invoice'
 				AND status = 'validated' AND paid_cents < total_cents AND due_date <= '2025-03-01' GROUP BY member_id
 				HAVING SUM(total_cents - paid_cents) > 100`,
 			"reminder plan": `SELECT m.id, m.login, m.person_type, m.first_name, m.last_name, m.organization_name,
 				m.email, m.language, COALESCE(cs.no_remind, FALSE), i.id, i.kind, i.status, i.number, i.issue_date,
-				i.due_date, i.total_cents, i.paid_cents, r.days_after FROM invoices i JOIN members m ON m.id = i.member_id
+				i.due_date, i.total_cents, i.paid_cents, r.days_after
+				FROM (SELECT id, member_id, kind, status, number, issue_date, due_date, total_cents, paid_cents,
+						MAX(CASE WHEN due_date >= '2025-01-01' AND due_date <= '2025-03-01' THEN 1 ELSE 0 END) OVER (PARTITION BY member_id) AS in_window
+					FROM invoices WHERE kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents) i
+				JOIN members m ON m.id = i.member_id
 				LEFT JOIN collection_settings cs ON cs.member_id = i.member_id
 				LEFT JOIN invoice_reminders r ON r.invoice_id = i.id
-				WHERE i.kind = 'invoice' AND i.status = 'validated' AND i.paid_cents < i.total_cents
-				AND i.member_id IN (SELECT member_id FROM invoices WHERE kind = 'invoice' AND status = 'validated'
-					AND paid_cents < total_cents AND due_date >= '2025-01-01' AND due_date <= '2025-03-01')
+				WHERE i.in_window = 1
 				ORDER BY i.member_id, i.issue_date, i.number, i.id, r.days_after`,
 			"overdue page": `SELECT member_id, SUM(total_cents - paid_cents), COUNT(*), MIN(due_date)
 				FROM invoices WHERE kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents
