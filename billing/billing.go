@@ -19,6 +19,7 @@ import (
 	"coin/config"
 	"coin/date"
 	"coin/i18n"
+	"coin/iban"
 	"coin/invoicepdf"
 	"coin/ispdb"
 	"coin/ledger"
@@ -317,7 +318,11 @@ func (s *Service) validate(ctx context.Context, tx *store.Store, inv *store.Invo
 	if inv.Kind == model.KindInvoice {
 		inv.DueDate = day.AddDays(s.Cfg.Billing.PaymentDelay)
 	}
-	pdf, err := s.renderPDF(ctx, tx, inv, lines, m)
+	md, err := s.activeMandate(ctx, tx, inv, m.ID)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.renderPDF(ctx, tx, inv, lines, m, md)
 	if err != nil {
 		return err
 	}
@@ -341,14 +346,15 @@ func (s *Service) validate(ctx context.Context, tx *store.Store, inv *store.Invo
 				return err
 			}
 		}
-		return s.queueMail(ctx, tx, "invoice_new", m, map[string]any{"Invoice": mailInvoice(inv, s.locale(inv.Language), s.Cfg)})
+		return s.queueMail(ctx, tx, "invoice_new", m, map[string]any{"Invoice": mailInvoice(inv, s.locale(inv.Language), s.Cfg),
+			"Debit": s.mailDebit(md, nil, s.locale(memberLang(m, s.Cfg.Server.DefaultLanguage)))})
 	}
 	return nil
 }
 
 // renderPDF builds and draws the document of an invoice.
-func (s *Service) renderPDF(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member) ([]byte, error) {
-	doc, err := s.document(ctx, tx, inv, lines, m, s.issuer(ctx))
+func (s *Service) renderPDF(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, md *store.Mandate) ([]byte, error) {
+	doc, err := s.document(ctx, tx, inv, lines, m, md, s.issuer(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -390,11 +396,52 @@ func (s *Service) Document(ctx context.Context, inv *store.Invoice) (*invoicepdf
 	if err != nil {
 		return nil, err
 	}
-	return s.document(ctx, s.Store, inv, lines, m, s.issuer(ctx))
+	md, err := s.activeMandate(ctx, s.Store, inv, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.document(ctx, s.Store, inv, lines, m, md, s.issuer(ctx))
+}
+
+// activeMandate is the member's active SEPA mandate when direct debit is
+// on and the document is an invoice: it will be collected, not paid by
+// transfer. Nil otherwise.
+func (s *Service) activeMandate(ctx context.Context, tx *store.Store, inv *store.Invoice, memberID int64) (*store.Mandate, error) {
+	if inv.Kind != model.KindInvoice || !s.Cfg.SEPA.Enabled() {
+		return nil, nil
+	}
+	ms, err := tx.ActiveMandates(ctx, []int64{memberID})
+	if err != nil {
+		return nil, err
+	}
+	return ms[memberID], nil
+}
+
+// pdfDebit is what the PDF prints of the collection by md (nil: none).
+func (s *Service) pdfDebit(md *store.Mandate) *invoicepdf.Debit {
+	if md == nil {
+		return nil
+	}
+	return &invoicepdf.Debit{IBAN: iban.Mask(md.IBAN), Mandate: md.Reference, CreditorID: s.Cfg.SEPA.CreditorID}
+}
+
+// mailDebit is what e-mail templates know of the collection of an invoice
+// by md (.Debit.IBAN masked, .Mandate, .CreditorID, .Creditor, .Date empty
+// while no file asked for it); nil without a mandate.
+func (s *Service) mailDebit(md *store.Mandate, last *store.InvoiceDebit, loc *i18n.Locale) map[string]any {
+	if md == nil {
+		return nil
+	}
+	out := map[string]any{"IBAN": iban.Mask(md.IBAN), "Mandate": md.Reference, "CreditorID": s.Cfg.SEPA.CreditorID,
+		"Creditor": s.Cfg.SEPA.CreditorName, "Date": ""}
+	if last != nil {
+		out["Date"] = loc.Date(last.CollectionDate)
+	}
+	return out
 }
 
 // document gathers what an invoice prints.
-func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, is issuer) (*invoicepdf.Document, error) {
+func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invoice, lines []*store.InvoiceLine, m *store.Member, md *store.Mandate, is issuer) (*invoicepdf.Document, error) {
 	lang := inv.Language
 	if lang == "" {
 		lang = memberLang(m, s.Cfg.Server.DefaultLanguage)
@@ -404,7 +451,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 		IssueDate: inv.IssueDate, DueDate: inv.DueDate, CustomerName: m.DisplayName(),
 		CustomerLines: customerLines(m), CustomerRef: m.Login, TotalExclCents: inv.TotalExclCents,
 		TaxCents: inv.TaxCents, TotalCents: inv.TotalCents, VATMention: s.Cfg.Billing.VATMention,
-		PaymentReference: inv.Number, Locale: loc, Issuer: is.pdf}
+		PaymentReference: inv.Number, Locale: loc, Issuer: is.pdf, Debit: s.pdfDebit(md)}
 	if inv.CreditedInvoiceID != nil {
 		orig, err := tx.InvoiceByID(ctx, *inv.CreditedInvoiceID)
 		if err != nil {
@@ -419,7 +466,7 @@ func (s *Service) document(ctx context.Context, tx *store.Store, inv *store.Invo
 	}
 	if s.Templates != nil {
 		footer, err := s.Templates.RenderLang("invoice/footer", lang, "txt", map[string]any{
-			"Site": is.identity, "Number": inv.Number, "Member": mail.MemberOf(m)})
+			"Site": is.identity, "Number": inv.Number, "Member": mail.MemberOf(m), "DirectDebit": d.Debit != nil})
 		if err != nil {
 			s.Log.Error("invoice footer template", "err", err)
 		}
@@ -471,7 +518,18 @@ func (s *Service) ResendInvoice(ctx context.Context, id int64) (bool, error) {
 			return nil
 		}
 		queued = true
-		return s.queueMail(ctx, tx, "invoice_new", m, map[string]any{"Invoice": mailInvoice(inv, s.locale(inv.Language), s.Cfg)})
+		md, err := s.activeMandate(ctx, tx, inv, m.ID)
+		if err != nil {
+			return err
+		}
+		var last *store.InvoiceDebit
+		if md != nil {
+			if last, err = tx.LastDebitOf(ctx, inv.ID); err != nil {
+				return err
+			}
+		}
+		return s.queueMail(ctx, tx, "invoice_new", m, map[string]any{"Invoice": mailInvoice(inv, s.locale(inv.Language), s.Cfg),
+			"Debit": s.mailDebit(md, last, s.locale(memberLang(m, s.Cfg.Server.DefaultLanguage)))})
 	})
 	if err != nil {
 		return false, fmt.Errorf("resend invoice %d: %w", id, err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -773,4 +774,47 @@ func TestCheckCredit(t *testing.T) {
 			t.Errorf("%+v: %s error %q, want %q (%v)", c.in, c.field, got, c.id, errs)
 		}
 	}
+}
+
+// The monthly charge draws the PDF of a member with an active mandate
+// with the debit wording, and keeps the transfer instructions for others.
+func TestChargeDrawsDebitWordingForMandateMembers(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, func(c *config.Config) {
+			c.SEPA = config.SEPA{CreditorName: "Rézo", CreditorID: "FR72ZZZ123456", CreditorIBAN: "FR7630006000011234567890189", LeadDays: 2}
+		})
+		zoe, leo := f.member("zoe"), f.member("leo")
+		if err := s.CreateMandate(f.ctx, &store.Mandate{MemberID: zoe.ID, Reference: "RUM-ZOE", SignatureDate: date.MustParse("2026-01-02"),
+			IBAN: "DE89370400440532013000", SequenceType: "FRST", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		vpn := f.offer("VPN", 1, 600, 0)
+		f.subscribe(zoe, vpn, "2026-11-01")
+		f.subscribe(leo, vpn, "2026-11-01")
+		f.charge("2026-11-01")
+		texts := map[int64]string{}
+		for _, inv := range f.invoices() {
+			pdf, err := s.InvoicePDF(f.ctx, inv.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(t.TempDir(), "i.pdf")
+			os.WriteFile(p, pdf, 0o600)
+			out, err := exec.Command("pdftotext", p, "-").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts[inv.MemberID] = strings.Join(strings.Fields(string(out)), " ")
+		}
+		if z := texts[zoe.ID]; !strings.Contains(z, "•••• 3000") || !strings.Contains(z, "RUM-ZOE") ||
+			!strings.Contains(z, "FR72ZZZ123456") || strings.Contains(z, "virement") {
+			t.Errorf("zoe's invoice (mandate):\n%s", z)
+		}
+		if m := texts[leo.ID]; !strings.Contains(m, "par virement") || strings.Contains(m, "prélevé") {
+			t.Errorf("leo's invoice (no mandate):\n%s", m)
+		}
+	})
 }

@@ -159,6 +159,7 @@ type draft struct {
 	inv     *store.Invoice
 	lines   []*store.InvoiceLine
 	periods []store.ChargedPeriod // parallel to lines (zero for setup fees)
+	mandate *store.Mandate        // active SEPA mandate: the invoice will be collected
 	pdf     []byte
 }
 
@@ -253,6 +254,15 @@ func (s *Service) chargeBatch(ctx context.Context, batch []int64, day date.Date,
 			if countLines(d.lines) > 0 {
 				d.inv.Number, d.inv.IssueDate, d.inv.DueDate = numbers[next], day, day.AddDays(s.Cfg.Billing.PaymentDelay)
 				next++
+			}
+		}
+		if s.Cfg.SEPA.Enabled() {
+			mandates, err := tx.ActiveMandates(ctx, batch)
+			if err != nil {
+				return err
+			}
+			for _, d := range drafts {
+				d.mandate = mandates[d.member.ID]
 			}
 		}
 		// With the numbers known, the PDFs are drawn on every core while
@@ -404,7 +414,7 @@ func (s *Service) renderAsync(ctx context.Context, drafts []*draft, is issuer) (
 		go func() {
 			defer wg.Done()
 			for jb := range work {
-				doc, err := s.document(ctx, nil, &jb.inv, jb.lines, jb.d.member, is)
+				doc, err := s.document(ctx, nil, &jb.inv, jb.lines, jb.d.member, jb.d.mandate, is)
 				if err == nil {
 					jb.d.pdf, err = invoicepdf.Render(doc)
 				}
@@ -468,7 +478,8 @@ func (s *Service) finish(ctx context.Context, tx *store.Store, d *draft) error {
 			return err
 		}
 	}
-	return s.queueMail(ctx, tx, "invoice_new", d.member, map[string]any{"Invoice": mailInvoice(d.inv, s.locale(d.inv.Language), s.Cfg)})
+	return s.queueMail(ctx, tx, "invoice_new", d.member, map[string]any{"Invoice": mailInvoice(d.inv, s.locale(d.inv.Language), s.Cfg),
+		"Debit": s.mailDebit(d.mandate, nil, s.locale(memberLang(d.member, s.Cfg.Server.DefaultLanguage)))})
 }
 
 // sortInvoicesOldestFirst orders open invoices as payments settle them.

@@ -143,17 +143,34 @@ func (s *Service) CallForPayments(ctx context.Context, day date.Date, dryRun boo
 	}
 	from := day.AddDays(-days[len(days)-1] - MaxLateness)
 	to := day.AddDays(-days[0])
-	ids, err := s.Store.MembersWithOpenInvoicesDue(ctx, from, to)
+	// The plan comes from one query over the partial index of open
+	// invoices (the members with one due in the window, their open
+	// invoices, settings and levels sent); a dry run stops there. A real
+	// run reads each member to remind again before sending, in case they
+	// paid since.
+	cands, err := s.Store.InvoiceReminderCandidates(ctx, from, to)
 	if err != nil {
 		return res, err
 	}
-	for _, id := range ids {
+	for _, c := range cands {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		sent, skipped, err := s.remind(ctx, id, day, dryRun, false)
+		p := s.plan(c.Member, c.NoRemind, c.Open, c.Sent, day, false)
+		if p.skipped {
+			res.Skipped++
+			continue
+		}
+		if p.sent == nil {
+			continue
+		}
+		if dryRun {
+			res.Sent = append(res.Sent, *p.sent)
+			continue
+		}
+		sent, skipped, err := s.remind(ctx, c.Member.ID, day, false, false)
 		if err != nil {
-			return res, fmt.Errorf("remind member %d: %w", id, err)
+			return res, fmt.Errorf("remind member %d: %w", c.Member.ID, err)
 		}
 		if skipped {
 			res.Skipped++
@@ -163,6 +180,63 @@ func (s *Service) CallForPayments(ctx context.Context, day date.Date, dryRun boo
 		}
 	}
 	return res, nil
+}
+
+// reminderPlan is what a member's reminder on a day would be.
+type reminderPlan struct {
+	sent    *Sent // nil: nothing to send
+	skipped bool  // do not remind, or no address
+	overdue []*store.Invoice
+	due     map[int64][]int // levels the e-mail records per invoice
+}
+
+// plan decides, from a member's open invoices and the levels already sent,
+// whether a reminder goes on day and what it records; now is a reminder
+// asked by hand, whatever the levels.
+func (s *Service) plan(m *store.Member, noRemind bool, open []*store.Invoice, sentLevels map[int64][]int, day date.Date, now bool) reminderPlan {
+	if m.Email == "" || (noRemind && !now) {
+		return reminderPlan{skipped: true}
+	}
+	var overdue []*store.Invoice
+	for _, inv := range open {
+		if inv.Overdue(day) {
+			overdue = append(overdue, inv)
+		}
+	}
+	if len(overdue) == 0 {
+		return reminderPlan{}
+	}
+	days := s.Cfg.Collections.Days()
+	// due holds the levels this e-mail records per invoice: the level due
+	// today, and the levels coming within GroupDays, so that a member with
+	// invoices a few days apart gets one e-mail, not one per invoice.
+	due := map[int64][]int{}
+	level, last, trigger := 0, false, false
+	if !now {
+		for _, inv := range overdue {
+			l, ok := DueLevel(inv.DueDate, days, day)
+			for _, d := range days {
+				on := inv.DueDate.AddDays(d)
+				soon := on.After(day) && on.Before(day.AddDays(GroupDays))
+				if containsInt(sentLevels[inv.ID], d) || !((ok && d == l) || soon) {
+					continue
+				}
+				due[inv.ID] = append(due[inv.ID], d)
+				trigger = trigger || (ok && d == l)
+				level = max(level, d)
+				last = last || d == days[len(days)-1]
+			}
+		}
+		if !trigger {
+			return reminderPlan{}
+		}
+	}
+	var total int64
+	for _, inv := range overdue {
+		total += inv.Remaining()
+	}
+	return reminderPlan{sent: &Sent{Member: m, Level: level, Invoices: len(overdue), Amount: total, Letter: last},
+		overdue: overdue, due: due}
 }
 
 // RemindNow sends a member a reminder of their overdue invoices at once
@@ -196,52 +270,18 @@ func (s *Service) remindAs(ctx context.Context, memberID int64, day date.Date, d
 	if err != nil {
 		return nil, false, err
 	}
-	var overdue []*store.Invoice
-	for _, inv := range open {
-		if inv.Overdue(day) {
-			overdue = append(overdue, inv)
-		}
-	}
-	if len(overdue) == 0 {
-		return nil, false, nil
-	}
-	days := s.Cfg.Collections.Days()
 	sentLevels, err := s.Store.InvoiceRemindersOf(ctx, memberID)
 	if err != nil {
 		return nil, false, err
 	}
-	// due holds the levels this e-mail records per invoice: the level due
-	// today, and the levels coming within GroupDays, so that a member with
-	// invoices a few days apart gets one e-mail, not one per invoice.
-	due := map[int64][]int{}
-	level, last, trigger := 0, false, false
-	if !now {
-		for _, inv := range overdue {
-			l, ok := DueLevel(inv.DueDate, days, day)
-			for _, d := range days {
-				on := inv.DueDate.AddDays(d)
-				soon := on.After(day) && on.Before(day.AddDays(GroupDays))
-				if containsInt(sentLevels[inv.ID], d) || !((ok && d == l) || soon) {
-					continue
-				}
-				due[inv.ID] = append(due[inv.ID], d)
-				trigger = trigger || (ok && d == l)
-				level = max(level, d)
-				last = last || d == days[len(days)-1]
-			}
-		}
-		if !trigger {
-			return nil, false, nil
-		}
+	p := s.plan(m, set.NoRemind, open, sentLevels, day, now)
+	if p.sent == nil || p.skipped {
+		return nil, p.skipped, nil
 	}
-	var total int64
-	for _, inv := range overdue {
-		total += inv.Remaining()
-	}
-	sent := &Sent{Member: m, Level: level, Invoices: len(overdue), Amount: total, Letter: last}
 	if dryRun {
-		return sent, false, nil
+		return p.sent, false, nil
 	}
+	sent, overdue, due, total, level, last := p.sent, p.overdue, p.due, p.sent.Amount, p.sent.Level, p.sent.Letter
 	msg, letter, err := s.composeReminder(ctx, m, overdue, total, day, level, last)
 	if err != nil {
 		return nil, false, err

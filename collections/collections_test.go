@@ -160,11 +160,21 @@ func (e *env) hooks() []string {
 	return strings.Split(strings.TrimSpace(string(b)), "\n")
 }
 
+// remind runs call-for-payments on day, after a dry run which must say
+// the same (the dry run is the plan alone, read in one query; the run
+// reads each member again before sending).
 func (e *env) remind(day string) collections.RemindResult {
 	e.t.Helper()
+	dry, err := e.svc.CallForPayments(e.ctx, date.MustParse(day), true)
+	if err != nil {
+		e.t.Fatal(err)
+	}
 	res, err := e.svc.CallForPayments(e.ctx, date.MustParse(day), false)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	if got, want := strings.Replace(dry.Summary(), "would be sent (dry run)", "sent", 1), res.Summary(); got != want {
+		e.t.Fatalf("%s: the dry run said\n%s\nthe run did\n%s", day, got, want)
 	}
 	return res
 }

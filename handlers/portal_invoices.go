@@ -21,6 +21,21 @@ func (h *Handler) portalBilling(c *fiber.Ctx) (views.PortalBilling, error) {
 		return d, err
 	}
 	d.ShowCredit = h.Cfg.Billing.HandleBalance
+	arrears, err := h.Store.ArrearsOfMember(ctx, m.ID)
+	if err != nil {
+		return d, err
+	}
+	if len(arrears) > 0 {
+		subs, err := h.Store.SubscriptionsOfMember(ctx, m.ID)
+		if err != nil {
+			return d, err
+		}
+		for _, sub := range subs {
+			if a := arrears[sub.ID]; a != nil && (a.State == store.ArrearsSuspending || a.State == store.ArrearsSuspended) {
+				d.SuspendedForArrears = append(d.SuspendedForArrears, sub.OfferName)
+			}
+		}
+	}
 	if h.Stripe != nil {
 		d.CardPay = true
 		if d.Balance.OwedCents == 0 {

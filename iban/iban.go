@@ -261,3 +261,14 @@ func ValidCreditorID(s string) bool {
 func CreditorIDCheckDigits(country, nationalID string) string {
 	return CheckDigits(country, nationalID)
 }
+
+// Mask shows only the last four characters of an account, as pages,
+// e-mails and PDFs print a member's IBAN: "•••• 0189". Spaces and dashes
+// typed in it do not count; an account shorter than that shows as "••••".
+func Mask(s string) string {
+	s = Normalize(s)
+	if len(s) < 4 {
+		return "••••"
+	}
+	return "•••• " + s[len(s)-4:]
+}

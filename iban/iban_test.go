@@ -222,3 +222,17 @@ func TestBankCode(t *testing.T) {
 		}
 	}
 }
+
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{
+		"FR7630006000011234567890189":       "•••• 0189",
+		"FR76 3000 6000 0112 3456 7890 189": "•••• 0189",
+		"de89-3704-0044-0532-0130-00":       "•••• 3000",
+		"AB1":                               "••••",
+		"":                                  "••••",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -99,8 +99,19 @@ type Document struct {
 	TotalCents       int64
 	VATMention       string
 	PaymentReference string
-	Footer           string
-	Locale           *i18n.Locale
+	// Debit, for a member with an active SEPA mandate, replaces the
+	// transfer instructions: the invoice will be collected.
+	Debit  *Debit
+	Footer string
+	Locale *i18n.Locale
+}
+
+// Debit is how an invoice will be collected by SEPA direct debit.
+type Debit struct {
+	IBAN       string    // masked (iban.Mask): "•••• 0189"
+	Mandate    string    // the mandate reference (RUM)
+	CreditorID string    // the ISP's SEPA creditor identifier
+	Date       date.Date // the collection date, zero while no file asked for it
 }
 
 // texts gathers every string printed, to choose the font path.
@@ -108,6 +119,9 @@ func (d *Document) texts() []string {
 	t := []string{d.Number, d.CreditedNumber, d.Issuer.Name, d.Issuer.Email, d.Issuer.Phone,
 		d.Issuer.Website, d.Issuer.IBAN, d.Issuer.BIC, d.Issuer.LegalMentions, d.CustomerName,
 		d.CustomerRef, d.VATMention, d.PaymentReference, d.Footer, money.Symbol(d.Locale.Currency)}
+	if d.Debit != nil {
+		t = append(t, d.Debit.IBAN, d.Debit.Mandate, d.Debit.CreditorID)
+	}
 	t = append(t, d.Issuer.AddressLines...)
 	t = append(t, d.CustomerLines...)
 	for _, l := range d.Lines {
@@ -285,7 +299,7 @@ func (r *renderer) multiCell(w, h float64, s, align string, fill bool) {
 var labelIDs = []string{"pdf.invoice", "pdf.credit_note", "pdf.number", "pdf.issue_date", "pdf.due_date",
 	"pdf.corrects", "pdf.customer", "pdf.description", "pdf.quantity", "pdf.unit_price", "pdf.vat",
 	"pdf.amount", "pdf.customer_ref", "pdf.total_excl", "pdf.total_vat", "pdf.total", "pdf.period", "pdf.pay_by_transfer",
-	"pdf.reference", "pdf.page", "pdf.credit_total"}
+	"pdf.reference", "pdf.debit_on", "pdf.debit_date_later", "pdf.debit_mandate", "pdf.page", "pdf.credit_total"}
 
 func labelTexts(d *Document) []string {
 	out := make([]string, 0, len(labelIDs))
@@ -500,7 +514,7 @@ func (r *renderer) totals() {
 
 func (r *renderer) payment() {
 	p, d := r.p, r.d
-	if d.CreditNote || d.Issuer.IBAN == "" {
+	if d.CreditNote || (d.Issuer.IBAN == "" && d.Debit == nil) {
 		return
 	}
 	if p.GetY() > 297-55 {
@@ -509,6 +523,20 @@ func (r *renderer) payment() {
 	p.Ln(6)
 	p.SetFillColor(245, 247, 250)
 	r.font("", 9.5)
+	if db := d.Debit; db != nil {
+		data := map[string]any{"Amount": r.l.Money(d.TotalCents), "IBAN": db.IBAN, "Mandate": db.Mandate,
+			"CreditorID": db.CreditorID}
+		var msg string
+		if db.Date.IsZero() {
+			msg = r.l.Tf("pdf.debit_date_later", data)
+		} else {
+			data["Date"] = r.l.Date(db.Date)
+			msg = r.l.Tf("pdf.debit_on", data)
+		}
+		msg += "\n" + r.l.Tf("pdf.debit_mandate", data)
+		r.multiCell(174, 5.2, r.text(msg), "L", true)
+		return
+	}
 	msg := r.l.Tf("pdf.pay_by_transfer", map[string]any{"Amount": r.l.Money(d.TotalCents),
 		"DueDate": r.l.Date(d.DueDate), "IBAN": d.Issuer.IBAN, "BIC": d.Issuer.BIC})
 	if d.PaymentReference != "" {

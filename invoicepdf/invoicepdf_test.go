@@ -269,3 +269,46 @@ func TestParallelUTF8Renders(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A member paying by direct debit reads when and from which account the
+// invoice will be collected, under which mandate, and no transfer
+// instructions: told to pay by transfer, they would pay twice.
+func TestDirectDebitInvoiceSaysDebitedNotTransfer(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		day  date.Date
+		want []string
+		not  []string
+	}{
+		{"en", date.MustParse("2027-01-05"), []string{"€52.50 will be debited on 5 Jan 2027 from your account •••• 0189", "•••• 0189", "mandate RUM-ZOE-1",
+			"creditor identifier FR72ZZZ123456", "Nothing to do"}, []string{"bank transfer", "Reference to quote", "FR76 3000"}},
+		{"fr", date.Date{}, []string{"sera prélevé sur votre compte •••• 0189", "la date vous sera indiquée avant le",
+			"mandat RUM-ZOE-1", "identifiant créancier FR72ZZZ123456"}, []string{"virement", "Référence à indiquer", "FR76 3000"}},
+	} {
+		d := sample(t, tc.lang, "Zoé Éluard")
+		d.Debit = &Debit{IBAN: "•••• 0189", Mandate: "RUM-ZOE-1", CreditorID: "FR72ZZZ123456", Date: tc.day}
+		pdf, err := Render(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(pdftotext(t, pdf)), " ")
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: PDF text lacks %q:\n%s", tc.lang, w, text)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(text, w) {
+				t.Errorf("%s: PDF text has %q:\n%s", tc.lang, w, text)
+			}
+		}
+	}
+	// Without a mandate the transfer instructions stay.
+	pdf, err := Render(sample(t, "en", "Zoé Éluard"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftotext(t, pdf); !strings.Contains(text, "by bank transfer") || strings.Contains(text, "debited") {
+		t.Errorf("an invoice without mandate lost its transfer instructions:\n%s", text)
+	}
+}

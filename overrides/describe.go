@@ -13,11 +13,13 @@ var descriptions = map[string]string{
 	"portal/membership_info":    "How to become a member and pay the fee",
 	"portal/signup_terms":       "Terms shown on the sign-up form",
 	"portal/legal":              "Legal notice page: publisher, personal data (linked from every page)",
-	"invoice/footer":            "Footer of invoice PDFs: address, bank account, legal mentions (.Site is the ISP identity)",
+	"invoice/footer": "Footer of invoice PDFs: address, bank account, legal mentions (.Site is the ISP identity; " +
+		".DirectDebit: the invoice will be collected from the member's account)",
 	"email/fee_reminder": "Membership fee reminder (.Member, .Site, .EndDate, .Expired, .EndsToday, " +
 		".Offset, .Amount, .Reference, .IBAN, .BIC, .InfoURL, .Link)",
 	"email/invoice_new": "E-mail announcing a new invoice (.Member, .Site, .Invoice.Number, " +
-		".Invoice.Total, .Invoice.DueDate, .Invoice.Link)",
+		".Invoice.Total, .Invoice.DueDate, .Invoice.Link; .Debit, for a member with an active SEPA mandate: " +
+		".Debit.IBAN, .Debit.Mandate, .Debit.CreditorID, .Debit.Creditor, .Debit.Date)",
 	"email/payment_received": "E-mail acknowledging a payment (.Member, .Site, .Payment.Amount, " +
 		".Payment.Date, .Payment.Label)",
 	"email/sepa_prenotification": "Pre-notification of a direct debit, sent with the file (.Member, .Site, " +

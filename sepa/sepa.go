@@ -491,7 +491,7 @@ func (s *Service) preNotify(ctx context.Context, tx *store.Store, f *File, cands
 			lines = append(lines, map[string]any{"Number": byInvoice[d.InvoiceID].Invoice.Number, "Amount": l.Money(d.AmountCents)})
 		}
 		data := map[string]any{"Member": mail.MemberOf(m), "Debits": lines, "Total": l.Money(db.total),
-			"Date": l.Date(f.CollectionDate), "Mandate": db.mandate.Reference, "IBAN": MaskIBAN(db.mandate.IBAN),
+			"Date": l.Date(f.CollectionDate), "Mandate": db.mandate.Reference, "IBAN": iban.Mask(db.mandate.IBAN),
 			"CreditorID": s.Cfg.SEPA.CreditorID, "Creditor": s.Cfg.SEPA.CreditorName, "Link": s.Cfg.AbsoluteURL("/invoices")}
 		if s.Site != nil {
 			data["Site"] = s.Site(ctx)
@@ -505,13 +505,4 @@ func (s *Service) preNotify(ctx context.Context, tx *store.Store, f *File, cands
 		}
 	}
 	return nil
-}
-
-// MaskIBAN shows the end of an account only: "•••• 0189".
-func MaskIBAN(iban string) string {
-	iban = strings.ReplaceAll(iban, " ", "")
-	if len(iban) < 4 {
-		return "••••"
-	}
-	return "•••• " + iban[len(iban)-4:]
 }

@@ -212,17 +212,74 @@ func (s *Store) InvoiceRemindersOf(ctx context.Context, memberID int64) (map[int
 	return out, rows.Err()
 }
 
-// MembersWithOpenInvoicesDue returns the members having an open invoice
-// due between from and to (inclusive), in one pass over the partial index
-// invoices_open.
-func (s *Store) MembersWithOpenInvoicesDue(ctx context.Context, from, to date.Date) ([]int64, error) {
-	rows, err := s.query(ctx, `SELECT DISTINCT member_id FROM invoices WHERE kind = 'invoice'
-		AND status = 'validated' AND paid_cents < total_cents AND due_date >= ? AND due_date <= ?
-		ORDER BY member_id`, from, to)
+// InvoiceReminderCandidate is a member with an open invoice due in a
+// reminder window, with what call-for-payments decides on. Member and Open
+// hold only the fields the decision and its summary read (Member: id,
+// login, names, person type, e-mail, language; Open: id, member, kind,
+// status, number, dates, amounts): sending reads the member again.
+type InvoiceReminderCandidate struct {
+	Member   *Member
+	NoRemind bool
+	Open     []*Invoice      // the member's open invoices, oldest first
+	Sent     map[int64][]int // reminder levels sent, per open invoice
+}
+
+// InvoiceReminderCandidates returns, in one query, the members having an
+// open invoice due between from and to (inclusive), each with all their
+// open invoices, the levels already sent for them and their "do not
+// remind" setting. It is one pass over the partial index invoices_open
+// (only what is owed), grouped by member with a window that keeps the
+// members having an invoice in the window, then the members, settings and
+// levels by their keys: the plan of call-for-payments costs one query, not
+// four per member. (A semi-join "member_id IN (members in the window)" let
+// PostgreSQL, before its statistics were gathered, look each member up in
+// invoices_open, where member_id is not leading: 1.5 s instead of 0.1 s on
+// the 10 000-member demo.)
+func (s *Store) InvoiceReminderCandidates(ctx context.Context, from, to date.Date) ([]*InvoiceReminderCandidate, error) {
+	rows, err := s.query(ctx, `SELECT m.id, m.login, m.person_type, m.first_name, m.last_name, m.organization_name,
+		m.email, m.language, COALESCE(cs.no_remind, FALSE), i.id, i.kind, i.status, i.number, i.issue_date,
+		i.due_date, i.total_cents, i.paid_cents, r.days_after
+		FROM (SELECT id, member_id, kind, status, number, issue_date, due_date, total_cents, paid_cents,
+				MAX(CASE WHEN due_date >= ? AND due_date <= ? THEN 1 ELSE 0 END) OVER (PARTITION BY member_id) AS in_window
+			FROM invoices WHERE kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents) i
+		JOIN members m ON m.id = i.member_id
+		LEFT JOIN collection_settings cs ON cs.member_id = i.member_id
+		LEFT JOIN invoice_reminders r ON r.invoice_id = i.id
+		WHERE i.in_window = 1
+		ORDER BY i.member_id, i.issue_date, i.number, i.id, r.days_after`, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("members with open invoices due: %w", err)
+		return nil, fmt.Errorf("reminder candidates: %w", err)
 	}
-	return collectIDs(rows)
+	defer rows.Close()
+	var out []*InvoiceReminderCandidate
+	var cur *InvoiceReminderCandidate
+	var last *Invoice
+	for rows.Next() {
+		var m Member
+		var inv Invoice
+		var number sql.NullString
+		var noRemind bool
+		var level sql.NullInt64
+		if err := rows.Scan(&m.ID, &m.Login, &m.PersonType, &m.FirstName, &m.LastName, &m.OrganizationName,
+			&m.Email, &m.Language, &noRemind, &inv.ID, &inv.Kind, &inv.Status, &number, &inv.IssueDate,
+			&inv.DueDate, &inv.TotalCents, &inv.PaidCents, &level); err != nil {
+			return nil, fmt.Errorf("scan reminder candidate: %w", err)
+		}
+		if cur == nil || cur.Member.ID != m.ID {
+			cur = &InvoiceReminderCandidate{Member: &m, NoRemind: noRemind, Sent: map[int64][]int{}}
+			out = append(out, cur)
+			last = nil
+		}
+		if last == nil || last.ID != inv.ID {
+			inv.MemberID, inv.Number, inv.MemberLogin = m.ID, number.String, m.Login
+			last = &inv
+			cur.Open = append(cur.Open, last)
+		}
+		if level.Valid {
+			cur.Sent[inv.ID] = append(cur.Sent[inv.ID], int(level.Int64))
+		}
+	}
+	return out, rows.Err()
 }
 
 func collectIDs(rows *sql.Rows) ([]int64, error) {

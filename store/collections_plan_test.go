@@ -12,7 +12,8 @@ import (
 // TestCollectionsQueriesUseIndexes seeds 2 000 members and 40 000 invoices
 // (2 % open) and checks, with EXPLAIN on both databases, that the queries of
 // call-for-payments, enforce-arrears and the overdue page read the partial
-// index of open invoices instead of every invoice.
+// index of open invoices instead of every invoice ("reminder plan" is the
+// text of store.InvoiceReminderCandidates).
 func TestCollectionsQueriesUseIndexes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -39,11 +40,20 @@ func TestCollectionsQueriesUseIndexes(t *testing.T) {
 			}
 		}
 		queries := map[string]string{
-			"reminder candidates": `SELECT DISTINCT member_id FROM invoices WHERE kind = 'invoice'
-				AND status = 'validated' AND paid_cents < total_cents AND due_date >= '2025-01-01' AND due_date <= '2025-03-01'`,
 			"members owing": `SELECT member_id, SUM(total_cents - paid_cents) FROM invoices WHERE kind = 'invoice'
 				AND status = 'validated' AND paid_cents < total_cents AND due_date <= '2025-03-01' GROUP BY member_id
 				HAVING SUM(total_cents - paid_cents) > 100`,
+			"reminder plan": `SELECT m.id, m.login, m.person_type, m.first_name, m.last_name, m.organization_name,
+				m.email, m.language, COALESCE(cs.no_remind, FALSE), i.id, i.kind, i.status, i.number, i.issue_date,
+				i.due_date, i.total_cents, i.paid_cents, r.days_after
+				FROM (SELECT id, member_id, kind, status, number, issue_date, due_date, total_cents, paid_cents,
+						MAX(CASE WHEN due_date >= '2025-01-01' AND due_date <= '2025-03-01' THEN 1 ELSE 0 END) OVER (PARTITION BY member_id) AS in_window
+					FROM invoices WHERE kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents) i
+				JOIN members m ON m.id = i.member_id
+				LEFT JOIN collection_settings cs ON cs.member_id = i.member_id
+				LEFT JOIN invoice_reminders r ON r.invoice_id = i.id
+				WHERE i.in_window = 1
+				ORDER BY i.member_id, i.issue_date, i.number, i.id, r.days_after`,
 			"overdue page": `SELECT member_id, SUM(total_cents - paid_cents), COUNT(*), MIN(due_date)
 				FROM invoices WHERE kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents
 				AND due_date < '2025-03-01' GROUP BY member_id HAVING SUM(total_cents - paid_cents) >= 0`,

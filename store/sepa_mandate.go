@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"coin/date"
@@ -115,6 +117,43 @@ func (s *Store) mandates(ctx context.Context, tail string, args ...any) ([]*Mand
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// ActiveMandates returns the active mandate of each of the members that
+// have one (a member has at most one), by member id.
+func (s *Store) ActiveMandates(ctx context.Context, memberIDs []int64) (map[int64]*Mandate, error) {
+	out := map[int64]*Mandate{}
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(memberIDs))
+	for i, id := range memberIDs {
+		args[i] = id
+	}
+	ds, err := s.mandates(ctx, ` WHERE d.active AND d.member_id IN (?`+strings.Repeat(", ?", len(memberIDs)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		out[d.MemberID] = d
+	}
+	return out, nil
+}
+
+// LastDebitOf returns the last direct debit asked for an invoice, nil when
+// it was never put in a file.
+func (s *Store) LastDebitOf(ctx context.Context, invoiceID int64) (*InvoiceDebit, error) {
+	var d InvoiceDebit
+	err := s.queryRow(ctx, `SELECT d.collection_date, md.iban FROM sepa_debits d
+		JOIN sepa_mandates md ON md.id = d.mandate_id WHERE d.invoice_id = ?
+		ORDER BY d.collection_date DESC, d.id DESC LIMIT 1`, invoiceID).Scan(&d.CollectionDate, &d.IBAN)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last direct debit of invoice %d: %w", invoiceID, err)
+	}
+	return &d, nil
 }
 
 // DebitCandidate is an open invoice of a member with an active mandate,
