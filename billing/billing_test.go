@@ -2,6 +2,7 @@ package billing
 
 import (
 	"bufio"
+	"coin/pdftest"
 	"context"
 	"errors"
 	"fmt"
@@ -801,13 +802,7 @@ func TestChargeDrawsDebitWordingForMandateMembers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := filepath.Join(t.TempDir(), "i.pdf")
-			os.WriteFile(p, pdf, 0o600)
-			out, err := exec.Command("pdftotext", p, "-").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			texts[inv.MemberID] = strings.Join(strings.Fields(string(out)), " ")
+			texts[inv.MemberID] = pdftest.Words(t, pdf)
 		}
 		if z := texts[zoe.ID]; !strings.Contains(z, "•••• 3000") || !strings.Contains(z, "RUM-ZOE") ||
 			!strings.Contains(z, "FR72ZZZ123456") || strings.Contains(z, "virement") {

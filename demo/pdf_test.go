@@ -2,12 +2,11 @@ package demo
 
 import (
 	"bytes"
+	"coin/pdftest"
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -111,16 +110,8 @@ func TestDemoInvoicesReadAsWithTheEmbeddedFont(t *testing.T) {
 // (which follow the font's widths) made one, and blank lines left out.
 func textLines(t *testing.T, pdf []byte) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(p, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
 	var lines []string
-	for _, l := range strings.Split(string(out), "\n") {
+	for _, l := range strings.Split(pdftest.Text(t, pdf), "\n") {
 		if l = strings.Join(strings.Fields(l), " "); l != "" {
 			lines = append(lines, l)
 		}

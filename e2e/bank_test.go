@@ -3,8 +3,8 @@ package e2e
 import (
 	"database/sql"
 	"fmt"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"

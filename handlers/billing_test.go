@@ -1,12 +1,11 @@
 package handlers_test
 
 import (
+	"coin/pdftest"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -192,13 +191,7 @@ func TestPDFTextWithPdftotext(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := filepath.Join(t.TempDir(), "inv.pdf")
-		os.WriteFile(p, pdf, 0o644)
-		out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(out)
+		text := pdftest.Text(t, pdf)
 		for _, want := range []string{dec.Number, "Zoé Straße-Éluard", "10,00 €", "FR76 3000 6000 0112 3456 7890 189"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("PDF lacks %q:\n%s", want, text)

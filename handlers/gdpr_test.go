@@ -1,14 +1,12 @@
 package handlers_test
 
 import (
+	"coin/pdftest"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -318,14 +316,8 @@ func TestRegisterOfMembers(t *testing.T) {
 		if pdf.Status != http.StatusOK || !strings.HasPrefix(pdf.Body, "%PDF") {
 			t.Fatalf("register pdf: %d", pdf.Status)
 		}
-		if _, err := exec.LookPath("pdftotext"); err == nil {
-			p := filepath.Join(t.TempDir(), "register.pdf")
-			os.WriteFile(p, []byte(pdf.Body), 0o600)
-			out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := string(out)
+		{
+			text := pdftest.Text(t, []byte(pdf.Body))
 			for _, want := range []string{fmt.Sprintf("Register of members, %d", year), "Alix Test", "Bob Test", "not paid", "Page 1"} {
 				if !strings.Contains(text, want) {
 					t.Fatalf("register PDF lacks %q:\n%s", want, text)

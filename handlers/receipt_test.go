@@ -1,11 +1,9 @@
 package handlers_test
 
 import (
+	"coin/pdftest"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,18 +12,7 @@ import (
 
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	p := filepath.Join(t.TempDir(), "r.pdf")
-	if err := os.WriteFile(p, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return pdftest.Text(t, pdf)
 }
 
 // A member gets a receipt for a paid fee, numbered, in their language,

@@ -1,11 +1,10 @@
 package handlers_test
 
 import (
+	"coin/pdftest"
 	"fmt"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -178,15 +177,7 @@ func TestInvoiceFooterLeavesOutThePublicationDirector(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := filepath.Join(t.TempDir(), "inv.pdf")
-		if err := os.WriteFile(p, pdf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("pdftotext", p, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := strings.Join(strings.Fields(string(out)), " ")
+		text := pdftest.Words(t, pdf)
 		mustContain(t, text, "SIRET 812 345 678 00015", "TVA non applicable, article 293 B du CGI.")
 		mustNotContain(t, text, "publication")
 		mustContain(t, a.browser().get("/legal").Body, "Directeur de la publication")

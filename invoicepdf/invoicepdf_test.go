@@ -2,9 +2,7 @@ package invoicepdf
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"coin/pdftest"
 	"strings"
 	"sync"
 	"testing"
@@ -41,16 +39,7 @@ func sample(t testing.TB, lang, customer string) *Document {
 
 func pdftotext(t *testing.T, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
-	p := filepath.Join(t.TempDir(), "doc.pdf")
-	os.WriteFile(p, pdf, 0o644)
-	out, err := exec.Command("pdftotext", "-layout", p, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
+	return pdftest.Text(t, pdf)
 }
 
 func TestRenderFrenchInvoiceKeepsAccents(t *testing.T) {
