@@ -377,6 +377,7 @@ func (h *Handler) routes(r fiber.Router) {
 	admin.Post("/accounting/entries/new", manage, h.entryCreate)
 	admin.Get("/accounting/entries/:id<int>", manage, h.entryShow)
 	admin.Post("/accounting/entries/:id<int>/tax-receipt", manage, h.entryTaxReceipt)
+	admin.Post("/accounting/entries/:id<int>/cancel", manage, h.entryCancel)
 	admin.Get("/accounting/entries/:id<int>/tax-receipt.pdf", manage, h.entryTaxReceiptPDF)
 	admin.Get("/charge", manage, h.chargePage)
 	admin.Post("/charge", manage, h.chargeStart)

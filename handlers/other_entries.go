@@ -145,6 +145,9 @@ func (h *Handler) entryTaxReceipt(c *fiber.Ctx) error {
 	case errors.Is(err, receipt.ErrNoDonor):
 		h.flash(c, "entries.err.no_donor", true)
 		return h.redirect(c, back)
+	case errors.Is(err, receipt.ErrCancelledEntry):
+		h.flash(c, "entries.err.cancelled", true)
+		return h.redirect(c, back)
 	case err != nil:
 		return err
 	}
@@ -262,4 +265,27 @@ func (h *Handler) bankLineBook(c *fiber.Ctx) error {
 	}
 	h.flash(c, "bank.line_booked", false)
 	return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", imp.ID))
+}
+
+// entryCancel cancels an entry typed by mistake with a counter-entry.
+func (h *Handler) entryCancel(c *fiber.Ctx) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/admin/accounting/entries/%d", id)
+	_, err = h.entries().Cancel(c.UserContext(), id, user(c).Login)
+	switch {
+	case errors.Is(err, entries.ErrCancelled):
+		h.flash(c, "entries.err.cancelled", true)
+	case errors.Is(err, entries.ErrReceiptIssued):
+		h.flash(c, "entries.err.cancel_receipt", true)
+	case errors.Is(err, entries.ErrFromStatement):
+		h.flash(c, "entries.err.cancel_statement", true)
+	case err != nil:
+		return err // a closed period gets its own page
+	default:
+		h.flash(c, "entries.cancelled", false)
+	}
+	return h.redirect(c, back)
 }

@@ -140,6 +140,7 @@ func TestBankPreviewBooksLinesToAccounts(t *testing.T) {
 		if n := a.ledgerCount(`SELECT COUNT(*) FROM other_entries`); n != 2 {
 			t.Fatalf("%d entries after the refusal, want 2", n)
 		}
+
 	})
 }
 
@@ -199,7 +200,8 @@ func TestCashAndChequeEntryForm(t *testing.T) {
 		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/admin/accounting/entries/") {
 			t.Fatalf("cash expense: %d %s\n%s", r.Status, r.Header.Get("Location"), r.Body)
 		}
-		page := b.get(r.Header.Get("Location")).Body
+		cashURL := r.Header.Get("Location")
+		page := b.get(cashURL).Body
 		year := a.today().Year()
 		mustContain(t, page, "L&#39;écriture est enregistrée.", fmt.Sprintf("CA%d-000001", year), "606", "Espèces")
 		r = b.post("/admin/accounting/entries/new", url.Values{"date": {day}, "direction": {"in"}, "kind": {"donation"},
@@ -231,5 +233,28 @@ func TestCashAndChequeEntryForm(t *testing.T) {
 		if n := a.ledgerCount(`SELECT COUNT(*) FROM other_entries`); n != 2 {
 			t.Fatalf("%d entries after the refusal, want 2", n)
 		}
+		// The cash expense was a mistake: cancelled by a counter-entry,
+		// once; support staff cannot.
+		sb := a.browser()
+		sb.login("sup", "pw-sup-12345")
+		if r := sb.post(cashURL+"/cancel", nil); r.Status != http.StatusForbidden {
+			t.Fatalf("support cancels an entry: %d", r.Status)
+		}
+		mustContain(t, b.get(cashURL).Body, "Annuler cette écriture")
+		if r := b.post(cashURL+"/cancel", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d\n%s", r.Status, r.Body)
+		}
+		page = b.get(cashURL).Body
+		mustContain(t, page, "sa contre-écriture est au journal", "Annulée le")
+		mustNotContain(t, page, "Annuler cette écriture")
+		if n := a.ledgerCount(`SELECT COUNT(*) FROM journal_entries WHERE source_kind = 'other_cancel'`); n != 1 {
+			t.Fatalf("%d counter-entries", n)
+		}
+		b.post(cashURL+"/cancel", nil)
+		mustContain(t, b.get(cashURL).Body, "Cette écriture est annulée.")
+		if n := a.ledgerCount(`SELECT COUNT(*) FROM journal_entries WHERE source_kind = 'other_cancel'`); n != 1 {
+			t.Fatalf("cancelled twice: %d counter-entries", n)
+		}
+		mustContain(t, b.get("/admin/accounting/entries").Body, "Annulée")
 	})
 }

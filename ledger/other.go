@@ -19,6 +19,35 @@ const SourceOther = "other"
 // cash journal, anything else (cheque, transfer, direct debit) to the
 // bank journal. It returns the entry written, numbered.
 func (b *Books) Other(ctx context.Context, tx *store.Store, o *store.OtherEntry) (*store.JournalEntry, error) {
+	e := b.other(o)
+	if err := b.post(ctx, tx, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// SourceOtherCancel is the counter-entry cancelling an other entry.
+const SourceOtherCancel = "other_cancel"
+
+// OtherCancel books the counter-entry of o: its lines with debit and
+// credit swapped, dated as o was (refused when that period is closed), so
+// the period's figures no longer count it. The entry itself stays.
+func (b *Books) OtherCancel(ctx context.Context, tx *store.Store, o *store.OtherEntry) (*store.JournalEntry, error) {
+	e := b.other(o)
+	e.SourceKind = SourceOtherCancel
+	e.Label = strings.Join(strings.Fields(b.locale().Tf("ledger.label.other_cancel",
+		map[string]any{"Number": o.EntryNumber, "Label": e.Label})), " ")
+	for _, l := range e.Lines {
+		l.DebitCents, l.CreditCents = l.CreditCents, l.DebitCents
+	}
+	if err := b.post(ctx, tx, e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// other is the entry of o, not posted.
+func (b *Books) other(o *store.OtherEntry) *store.JournalEntry {
 	l := b.locale()
 	method := o.Method
 	if method != model.PayCash {
@@ -47,8 +76,5 @@ func (b *Books) Other(ctx context.Context, tx *store.Store, o *store.OtherEntry)
 		other.DebitCents, treasury.CreditCents = o.AmountCents, o.AmountCents
 		e.Lines = []*store.JournalLine{other, treasury}
 	}
-	if err := b.post(ctx, tx, e); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return e
 }

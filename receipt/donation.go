@@ -15,6 +15,9 @@ import (
 // donor: there is nobody to give a tax receipt to.
 var ErrNoDonor = errors.New("this entry is not a donation with a donor")
 
+// ErrCancelledEntry is a tax receipt asked for a cancelled donation.
+var ErrCancelledEntry = errors.New("this donation was cancelled")
+
 // ForDonation returns the tax receipt (cerfa 11580) of a donation with a
 // donor, a member or a name and address, issuing it the first time: it is
 // numbered in the sequence of the fees' tax receipts (RD-YEAR-NNNN) and
@@ -29,6 +32,9 @@ func (s *Service) ForDonation(ctx context.Context, entryID int64) (*store.OtherE
 	}
 	if !o.HasDonor() {
 		return nil, nil, ErrNoDonor
+	}
+	if o.CancelledAt != nil && o.ReceiptNumber == "" {
+		return nil, nil, ErrCancelledEntry
 	}
 	if o.ReceiptNumber != "" {
 		pdf, err := s.Store.OtherReceiptPDF(ctx, o.ID)

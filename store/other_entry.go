@@ -43,6 +43,7 @@ type OtherEntry struct {
 	ReceiptIssued  date.Date
 	CreatedBy      *int64
 	CreatedAt      time.Time
+	CancelledAt    *time.Time // set by a counter-entry (CancelOtherEntry)
 
 	// Filled by queries.
 	EntryNumber string // of the journal entry
@@ -57,7 +58,7 @@ func (o *OtherEntry) HasDonor() bool {
 
 const otherColumns = `o.id, o.kind, o.method, o.entry_date, o.amount_cents, o.account, o.label, o.counterparty,
 	o.donor_member_id, o.donor_name, o.donor_address, o.bank_reference, o.import_id, o.journal_entry_id,
-	COALESCE(o.receipt_number, ''), o.receipt_issued_on, o.created_by, o.created_at,
+	COALESCE(o.receipt_number, ''), o.receipt_issued_on, o.created_by, o.created_at, o.cancelled_at,
 	COALESCE(j.number, ''), COALESCE(j.journal, ''),
 	COALESCE(CASE WHEN m.person_type = 'legal' AND m.organization_name <> '' THEN m.organization_name
 	     ELSE TRIM(m.first_name || ' ' || m.last_name) END, '')
@@ -69,7 +70,7 @@ func scanOther(row scanner) (*OtherEntry, error) {
 	var issued *date.Date
 	err := row.Scan(&o.ID, &o.Kind, &o.Method, &o.Date, &o.AmountCents, &o.Account, &o.Label, &o.Counterparty,
 		&o.DonorMemberID, &o.DonorName, &o.DonorAddress, &o.BankReference, &o.ImportID, &o.JournalEntryID,
-		&o.ReceiptNumber, &issued, &o.CreatedBy, &o.CreatedAt, &o.EntryNumber, &o.Journal, &o.DonorMember)
+		&o.ReceiptNumber, &issued, &o.CreatedBy, &o.CreatedAt, &o.CancelledAt, &o.EntryNumber, &o.Journal, &o.DonorMember)
 	if issued != nil {
 		o.ReceiptIssued = *issued
 	}
@@ -99,6 +100,22 @@ func (s *Store) LinkOtherEntry(ctx context.Context, o *OtherEntry, entryID int64
 	}
 	o.JournalEntryID = &entryID
 	return expectOne(res, "other entry", o.ID)
+}
+
+// CancelOtherEntry records the counter-entry that cancels o, once
+// (ErrConflict when it was cancelled already).
+func (s *Store) CancelOtherEntry(ctx context.Context, o *OtherEntry, entryID int64) error {
+	now := s.now()
+	res, err := s.exec(ctx, `UPDATE other_entries SET cancelled_at = ?, cancel_entry_id = ?
+		WHERE id = ? AND cancelled_at IS NULL`, now, entryID, o.ID)
+	if err != nil {
+		return fmt.Errorf("cancel other entry %d: %w", o.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("other entry %d already cancelled: %w", o.ID, ErrConflict)
+	}
+	o.CancelledAt = &now
+	return nil
 }
 
 // OtherEntryByID returns an entry.
