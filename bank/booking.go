@@ -30,7 +30,8 @@ func (s *Service) entries() *entries.Service {
 func (s *Service) BookLine(ctx context.Context, importID int64, position int, b store.BankBooking) (*store.BankImportLine, error) {
 	var line *store.BankImportLine
 	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		if _, err := s.pending(ctx, tx, importID); err != nil {
+		imp, err := s.pending(ctx, tx, importID)
+		if err != nil {
 			return err
 		}
 		l, err := tx.BankImportLine(ctx, importID, position)
@@ -38,6 +39,11 @@ func (s *Service) BookLine(ctx context.Context, importID int64, position int, b 
 			return err
 		}
 		line = l
+		// A reject moved no money; a matched return is the collection
+		// coming back, to record as such.
+		if imp.Format == FormatPain002 || l.Target == model.TargetReturn {
+			return fmt.Errorf("line %d sends back a direct debit: %w", position, ErrBadBooking)
+		}
 		seen, err := tx.ImportedBankKeys(ctx, nonEmpty(l.BankReference), []string{l.Hash})
 		if err != nil {
 			return err
@@ -98,11 +104,13 @@ func bookingEntry(l *store.BankImportLine, b *store.BankBooking) *store.OtherEnt
 	if o.Method == "" {
 		o.Method = MethodTransfer
 	}
+	// What the bank wrote is cut to what an entry holds: the treasurer
+	// never typed it, so it must not be refused as too long.
 	if o.Label == "" {
-		o.Label = CutUTF8(l.Label, maxPaymentLabel)
+		o.Label = cutRunes(l.Label, entries.MaxText)
 	}
 	if o.Counterparty == "" {
-		o.Counterparty = l.Counterparty
+		o.Counterparty = cutRunes(l.Counterparty, entries.MaxText)
 	}
 	return o
 }
@@ -126,4 +134,12 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+func cutRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
 }

@@ -86,7 +86,7 @@ func (s *Service) matchWith(ctx context.Context, st *store.Store, ix *index, lin
 		dup := seen[l.Hash] || (l.Reference != "" && (seen[l.Reference] || inFile[l.Reference]))
 		switch {
 		case l.ReturnCode != "" && !dup:
-			if err := matchReturn(ctx, st, il); err != nil {
+			if err := matchReturn(ctx, st, il, l.Reject); err != nil {
 				return nil, err
 			}
 		case dup:
@@ -102,7 +102,7 @@ func (s *Service) matchWith(ctx context.Context, st *store.Store, ix *index, lin
 		}
 		out[i] = il
 	}
-	return out, nil
+	return out, checkReturns(ctx, st, out, lines)
 }
 
 // Preview parses and matches a statement and keeps it, pending, for the
@@ -276,6 +276,7 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 		if err != nil {
 			return err
 		}
+		var returns []*store.BankImportLine
 		for _, l := range lines {
 			dup := l.Result == model.LineDuplicate || seen[l.Hash] || (l.BankReference != "" && seen[l.BankReference])
 			switch b := bookings[l.Position]; {
@@ -294,9 +295,9 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 			case !l.Importable():
 				sum.LeftOut++
 			case l.Target == model.TargetReturn:
-				if err := s.importReturn(ctx, tx, imp, l, by, &sum); err != nil {
-					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
-				}
+				// After the credits: a file may credit a collection and
+				// send it back.
+				returns = append(returns, l)
 			default:
 				if err := s.importLine(ctx, tx, importID, l, members[*l.MemberID], by, &sum); err != nil {
 					return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
@@ -305,6 +306,11 @@ func (s *Service) Confirm(ctx context.Context, importID int64, by Actor) (Summar
 				if l.BankReference != "" {
 					seen[l.BankReference] = true
 				}
+			}
+		}
+		for _, l := range returns {
+			if err := s.importReturn(ctx, tx, imp, l, by, &sum); err != nil {
+				return fmt.Errorf("line %d (%s): %w", l.Position, l.Label, err)
 			}
 		}
 		return nil

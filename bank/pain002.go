@@ -81,6 +81,9 @@ func ParsePain002(data []byte, currency string) ([]Line, error) {
 	var out []Line
 	n := 0
 	for _, b := range doc.Blocks {
+		if len(b.Txs) == 0 && strings.TrimSpace(b.Status) == "RJCT" {
+			return nil, &Error{Kind: "pain002_whole", Detail: fmt.Sprintf("the bank rejected a whole payment block of file %s without naming its debits: ask the bank which debits it refused", strings.TrimSpace(doc.Original))}
+		}
 		for _, tx := range b.Txs {
 			n++
 			status := strings.TrimSpace(firstNonEmpty(tx.Status, b.Status, doc.Group))
@@ -95,19 +98,10 @@ func ParsePain002(data []byte, currency string) ([]Line, error) {
 			out = append(out, l)
 		}
 	}
-	if n == 0 && (strings.TrimSpace(doc.Group) == "RJCT" || anyBlock(doc.Blocks, "RJCT")) {
+	if n == 0 && strings.TrimSpace(doc.Group) == "RJCT" {
 		return nil, &Error{Kind: "pain002_whole", Detail: fmt.Sprintf("the bank rejected the whole file %s without naming its debits: nothing was collected, ask the bank which debits it refused", strings.TrimSpace(doc.Original))}
 	}
 	return out, nil
-}
-
-func anyBlock(blocks []painPaymentInf, status string) bool {
-	for _, b := range blocks {
-		if strings.TrimSpace(b.Status) == status {
-			return true
-		}
-	}
-	return false
 }
 
 func (tx painTxInfo) line(created date.Date, currency string) (Line, error) {
@@ -136,5 +130,6 @@ func (tx painTxInfo) line(created date.Date, currency string) (Line, error) {
 	}
 	label := strings.Join(strings.Fields("SDD "+e2e+" RJCT "+code+" "+tx.Debtor), " ")
 	return Line{Date: day, AmountCents: amount, Label: CutUTF8(label, maxPaymentLabel), Method: MethodDirectDebit,
-		Counterparty: CutUTF8(strings.TrimSpace(tx.Debtor), 200), EndToEndID: CutUTF8(e2e, 35), ReturnCode: CutUTF8(code, 35)}, nil
+		Counterparty: CutUTF8(strings.TrimSpace(tx.Debtor), 200), EndToEndID: CutUTF8(e2e, 35), ReturnCode: CutUTF8(code, 35),
+		Reject: true}, nil
 }

@@ -50,6 +50,13 @@ func TestPain002RejectingAWholeFileIsExplained(t *testing.T) {
 	if !errors.As(err, &be) || be.Kind != "pain002_whole" || !strings.Contains(be.Error(), "COIN-20270401-100000") {
 		t.Fatalf("got %v", err)
 	}
+	// A block rejected whole beside one listing its transactions.
+	data = []byte(painHead + `<OrgnlGrpInfAndSts><OrgnlMsgId>COIN-2</OrgnlMsgId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><TxInfAndSts><OrgnlEndToEndId>E1</OrgnlEndToEndId><TxSts>ACCP</TxSts></TxInfAndSts></OrgnlPmtInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>P2</OrgnlPmtInfId><PmtInfSts>RJCT</PmtInfSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`)
+	if _, err := Read(data, FormatCAMT053, "EUR", nil, 1<<20); !errors.As(err, &be) || be.Kind != "pain002_whole" {
+		t.Fatalf("a rejected block without its debits: %v", err)
+	}
 	// Accepting everything rejects nothing: an empty report, said so.
 	data = []byte(painHead + `<OrgnlGrpInfAndSts><OrgnlMsgId>M</OrgnlMsgId><GrpSts>ACCP</GrpSts></OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>`)
 	if _, err := Read(data, FormatCAMT053, "EUR", nil, 1<<20); !errors.As(err, &be) || be.Kind != "empty" {

@@ -44,6 +44,7 @@ type Line struct {
 	// pain.002 reject) names it and says why.
 	EndToEndID string
 	ReturnCode string
+	Reject     bool // a pain.002 reject: no money moved on the account
 }
 
 // Error is a statement that cannot be imported, with what to tell the user.

@@ -405,13 +405,18 @@ func (s *Service) Document(ctx context.Context, inv *store.Invoice) (*invoicepdf
 
 // activeMandate is the member's active SEPA mandate when direct debit is
 // on and the document is an invoice: it will be collected, not paid by
-// transfer. Nil otherwise.
+// transfer. Nil otherwise, and for an invoice whose collection came back
+// (no file collects it again: it is to be paid by other means).
 func (s *Service) activeMandate(ctx context.Context, tx *store.Store, inv *store.Invoice, memberID int64) (*store.Mandate, error) {
 	if inv.Kind != model.KindInvoice || !s.Cfg.SEPA.Enabled() {
 		return nil, nil
 	}
 	ms, err := tx.ActiveMandates(ctx, []int64{memberID})
-	if err != nil {
+	if err != nil || ms[memberID] == nil || inv.ID == 0 {
+		return ms[memberID], err
+	}
+	returned, err := tx.ReturnedInvoices(ctx, []int64{inv.ID})
+	if err != nil || returned[inv.ID] {
 		return nil, err
 	}
 	return ms[memberID], nil

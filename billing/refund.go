@@ -23,12 +23,13 @@ func (s *Service) ReversePaymentTx(ctx context.Context, tx *store.Store, id int6
 	if err != nil {
 		return err
 	}
-	return s.reversePaymentTx(ctx, tx, p, date.Today(s.Cfg.Location()), reason, actor)
+	return s.reversePaymentTx(ctx, tx, p, date.Today(s.Cfg.Location()), reason, actor, false)
 }
 
-// ReversePaymentOn is ReversePaymentTx with the reversal dated day: a
-// returned direct debit is booked the day the bank sent the money back.
-func (s *Service) ReversePaymentOn(ctx context.Context, tx *store.Store, id int64, day date.Date, reason, actor string) error {
+// ReturnedDebitTx reverses the payment of a direct debit the debtor's
+// bank sent back, booked as a returned debit on day, the day the bank
+// took the money back (refused in a closed period).
+func (s *Service) ReturnedDebitTx(ctx context.Context, tx *store.Store, id int64, day date.Date, reason, actor string) error {
 	p, err := tx.PaymentByID(ctx, id)
 	if err != nil {
 		return err
@@ -36,7 +37,7 @@ func (s *Service) ReversePaymentOn(ctx context.Context, tx *store.Store, id int6
 	if err := ledger.CheckOpen(ctx, tx, day); err != nil {
 		return err
 	}
-	return s.reversePaymentTx(ctx, tx, p, day, reason, actor)
+	return s.reversePaymentTx(ctx, tx, p, day, reason, actor, true)
 }
 
 // ErrImported is returned when deleting a payment a bank statement
@@ -70,7 +71,7 @@ func (s *Service) DeletePayment(ctx context.Context, id int64, actor string) err
 		if err := ledger.CheckOpen(ctx, tx, p.Date); err != nil {
 			return err
 		}
-		return s.reversePaymentTx(ctx, tx, p, p.Date, "deleted", actor)
+		return s.reversePaymentTx(ctx, tx, p, p.Date, "deleted", actor, false)
 	})
 	if err != nil {
 		return fmt.Errorf("delete payment %d: %w", id, err)
@@ -78,7 +79,7 @@ func (s *Service) DeletePayment(ctx context.Context, id int64, actor string) err
 	return nil
 }
 
-func (s *Service) reversePaymentTx(ctx context.Context, tx *store.Store, p *store.Payment, day date.Date, reason, actor string) error {
+func (s *Service) reversePaymentTx(ctx context.Context, tx *store.Store, p *store.Payment, day date.Date, reason, actor string, returned bool) error {
 	id := p.ID
 	paysFee, err := tx.PaymentPaysFee(ctx, id)
 	if err != nil {
@@ -109,7 +110,7 @@ func (s *Service) reversePaymentTx(ctx context.Context, tx *store.Store, p *stor
 		if err != nil {
 			return err
 		}
-		if err := s.Books().PaymentReversal(ctx, tx, p, m, day); err != nil {
+		if err := s.Books().PaymentReversal(ctx, tx, p, m, day, returned); err != nil {
 			return err
 		}
 	}

@@ -354,6 +354,14 @@ func (s *Service) howToPay(ctx context.Context, m *store.Member, invoices []*sto
 			debit = debit || (d.Active && d.SuspendedAt == nil)
 		}
 	}
+	// An invoice whose collection came back is collected no more.
+	ids := make([]int64, len(invoices))
+	for i, inv := range invoices {
+		ids[i] = inv.ID
+	}
+	if returned, err := s.Store.ReturnedInvoices(ctx, ids); err == nil && len(returned) > 0 {
+		debit = false
+	}
 	link := ""
 	if s.PaymentLink != nil {
 		link = s.PaymentLink(ctx, m, invoices)

@@ -63,7 +63,9 @@ func DefaultAccount(cfg *config.Config, kind string) string {
 	return a.AccountExpenses
 }
 
-const maxText = 200
+// MaxText is the most characters a label, counterparty or donor field
+// holds.
+const MaxText = 400
 
 // Validate checks o before it is written; the account defaults from kind.
 func Validate(cfg *config.Config, o *store.OtherEntry) error {
@@ -95,7 +97,7 @@ func Validate(cfg *config.Config, o *store.OtherEntry) error {
 	}
 	for f, v := range map[string]string{"label": o.Label, "counterparty": o.Counterparty, "donor_name": o.DonorName,
 		"donor_address": o.DonorAddress} {
-		if utf8.RuneCountInString(v) > maxText*2 || !utf8.ValidString(v) {
+		if utf8.RuneCountInString(v) > MaxText || !utf8.ValidString(v) {
 			return &FieldError{f, "entries.err.too_long"}
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"coin/bank"
+	"coin/billing"
 	"coin/model"
+	"coin/sepa"
 	"coin/store"
 	"coin/views"
 )
@@ -163,6 +165,15 @@ func (h *Handler) bankImportConfirm(c *fiber.Ctx) error {
 		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
 	case errors.Is(err, bank.ErrExpired):
 		h.flash(c, "bank.err.expired", true)
+		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
+	case errors.Is(err, sepa.ErrSharedPayment):
+		h.flash(c, "bank.err.return_shared", true)
+		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
+	case errors.Is(err, sepa.ErrNotCredited):
+		h.flash(c, "bank.err.return_not_credited", true)
+		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
+	case errors.Is(err, billing.ErrPaysFee):
+		h.flash(c, "bank.err.return_fee", true)
 		return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", id))
 	case errors.Is(err, store.ErrConflict):
 		// Another import recorded one of these lines at the same moment.

@@ -124,12 +124,16 @@ func TestReturnedDirectDebitReopensTheInvoiceAndTwoSuspendTheMandate(t *testing.
 			t.Fatalf("%d return e-mails", n)
 		}
 
+		if ms, _ := a.store.MandatesOfMember(ctx, alice.ID); ms[0].SuspendedAt != nil {
+			t.Fatal("one return for insufficient funds suspended the mandate")
+		}
+
 		// A second collection, rejected before settlement (pain.002):
 		// two in a row suspend the mandate.
 		inv2 := a.validatedInvoice(alice, 1800)
 		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // a file's id is its second
 		collect("2027-04-01")
-		importFile(t, a, b, pain002Reject("RPT-1", inv2.Number, "MD01", "18.00"), "pain.002", "sent back (MD01)")
+		importFile(t, a, b, pain002Reject("RPT-1", inv2.Number, "MS03", "18.00"), "pain.002", "sent back (MS03)")
 		if n := a.outboxCount("sepa_return"); n != 2 {
 			t.Fatalf("%d return e-mails", n)
 		}
@@ -165,10 +169,37 @@ func TestReturnedDirectDebitReopensTheInvoiceAndTwoSuspendTheMandate(t *testing.
 			kinds = append(kinds, k)
 		}
 		rows.Close()
-		if strings.Join(kinds, " ") != "return:AM04 reject:MD01" {
+		if strings.Join(kinds, " ") != "return:AM04 reject:MS03" {
 			t.Fatalf("debits marked %v", kinds)
 		}
-		_ = store.ErrNotFound
+
+		// After the resume, one return does not suspend again. Its return
+		// imported before its credit is left out; a file that sends it
+		// back before crediting it is read credits first; the bank's
+		// charge on its own line and a repeated line are left out.
+		inv3 := a.validatedInvoice(alice, 1200)
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+		collect("2027-05-01")
+		early := camtStatement(camtEntry("R3", "2027-05-10", "DBIT", "12.00", inv3.Number, "AM04"))
+		importFile(t, a, b, early, "import the statement that credits it first")
+		if n := a.outboxCount("sepa_return"); n != 2 {
+			t.Fatalf("a return before its credit was recorded: %d e-mails", n)
+		}
+		both := camtStatement(
+			camtEntry("R3b", "2027-05-10", "DBIT", "12.00", inv3.Number, "AM04"),
+			camtEntry("F3", "2027-05-10", "DBIT", "4.50", inv3.Number, "AM04"),
+			camtEntry("R3c", "2027-05-10", "DBIT", "12.00", inv3.Number, "AM04"),
+			camtEntry("C3", "2027-05-03", "CRDT", "12.00", inv3.Number, ""))
+		importFile(t, a, b, both, "sent back (AM04)", "not the amount collected", "sends this collection back a second time")
+		if got, _ := a.store.InvoiceByID(ctx, inv3.ID); got.Remaining() != 1200 {
+			t.Fatalf("credited then returned in one file: %d left to pay", got.Remaining())
+		}
+		if ms, _ := a.store.MandatesOfMember(ctx, alice.ID); ms[0].SuspendedAt != nil {
+			t.Fatal("one return after the resume suspended the mandate again")
+		}
+		if n := a.outboxCount("sepa_return"); n != 3 {
+			t.Fatalf("%d return e-mails", n)
+		}
 	})
 }
 

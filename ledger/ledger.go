@@ -194,15 +194,16 @@ func (b *Books) Payment(ctx context.Context, tx *store.Store, p *store.Payment, 
 	return b.post(ctx, tx, e)
 }
 
-// PaymentReversal books payment p of member m given back on day: debit
-// the member's customer account, credit bank or cash.
-func (b *Books) PaymentReversal(ctx context.Context, tx *store.Store, p *store.Payment, m *store.Member, day date.Date) error {
+// PaymentReversal books payment p of member m given back on day (or, when
+// returned, a direct debit the debtor's bank sent back): debit the
+// member's customer account, credit bank or cash.
+func (b *Books) PaymentReversal(ctx context.Context, tx *store.Store, p *store.Payment, m *store.Member, day date.Date, returned bool) error {
 	a, l := b.Cfg.Accounting, b.locale()
 	j, jl, acc, accl := b.treasury(p.Method)
 	e := &store.JournalEntry{Journal: j, JournalLabel: jl, Date: day, PieceRef: paymentRef(p),
 		SourceKind: SourcePaymentReversal, SourceID: p.ID, DocKind: SourcePaymentReversal, MemberLogin: m.Login,
 		MemberName: m.DisplayName(), Method: p.Method,
-		Label: strings.TrimSpace(l.Tf(reversalLabel(p), map[string]any{"Name": m.DisplayName(), "Label": p.Label}))}
+		Label: strings.TrimSpace(l.Tf(reversalLabel(returned), map[string]any{"Name": m.DisplayName(), "Label": p.Label}))}
 	e.Lines = []*store.JournalLine{
 		{Account: a.AccountCustomers, AccountLabel: l.T("ledger.account.customers"), AuxNum: m.Login,
 			AuxLabel: m.DisplayName(), DebitCents: p.AmountCents},
@@ -212,8 +213,8 @@ func (b *Books) PaymentReversal(ctx context.Context, tx *store.Store, p *store.P
 
 // reversalLabel names what a reversal is: a direct debit the debtor's
 // bank sent back, or money given back.
-func reversalLabel(p *store.Payment) string {
-	if p.Method == "direct_debit" { // store.PaymentMethods
+func reversalLabel(returned bool) string {
+	if returned {
 		return "ledger.label.debit_return"
 	}
 	return "ledger.label.payment_reversal"

@@ -268,9 +268,7 @@ func taxMethod(m string) string {
 		return "Remise d'espèces"
 	case model.PayCheck:
 		return "Chèque"
-	case model.PayTransfer:
-		return "Virement, prélèvement, carte bancaire"
-	case model.PayCard:
+	case model.PayTransfer, model.PayCard, "direct_debit":
 		return "Virement, prélèvement, carte bancaire"
 	}
 	return "Autre"

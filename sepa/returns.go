@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"coin/billing"
 	"coin/date"
@@ -37,6 +36,10 @@ type Returned struct {
 // batch credited as one line): reversing it would undo the others too.
 var ErrSharedPayment = errors.New("the collection was recorded in one payment with other invoices: reverse it by hand, then import the return again")
 
+// ErrNotCredited is a camt.053 return of a collection whose credit was
+// never imported: import the statement that credits it first.
+var ErrNotCredited = errors.New("the credit of this direct debit is not imported yet: import the statement that credits it first")
+
 // ReturnsInARow is how many files in a row with a returned collection
 // suspend a mandate.
 const ReturnsInARow = 2
@@ -51,6 +54,13 @@ func (s *Service) ReturnTx(ctx context.Context, tx *store.Store, r Return) (*Ret
 	if err != nil {
 		return nil, err
 	}
+	p, allocated, err := tx.DebitPaymentOf(ctx, d.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil && r.Kind == model.DebitReturned {
+		return nil, ErrNotCredited
+	}
 	if err := tx.MarkDebitReturned(ctx, d.ID, r.Kind, r.Code); err != nil {
 		return nil, err
 	}
@@ -63,10 +73,10 @@ func (s *Service) ReturnTx(ctx context.Context, tx *store.Store, r Return) (*Ret
 		return nil, err
 	}
 	out := &Returned{Invoice: inv}
-	if out.Reversed, err = s.reverseCollection(ctx, tx, d, r); err != nil {
+	if out.Reversed, err = s.reverseCollection(ctx, tx, d, p, allocated, r); err != nil {
 		return nil, err
 	}
-	if out.Suspended, err = s.countReturn(ctx, tx, d.MandateID); err != nil {
+	if out.Suspended, err = s.countReturn(ctx, tx, d.MandateID, r.Code); err != nil {
 		return nil, err
 	}
 	if out.FeeInvoice, err = s.returnFee(ctx, tx, m, inv, r); err != nil {
@@ -82,17 +92,18 @@ func (s *Service) ReturnTx(ctx context.Context, tx *store.Store, r Return) (*Ret
 	if err := s.tellReturn(ctx, tx, m, out, d, r); err != nil {
 		return nil, err
 	}
-	s.Log.Info("direct debit came back", "kind", r.Kind, "code", r.Code, "invoice", inv.Number,
-		"member", m.ID, "reversed", out.Reversed, "mandate_suspended", out.Suspended)
+	tx.AfterCommit(func() {
+		s.Log.Info("direct debit came back", "kind", r.Kind, "code", r.Code, "invoice", inv.Number,
+			"member", m.ID, "reversed", out.Reversed, "mandate_suspended", out.Suspended)
+	})
 	return out, nil
 }
 
 // reverseCollection reverses the payment that recorded the collection,
 // when there is one (a reject before settlement usually has none).
-func (s *Service) reverseCollection(ctx context.Context, tx *store.Store, d *store.Debit, r Return) (bool, error) {
-	p, allocated, err := tx.DebitPaymentOf(ctx, d.InvoiceID)
-	if err != nil || p == nil {
-		return false, err
+func (s *Service) reverseCollection(ctx context.Context, tx *store.Store, d *store.Debit, p *store.Payment, allocated int64, r Return) (bool, error) {
+	if p == nil {
+		return false, nil
 	}
 	if p.AmountCents != allocated || allocated != d.AmountCents {
 		return false, fmt.Errorf("payment %d of %d cents: %w", p.ID, p.AmountCents, ErrSharedPayment)
@@ -105,22 +116,30 @@ func (s *Service) reverseCollection(ctx context.Context, tx *store.Store, d *sto
 	if err := tx.DetachBankLinePayment(ctx, p.ID); err != nil {
 		return false, err
 	}
-	return true, s.Billing.ReversePaymentOn(ctx, tx, p.ID, r.Date, r.Kind+" "+r.Code, r.Actor)
+	return true, s.Billing.ReturnedDebitTx(ctx, tx, p.ID, r.Date, r.Kind+" "+r.Code, r.Actor)
 }
 
-// countReturn suspends the mandate when its last files all had a return.
-func (s *Service) countReturn(ctx context.Context, tx *store.Store, mandateID int64) (bool, error) {
-	last, err := tx.LastFilesReturned(ctx, mandateID, ReturnsInARow)
-	if err != nil || len(last) < ReturnsInARow {
-		return false, err
-	}
-	for _, returned := range last {
-		if !returned {
-			return false, nil
+// finalCodes are the reasons after which collecting again on the mandate
+// is pointless or refused: wrong or closed account, no mandate, the
+// debtor's refusal or death. One suspends the mandate at once.
+var finalCodes = map[string]bool{"AC01": true, "AC04": true, "AC06": true, "AC13": true, "AG01": true, "BE05": true,
+	"MD01": true, "MD02": true, "MD06": true, "MD07": true, "MS02": true, "RC01": true, "SL01": true}
+
+// countReturn suspends the mandate when its last files since it was last
+// resumed all had a return, or the reason is final.
+func (s *Service) countReturn(ctx context.Context, tx *store.Store, mandateID int64, code string) (bool, error) {
+	if !finalCodes[code] {
+		last, err := tx.LastFilesReturned(ctx, mandateID, ReturnsInARow)
+		if err != nil || len(last) < ReturnsInARow {
+			return false, err
+		}
+		for _, returned := range last {
+			if !returned {
+				return false, nil
+			}
 		}
 	}
-	now := tx.Now().UTC().Truncate(time.Microsecond)
-	return true, tx.SuspendMandate(ctx, mandateID, &now)
+	return true, tx.SuspendMandate(ctx, mandateID)
 }
 
 // returnFee invoices [sepa] return_fee, dated today: invoice numbers
@@ -202,7 +221,7 @@ func (s *Service) ResumeMandate(ctx context.Context, memberID, mandateID int64, 
 		if d.SuspendedAt == nil {
 			return nil
 		}
-		if err := tx.SuspendMandate(ctx, d.ID, nil); err != nil {
+		if err := tx.ResumeMandate(ctx, d.ID); err != nil {
 			return err
 		}
 		return tx.AppendLog(ctx, &store.LogEntry{Operation: "mandate.resumed", MemberID: &memberID,

@@ -130,7 +130,7 @@ func (s *Store) ActiveMandates(ctx context.Context, memberIDs []int64) (map[int6
 	for i, id := range memberIDs {
 		args[i] = id
 	}
-	ds, err := s.mandates(ctx, ` WHERE d.active AND d.member_id IN (?`+strings.Repeat(", ?", len(memberIDs)-1)+`)`, args...)
+	ds, err := s.mandates(ctx, ` WHERE d.active AND d.suspended_at IS NULL AND d.member_id IN (?`+strings.Repeat(", ?", len(memberIDs)-1)+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Store) ActiveMandates(ctx context.Context, memberIDs []int64) (map[int6
 func (s *Store) LastDebitOf(ctx context.Context, invoiceID int64) (*InvoiceDebit, error) {
 	var d InvoiceDebit
 	err := s.queryRow(ctx, `SELECT d.collection_date, md.iban FROM sepa_debits d
-		JOIN sepa_mandates md ON md.id = d.mandate_id WHERE d.invoice_id = ?
+		JOIN sepa_mandates md ON md.id = d.mandate_id WHERE d.invoice_id = ? AND d.returned_at IS NULL
 		ORDER BY d.collection_date DESC, d.id DESC LIMIT 1`, invoiceID).Scan(&d.CollectionDate, &d.IBAN)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

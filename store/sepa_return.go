@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
+	"strings"
 )
 
 const debitColumns = `id, invoice_id, mandate_id, message_id, end_to_end_id, amount_cents, sequence_type,
@@ -40,11 +40,13 @@ func (s *Store) MarkDebitReturned(ctx context.Context, id int64, kind, code stri
 }
 
 // LastFilesReturned tells, for the last n files that collected on a
-// mandate (newest first), whether each had a collection sent back.
+// mandate since staff last resumed it (newest first), whether each had a
+// collection sent back.
 func (s *Store) LastFilesReturned(ctx context.Context, mandateID int64, n int) ([]bool, error) {
-	rows, err := s.query(ctx, `SELECT MAX(CASE WHEN returned_at IS NULL THEN 0 ELSE 1 END)
-		FROM sepa_debits WHERE mandate_id = ? GROUP BY message_id
-		ORDER BY MAX(collection_date) DESC, MAX(id) DESC LIMIT ?`, mandateID, n)
+	rows, err := s.query(ctx, `SELECT MAX(CASE WHEN x.returned_at IS NULL THEN 0 ELSE 1 END)
+		FROM sepa_debits x JOIN sepa_mandates d ON d.id = x.mandate_id
+		WHERE x.mandate_id = ? AND (d.resumed_at IS NULL OR x.created_at > d.resumed_at)
+		GROUP BY x.message_id ORDER BY MAX(x.collection_date) DESC, MAX(x.id) DESC LIMIT ?`, mandateID, n)
 	if err != nil {
 		return nil, fmt.Errorf("last collections of mandate %d: %w", mandateID, err)
 	}
@@ -60,13 +62,52 @@ func (s *Store) LastFilesReturned(ctx context.Context, mandateID int64, n int) (
 	return out, rows.Err()
 }
 
-// SuspendMandate stops collections on a mandate (nil: resumes them).
-func (s *Store) SuspendMandate(ctx context.Context, id int64, at *time.Time) error {
+// SuspendMandate stops collections on a mandate.
+func (s *Store) SuspendMandate(ctx context.Context, id int64) error {
+	now := s.now()
 	if _, err := s.exec(ctx, `UPDATE sepa_mandates SET suspended_at = ?, updated_at = ? WHERE id = ?`,
-		at, s.now(), id); err != nil {
+		now, now, id); err != nil {
 		return fmt.Errorf("suspend mandate %d: %w", id, err)
 	}
 	return nil
+}
+
+// ResumeMandate lets files collect on a suspended mandate again; the
+// returns before count no more.
+func (s *Store) ResumeMandate(ctx context.Context, id int64) error {
+	now := s.now()
+	if _, err := s.exec(ctx, `UPDATE sepa_mandates SET suspended_at = NULL, resumed_at = ?, updated_at = ? WHERE id = ?`,
+		now, now, id); err != nil {
+		return fmt.Errorf("resume mandate %d: %w", id, err)
+	}
+	return nil
+}
+
+// ReturnedInvoices tells which of the given invoices had a collection
+// sent back: a reminder no longer says they will be debited.
+func (s *Store) ReturnedInvoices(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.query(ctx, `SELECT DISTINCT invoice_id FROM sepa_debits WHERE returned_at IS NOT NULL
+		AND invoice_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("returned invoices: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // DebitPaymentOf returns the direct-debit payment allocated to an invoice,

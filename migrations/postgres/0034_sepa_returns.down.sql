@@ -4,6 +4,8 @@ ALTER TABLE bank_import_lines ADD CONSTRAINT bank_import_lines_target_check
     CHECK (target IN ('', 'invoice', 'fee', 'credit'));
 ALTER TABLE bank_import_lines DROP COLUMN return_code;
 ALTER TABLE bank_import_lines DROP COLUMN end_to_end_id;
+DROP INDEX sepa_debits_mandate;
+ALTER TABLE sepa_mandates DROP COLUMN resumed_at;
 ALTER TABLE sepa_mandates DROP COLUMN suspended_at;
 ALTER TABLE sepa_debits DROP COLUMN return_code;
 ALTER TABLE sepa_debits DROP COLUMN return_kind;
