@@ -106,7 +106,7 @@ func TestInvoiceOfAMandateMemberSaysDebitedNotTransfer(t *testing.T) {
 // home page, in their language, next to what they owe; once it is
 // restored the notice is gone.
 func TestHomeShowsSuspensionForArrears(t *testing.T) {
-	eachApp(t, nil, func(t *testing.T, a *testApp) {
+	eachApp(t, func(c *config.Config) { c.Server.QueryCountHeader = true }, func(t *testing.T, a *testApp) {
 		ctx := context.Background()
 		alice := a.addMember("alice", model.RoleMember, "alice-password")
 		o := &store.Offer{Name: "VPN mensuel", Reference: "VPN", Backend: "vpn", BillingPeriodMonths: 1, PeriodFeeCents: 500, Open: true}
@@ -127,6 +127,9 @@ func TestHomeShowsSuspensionForArrears(t *testing.T) {
 		mustContain(t, b.get("/").Body, `id="arrears-notice"`, "Suspended for arrears", "VPN mensuel: your service is suspended until what you owe is paid")
 		b.lang = "fr"
 		mustContain(t, b.get("/").Body, `id="arrears-notice"`, "VPN mensuel : votre service est suspendu jusqu&#39;au règlement")
+		if n := b.pageQueries("/"); n > 6 {
+			t.Errorf("member home with a subscription suspended for arrears: %d queries, want at most 6", n)
+		}
 		if ok, err := a.store.MoveArrearsState(ctx, sub.ID, alice.ID, store.ArrearsSuspended, "", date.MustParse("2027-04-02"), false); err != nil || !ok {
 			t.Fatalf("resume: %v %v", ok, err)
 		}

@@ -21,20 +21,8 @@ func (h *Handler) portalBilling(c *fiber.Ctx) (views.PortalBilling, error) {
 		return d, err
 	}
 	d.ShowCredit = h.Cfg.Billing.HandleBalance
-	arrears, err := h.Store.ArrearsOfMember(ctx, m.ID)
-	if err != nil {
+	if d.SuspendedForArrears, err = h.Store.SuspendedForArrears(ctx, m.ID); err != nil {
 		return d, err
-	}
-	if len(arrears) > 0 {
-		subs, err := h.Store.SubscriptionsOfMember(ctx, m.ID)
-		if err != nil {
-			return d, err
-		}
-		for _, sub := range subs {
-			if a := arrears[sub.ID]; a != nil && (a.State == store.ArrearsSuspending || a.State == store.ArrearsSuspended) {
-				d.SuspendedForArrears = append(d.SuspendedForArrears, sub.OfferName)
-			}
-		}
 	}
 	if h.Stripe != nil {
 		d.CardPay = true
@@ -55,7 +43,7 @@ func (h *Handler) portalInvoices(c *fiber.Ctx) error {
 		return err
 	}
 	if d.All, _, err = h.Store.ListInvoices(c.UserContext(), store.InvoiceFilter{MemberID: user(c).ID,
-		Status: model.InvoiceValidated}); err != nil {
+		Status: model.InvoiceValidated, NoTotals: true}); err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, h.tr(c, "portal.invoices"), views.PortalInvoices(d))

@@ -616,3 +616,25 @@ func (s *Store) LastSubscriptionStep(ctx context.Context, subID int64, kind stri
 	}
 	return out[0], nil
 }
+
+// SuspendedForArrears names the offers of a member's subscriptions
+// suspended (or being suspended) for arrears, in one indexed query: the
+// member's home says so.
+func (s *Store) SuspendedForArrears(ctx context.Context, memberID int64) ([]string, error) {
+	rows, err := s.query(ctx, `SELECT o.name FROM subscription_arrears a
+		JOIN subscriptions s ON s.id = a.subscription_id JOIN offers o ON o.id = s.offer_id
+		WHERE a.member_id = ? AND a.state IN (?, ?) ORDER BY s.id`, memberID, ArrearsSuspending, ArrearsSuspended)
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions of member %d suspended for arrears: %w", memberID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	return out, rows.Err()
+}
