@@ -261,7 +261,7 @@ const notFeePayment = `NOT EXISTS (SELECT 1 FROM membership_fees f WHERE f.payme
 func (s *Store) MemberBalance(ctx context.Context, memberID int64) (Balance, error) {
 	var b Balance
 	err := s.queryRow(ctx, `SELECT
-		COALESCE((SELECT SUM(total_cents - paid_cents) FROM invoices WHERE member_id = ? AND kind = 'invoice' AND status = 'validated'), 0),
+		COALESCE((SELECT SUM(total_cents - paid_cents) FROM invoices WHERE member_id = ? AND kind = 'invoice' AND status = 'validated' AND paid_cents < total_cents), 0),
 		COALESCE((SELECT SUM(p.amount_cents) FROM payments p WHERE p.member_id = ? AND `+notFeePayment+`), 0)
 		- COALESCE((SELECT SUM(a.amount_cents) FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE p.member_id = ?), 0)
 		+ COALESCE((SELECT SUM(total_cents - paid_cents) FROM invoices WHERE member_id = ? AND kind = 'credit_note' AND status = 'validated'), 0)`,

@@ -244,15 +244,19 @@ type InvoiceDebit struct {
 	IBAN           string
 }
 
-// OpenInvoicesAndDebits is OpenInvoices with, per invoice id, the last
-// direct debit asked for it (those are in collection, not to be paid by
-// transfer), in the same one query.
+// OpenInvoicesAndDebits is the member's open invoices with, per invoice
+// id, the last direct debit asked for it (those are in collection, not to
+// be paid by transfer), in the same one query. It reads only what the
+// member's "What I owe" shows (no member name, PDF or timestamps), and
+// the debit that is not returned (an invoice goes in one file only, so
+// there is at most one) by its id, without a sort per invoice: the home
+// page runs it on every visit.
 func (s *Store) OpenInvoicesAndDebits(ctx context.Context, memberID int64) ([]*Invoice, map[int64]InvoiceDebit, error) {
-	rows, err := s.query(ctx, `SELECT `+invoiceColumns+`,
-		(SELECT d.collection_date FROM sepa_debits d WHERE d.invoice_id = i.id AND d.returned_at IS NULL
-			ORDER BY d.collection_date DESC, d.id DESC LIMIT 1),
-		(SELECT md.iban FROM sepa_debits d JOIN sepa_mandates md ON md.id = d.mandate_id WHERE d.invoice_id = i.id
-			AND d.returned_at IS NULL ORDER BY d.collection_date DESC, d.id DESC LIMIT 1)`+invoiceFrom+` WHERE i.member_id = ?
+	rows, err := s.query(ctx, `SELECT i.id, i.kind, i.member_id, i.status, i.number, i.issue_date, i.due_date,
+		i.total_cents, i.paid_cents, i.language,
+		d.collection_date, md.iban FROM invoices i
+		LEFT JOIN sepa_debits d ON d.id = (SELECT MAX(x.id) FROM sepa_debits x WHERE x.invoice_id = i.id AND x.returned_at IS NULL)
+		LEFT JOIN sepa_mandates md ON md.id = d.mandate_id WHERE i.member_id = ?
 		AND i.kind = 'invoice' AND i.status = 'validated' AND i.paid_cents < i.total_cents
 		ORDER BY i.issue_date, i.number`, memberID)
 	if err != nil {
@@ -267,8 +271,7 @@ func (s *Store) OpenInvoicesAndDebits(ctx context.Context, memberID int64) ([]*I
 		var day *date.Date
 		var iban *string
 		if err := rows.Scan(&inv.ID, &inv.Kind, &inv.MemberID, &inv.Status, &number, &inv.IssueDate, &inv.DueDate,
-			&inv.CreditedInvoiceID, &inv.TotalExclCents, &inv.TaxCents, &inv.TotalCents, &inv.PaidCents, &inv.Language,
-			&inv.HasPDF, &inv.CreatedAt, &inv.ValidatedAt, &inv.MemberLogin, &inv.MemberName, &day, &iban); err != nil {
+			&inv.TotalCents, &inv.PaidCents, &inv.Language, &day, &iban); err != nil {
 			return nil, nil, fmt.Errorf("scan invoice: %w", err)
 		}
 		inv.Number = number.String
