@@ -30,8 +30,12 @@ func (h *Handler) portalBilling(c *fiber.Ctx) (views.PortalBilling, error) {
 			d.Balance.OwedCents += inv.Remaining()
 		}
 	}
-	if d.SuspendedForArrears, err = h.Store.SuspendedForArrears(ctx, m.ID); err != nil {
-		return d, err
+	// Suspended for arrears means owing: once paid, the subscriptions come
+	// back (and the notice would say to pay what is not owed).
+	if len(d.Open) > 0 {
+		if d.SuspendedForArrears, err = h.Store.SuspendedForArrears(ctx, m.ID); err != nil {
+			return d, err
+		}
 	}
 	if h.Stripe != nil {
 		d.CardPay = true
