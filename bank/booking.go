@@ -125,8 +125,8 @@ func (s *Service) bookLine(ctx context.Context, tx *store.Store, importID int64,
 		return err
 	}
 	sum.Booked++
-	return tx.RecordBookedBankLine(ctx, &store.BankLine{BankReference: l.BankReference, Hash: l.Hash, Date: l.Date,
-		AmountCents: l.AmountCents, Label: l.Label, ImportID: &importID}, e.ID)
+	return tx.RecordBankLine(ctx, &store.BankLine{BankReference: l.BankReference, Hash: l.Hash, Date: l.Date,
+		AmountCents: l.AmountCents, Label: l.Label, ImportID: &importID, JournalEntryID: &e.ID})
 }
 
 func nonEmpty(s string) []string {

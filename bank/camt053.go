@@ -202,6 +202,29 @@ func (tx camtTx) returned(l *Line) {
 	}
 }
 
+// decodeISO20022 decodes a bank's ISO 20022 document into doc, strictly;
+// what refuses it is a syntax *Error naming what the file should be.
+func decodeISO20022(data []byte, doc any, what string) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	// The documents are UTF-8; accept the aliases banks write in the prolog.
+	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		switch strings.ToLower(label) {
+		case "utf-8", "utf8", "us-ascii":
+			return r, nil
+		}
+		return nil, fmt.Errorf("encoding %q", label)
+	}
+	if err := dec.Decode(doc); err != nil {
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			return &Error{Kind: "syntax", Line: se.Line, Detail: "not " + what + ": " + se.Msg}
+		}
+		return &Error{Kind: "syntax", Detail: "not " + what + ": " + err.Error()}
+	}
+	return nil
+}
+
 // ParseCAMT053 reads an ISO 20022 bank-to-customer statement. Booked
 // entries only (pending ones may still change); an entry that details
 // several transactions (a batch of collected direct debits) gives one line
@@ -211,22 +234,8 @@ func (tx camtTx) returned(l *Line) {
 // refused whole, with the entry at fault.
 func ParseCAMT053(data []byte, currency string) ([]Line, error) {
 	var doc camtDocument
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = true
-	// Statements are UTF-8; accept the aliases banks write in the prolog.
-	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii":
-			return r, nil
-		}
-		return nil, fmt.Errorf("encoding %q", label)
-	}
-	if err := dec.Decode(&doc); err != nil {
-		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &Error{Kind: "syntax", Line: se.Line, Detail: "not a CAMT.053 XML statement: " + se.Msg}
-		}
-		return nil, &Error{Kind: "syntax", Detail: "not a CAMT.053 XML statement: " + err.Error()}
+	if err := decodeISO20022(data, &doc, "a CAMT.053 XML statement"); err != nil {
+		return nil, err
 	}
 	if doc.XMLName.Local != "Document" || !camtNamespace.MatchString(doc.XMLName.Space) {
 		return nil, &Error{Kind: "unknown_format", Detail: fmt.Sprintf("not a CAMT.053 statement (root %s in namespace %q; camt.053.001.02 to .08 are read)", doc.XMLName.Local, doc.XMLName.Space)}

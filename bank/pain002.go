@@ -1,11 +1,9 @@
 package bank
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 
@@ -58,21 +56,8 @@ type painTxInfo struct {
 // be asked for the details, coin cannot guess which debits they were.
 func ParsePain002(data []byte, currency string) ([]Line, error) {
 	var doc painDocument
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = true
-	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "utf-8", "utf8", "us-ascii":
-			return r, nil
-		}
-		return nil, fmt.Errorf("encoding %q", label)
-	}
-	if err := dec.Decode(&doc); err != nil {
-		var se *xml.SyntaxError
-		if errors.As(err, &se) {
-			return nil, &Error{Kind: "syntax", Line: se.Line, Detail: "not a pain.002 XML status report: " + se.Msg}
-		}
-		return nil, &Error{Kind: "syntax", Detail: "not a pain.002 XML status report: " + err.Error()}
+	if err := decodeISO20022(data, &doc, "a pain.002 XML status report"); err != nil {
+		return nil, err
 	}
 	if doc.XMLName.Local != "Document" || !pain002Namespace.MatchString(doc.XMLName.Space) {
 		return nil, &Error{Kind: "unknown_format", Detail: fmt.Sprintf("not a pain.002 status report (root %s in namespace %q)", doc.XMLName.Local, doc.XMLName.Space)}

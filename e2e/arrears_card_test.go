@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"coin/stripepay/stripetest"
@@ -87,26 +85,7 @@ func TestSuspendedMemberPaysByCardAndIsRestored(t *testing.T) {
 	// Checkout (stripe-mock's session; the walk stops at that redirect, the
 	// browser has no Internet), and Stripe's signed webhook tells coin it
 	// was paid.
-	stripeURL := make(chan string, 1)
-	lctx, stop := context.WithCancel(ctx)
-	defer stop()
-	_ = chromedp.Listen(lctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasPrefix(e.Request.URL, "https://checkout.stripe.com/") {
-			select {
-			case stripeURL <- e.Request.URL:
-			default:
-			}
-		}
-	})
-	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(`#pay-by-card`))); err != nil {
-		t.Fatalf("click pay by card: %v", err)
-	}
-	select {
-	case u := <-stripeURL:
-		t.Logf("sent to %s", u)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the pay button did not send the browser to Stripe Checkout")
-	}
+	payByCard(t, ctx)
 	rows, err := db.Query(`SELECT id, total_cents - paid_cents FROM invoices WHERE member_id = ? AND kind = 'invoice'
 		AND status = 'validated' AND paid_cents < total_cents ORDER BY issue_date, number`, memberID)
 	if err != nil {

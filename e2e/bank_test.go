@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -139,26 +140,7 @@ func TestDemoStatementAndDirectDebit(t *testing.T) {
 	s := startServer(t, "", []string{"--demo"})
 	ctx := browserCtx(t)
 	login(t, ctx, s, "treasurer", "demo")
-	// What a visitor does by hand: download the statement, choose it.
-	run(t, ctx, "upload page",
-		chromedp.Navigate(s.URL+"/admin/bank-imports"),
-		chromedp.WaitVisible(chromedp.CSS(`a[href$="/demo-statement.csv"]`)),
-		chromedp.SetValue(chromedp.CSS(`#f-format`), "credit_mutuel"),
-	)
-	uploaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
-			const r = await fetch(document.querySelector('a[href$="/demo-statement.csv"]').href);
-			if (!r.ok) return false;
-			const dt = new DataTransfer();
-			dt.items.add(new File([await r.blob()], "demo-statement.csv", {type: "text/csv"}));
-			document.querySelector("#f-statement").files = dt.files;
-			return true;
-		})()`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !uploaded {
-		t.Fatal("the demo statement did not download")
-	}
+	chooseDemoFile(t, ctx, s, "demo-statement.csv", "credit_mutuel", "text/csv")
 	run(t, ctx, "preview", chromedp.Submit(chromedp.CSS(`#f-statement`)))
 	for _, want := range []string{"Import 5 payments", "by invoice number", "by name and amount", "by membership reference",
 		"Unmatched", "Ignored (debit)"} {
@@ -201,22 +183,7 @@ func TestDemoStatementAndDirectDebit(t *testing.T) {
 	}
 
 	// The bank answers: the collections credited, the first sent back.
-	run(t, ctx, "upload returns",
-		chromedp.Navigate(s.URL+"/admin/bank-imports"),
-		chromedp.WaitVisible(chromedp.CSS(`a[href$="/demo-returns.xml"]`)),
-		chromedp.SetValue(chromedp.CSS(`#f-format`), "camt053"),
-	)
-	uploaded, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
-			const r = await fetch(document.querySelector('a[href$="/demo-returns.xml"]').href);
-			if (!r.ok) return false;
-			const dt = new DataTransfer();
-			dt.items.add(new File([await r.blob()], "demo-returns.xml", {type: "application/xml"}));
-			document.querySelector("#f-statement").files = dt.files;
-			return true;
-		})()`, chromedp.EvalAwaitPromise))
-	if err != nil || !uploaded {
-		t.Fatalf("the demo returns did not download: %v", err)
-	}
+	chooseDemoFile(t, ctx, s, "demo-returns.xml", "camt053", "application/xml")
 	run(t, ctx, "returns preview", chromedp.Submit(chromedp.CSS(`#f-statement`)))
 	waitText(t, ctx, "#main", "sent back (AM04)")
 	waitText(t, ctx, "#main", "1 returned direct debit")
@@ -235,5 +202,28 @@ func TestDemoStatementAndDirectDebit(t *testing.T) {
 		`[...document.querySelectorAll("#main tr")].some(tr => tr.innerText.includes(`+strconv.Quote(returned)+`) && /To pay|Overdue/.test(tr.innerText))`))
 	if err != nil || !open {
 		t.Fatalf("invoice %s not shown open again after the return (%v)", returned, err)
+	}
+}
+
+// chooseDemoFile does what a visitor does by hand on the statements page:
+// download the demo file the link offers (its href ends with name) and
+// choose it in the upload form, under format; the next step submits.
+func chooseDemoFile(t *testing.T, ctx context.Context, s *server, name, format, mime string) {
+	t.Helper()
+	run(t, ctx, "upload page",
+		chromedp.Navigate(s.URL+"/admin/bank-imports"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$="/`+name+`"]`)),
+		chromedp.SetValue(chromedp.CSS(`#f-format`), format),
+	)
+	uploaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
+			const r = await fetch(document.querySelector('a[href$="/`+name+`"]').href);
+			if (!r.ok) return false;
+			const dt = new DataTransfer();
+			dt.items.add(new File([await r.blob()], `+jsString(name)+`, {type: `+jsString(mime)+`}));
+			document.querySelector("#f-statement").files = dt.files;
+			return true;
+		})()`, chromedp.EvalAwaitPromise))
+	if err != nil || !uploaded {
+		t.Fatalf("the demo file %s did not download: %v", name, err)
 	}
 }

@@ -14,22 +14,7 @@ func TestDemoGiftAndTransitBillAreBooked(t *testing.T) {
 	s := startServer(t, "", []string{"--demo"})
 	ctx := browserCtx(t)
 	login(t, ctx, s, "treasurer", "demo")
-	run(t, ctx, "upload page",
-		chromedp.Navigate(s.URL+"/admin/bank-imports"),
-		chromedp.WaitVisible(chromedp.CSS(`a[href$="/demo-statement.csv"]`)),
-		chromedp.SetValue(chromedp.CSS(`#f-format`), "credit_mutuel"),
-	)
-	uploaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
-			const r = await fetch(document.querySelector('a[href$="/demo-statement.csv"]').href);
-			if (!r.ok) return false;
-			const dt = new DataTransfer();
-			dt.items.add(new File([await r.blob()], "demo-statement.csv", {type: "text/csv"}));
-			document.querySelector("#f-statement").files = dt.files;
-			return true;
-		})()`, chromedp.EvalAwaitPromise))
-	if err != nil || !uploaded {
-		t.Fatalf("the demo statement did not download: %v", err)
-	}
+	chooseDemoFile(t, ctx, s, "demo-statement.csv", "credit_mutuel", "text/csv")
 	run(t, ctx, "preview", chromedp.Submit(chromedp.CSS(`#f-statement`)))
 	waitText(t, ctx, "#main", "Ignored (debit)")
 	choose := func(label string) {

@@ -32,26 +32,7 @@ func TestMemberPaysOverdueInvoicesByCard(t *testing.T) {
 	)
 	checkA11y(t, ctx, "invoices with the card button")
 
-	stripeURL := make(chan string, 1)
-	lctx, stop := context.WithCancel(ctx)
-	defer stop()
-	_ = chromedp.Listen(lctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasPrefix(e.Request.URL, "https://checkout.stripe.com/") {
-			select {
-			case stripeURL <- e.Request.URL:
-			default:
-			}
-		}
-	})
-	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(`#pay-by-card`))); err != nil {
-		t.Fatalf("click pay by card: %v", err)
-	}
-	select {
-	case u := <-stripeURL:
-		t.Logf("sent to %s", u)
-	case <-time.After(20 * time.Second):
-		t.Fatal("the pay button did not send the browser to Stripe Checkout")
-	}
+	payByCard(t, ctx)
 
 	// Stripe tells coin the session was paid, for the member's open invoices.
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(s.Data, "coin.db")+"?mode=ro&_busy_timeout=5000")
@@ -93,4 +74,31 @@ func TestMemberPaysOverdueInvoicesByCard(t *testing.T) {
 	run(t, ctx, "invoices after the webhook", chromedp.Navigate(s.URL+"/invoices"))
 	waitText(t, ctx, "#main", "Nothing to pay")
 	run(t, ctx, "paid by card", shot("portal-paid-by-card"))
+}
+
+// payByCard clicks "Pay by card" and waits for the browser to be sent to
+// Stripe Checkout (stripe-mock's session URL: the walk stops at that
+// redirect, the browser has no Internet).
+func payByCard(t *testing.T, ctx context.Context) {
+	t.Helper()
+	stripeURL := make(chan string, 1)
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	_ = chromedp.Listen(lctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasPrefix(e.Request.URL, "https://checkout.stripe.com/") {
+			select {
+			case stripeURL <- e.Request.URL:
+			default:
+			}
+		}
+	})
+	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(`#pay-by-card`))); err != nil {
+		t.Fatalf("click pay by card: %v", err)
+	}
+	select {
+	case u := <-stripeURL:
+		t.Logf("sent to %s", u)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the pay button did not send the browser to Stripe Checkout")
+	}
 }

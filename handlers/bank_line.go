@@ -122,15 +122,22 @@ func (h *Handler) bankLineFix(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.lineChanged(c, imp, fixed, "bank.line_fixed")
+}
+
+// lineChanged answers a line matched or booked: htmx gets the new row,
+// the counts and the confirm button out of band; a plain form goes back
+// to the import with flash.
+func (h *Handler) lineChanged(c *fiber.Ctx, imp *store.BankImport, l *store.BankImportLine, flash string) error {
 	if isHTMX(c) && hxTarget(c) != "" {
 		d, err := h.bankImportData(c, imp.ID)
 		if err != nil {
 			return err
 		}
 		c.Set("HX-Reswap", "none")
-		return h.partial(c, fiber.StatusOK, views.BankLineFixed(d, fixed))
+		return h.partial(c, fiber.StatusOK, views.BankLineFixed(d, l))
 	}
-	h.flash(c, "bank.line_fixed", false)
+	h.flash(c, flash, false)
 	return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", imp.ID))
 }
 

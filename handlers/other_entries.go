@@ -255,16 +255,7 @@ func (h *Handler) bankLineBook(c *fiber.Ctx) error {
 		d := views.BankLineEditData{Import: imp, Line: l, Error: msg}
 		return h.lineEdit(c, fiber.StatusUnprocessableEntity, d)
 	}
-	if isHTMX(c) && hxTarget(c) != "" {
-		d, err := h.bankImportData(c, imp.ID)
-		if err != nil {
-			return err
-		}
-		c.Set("HX-Reswap", "none")
-		return h.partial(c, fiber.StatusOK, views.BankLineFixed(d, booked))
-	}
-	h.flash(c, "bank.line_booked", false)
-	return h.redirect(c, fmt.Sprintf("/admin/bank-imports/%d", imp.ID))
+	return h.lineChanged(c, imp, booked, "bank.line_booked")
 }
 
 // entryCancel cancels an entry typed by mistake with a counter-entry.

@@ -195,7 +195,10 @@ type BankLine struct {
 	Label         string
 	PaymentID     *int64
 	ImportID      *int64
-	CreatedAt     time.Time
+	// JournalEntryID is the entry of a line booked to an account
+	// (a donation, bank fees…) instead of paying a member.
+	JournalEntryID *int64
+	CreatedAt      time.Time
 }
 
 // RecordBankLine remembers an imported line; ErrConflict when its
@@ -203,8 +206,8 @@ type BankLine struct {
 func (s *Store) RecordBankLine(ctx context.Context, b *BankLine) error {
 	b.CreatedAt = s.now()
 	id, err := s.insert(ctx, `INSERT INTO bank_lines (bank_reference, line_hash, booking_date, amount_cents,
-		label, payment_id, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nullIfEmpty(b.BankReference),
-		b.Hash, b.Date, b.AmountCents, b.Label, b.PaymentID, b.ImportID, b.CreatedAt)
+		label, payment_id, journal_entry_id, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullIfEmpty(b.BankReference), b.Hash, b.Date, b.AmountCents, b.Label, b.PaymentID, b.JournalEntryID, b.ImportID, b.CreatedAt)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("bank line %q: %w", b.Label, ErrConflict)
 	}

@@ -241,20 +241,3 @@ func (s *Store) BankBookings(ctx context.Context, importID int64) (map[int]*Bank
 	}
 	return out, rows.Err()
 }
-
-// RecordBookedBankLine remembers a statement line booked to an account,
-// with its journal entry; ErrConflict when it was imported before.
-func (s *Store) RecordBookedBankLine(ctx context.Context, b *BankLine, entryID int64) error {
-	b.CreatedAt = s.now()
-	id, err := s.insert(ctx, `INSERT INTO bank_lines (bank_reference, line_hash, booking_date, amount_cents,
-		label, journal_entry_id, import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nullIfEmpty(b.BankReference),
-		b.Hash, b.Date, b.AmountCents, b.Label, entryID, b.ImportID, b.CreatedAt)
-	if isUniqueViolation(err) {
-		return fmt.Errorf("bank line %q: %w", b.Label, ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("record bank line: %w", err)
-	}
-	b.ID = id
-	return nil
-}

@@ -11,17 +11,21 @@ import (
 const debitColumns = `id, invoice_id, mandate_id, message_id, end_to_end_id, amount_cents, sequence_type,
 	collection_date, created_at, returned_at, return_kind, return_code`
 
+func scanDebit(row scanner) (*Debit, error) {
+	var d Debit
+	err := row.Scan(&d.ID, &d.InvoiceID, &d.MandateID, &d.MessageID, &d.EndToEndID, &d.AmountCents, &d.SequenceType,
+		&d.CollectionDate, &d.CreatedAt, &d.ReturnedAt, &d.ReturnKind, &d.ReturnCode)
+	return &d, err
+}
+
 // DebitByEndToEnd returns the collection asked under an end-to-end id
 // (unique: it is the invoice's number in our files).
 func (s *Store) DebitByEndToEnd(ctx context.Context, endToEndID string) (*Debit, error) {
-	var d Debit
-	err := s.queryRow(ctx, `SELECT `+debitColumns+` FROM sepa_debits WHERE end_to_end_id = ?`, endToEndID).Scan(
-		&d.ID, &d.InvoiceID, &d.MandateID, &d.MessageID, &d.EndToEndID, &d.AmountCents, &d.SequenceType,
-		&d.CollectionDate, &d.CreatedAt, &d.ReturnedAt, &d.ReturnKind, &d.ReturnCode)
+	d, err := scanDebit(s.queryRow(ctx, `SELECT `+debitColumns+` FROM sepa_debits WHERE end_to_end_id = ?`, endToEndID))
 	if err != nil {
 		return nil, notFound(err, "direct debit", endToEndID)
 	}
-	return &d, nil
+	return d, nil
 }
 
 // MarkDebitReturned records that the bank sent a collection back (or
@@ -148,12 +152,11 @@ func (s *Store) DebitsOfFile(ctx context.Context, messageID string) ([]*Debit, e
 	defer rows.Close()
 	var out []*Debit
 	for rows.Next() {
-		var d Debit
-		if err := rows.Scan(&d.ID, &d.InvoiceID, &d.MandateID, &d.MessageID, &d.EndToEndID, &d.AmountCents,
-			&d.SequenceType, &d.CollectionDate, &d.CreatedAt, &d.ReturnedAt, &d.ReturnKind, &d.ReturnCode); err != nil {
+		d, err := scanDebit(rows)
+		if err != nil {
 			return nil, fmt.Errorf("scan debit: %w", err)
 		}
-		out = append(out, &d)
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }
